@@ -1,0 +1,61 @@
+/**
+ * Codec stages, after the Zarr v3 model: array→array (transpose, v2 filters), array→bytes
+ * (bytes, sharding_indexed) and bytes→bytes (compressors, checksums). A chunk is encoded by running
+ * the stages in order and decoded by running them backwards; see `pipeline.ts`.
+ * Zarr v2's compressor + filters + order + dtype endianness map onto the same stages.
+ */
+import type { DataType, Scalar } from "../dtype/index.js";
+import type { NDArray } from "../ndarray.js";
+import type { RangeQuery } from "../store/types.js";
+
+/** What a stage receives: the decoded chunk's shape, data type and fill value. */
+export interface ChunkSpec {
+  shape: number[];
+  dataType: DataType;
+  fillValue: Scalar | null;
+}
+
+/** A v2 codec configuration as stored in `.zarray` (`compressor`, `filters[]`): `{ id, ...config }`. */
+export interface V2CodecJSON {
+  id: string;
+  [key: string]: unknown;
+}
+
+/** A v3 codec as stored in `zarr.json` `codecs[]`: `{ name, configuration }`. */
+export interface V3CodecJSON {
+  name: string;
+  configuration?: Record<string, unknown>;
+}
+
+type MaybePromise<T> = T | Promise<T>;
+
+export interface ArrayToArrayCodec {
+  readonly kind: "array_to_array";
+  /** The spec of what this stage outputs, given what it receives (transpose permutes the shape). */
+  encodedSpec(spec: ChunkSpec): ChunkSpec;
+  encode(array: NDArray, spec: ChunkSpec): MaybePromise<NDArray>;
+  decode(array: NDArray, spec: ChunkSpec): MaybePromise<NDArray>;
+  toJSON(): V3CodecJSON;
+}
+
+export interface ArrayToBytesCodec {
+  readonly kind: "array_to_bytes";
+  encode(array: NDArray, spec: ChunkSpec): MaybePromise<Uint8Array>;
+  decode(bytes: Uint8Array, spec: ChunkSpec): MaybePromise<NDArray>;
+  toJSON(): V3CodecJSON;
+}
+
+export interface BytesToBytesCodec {
+  readonly kind: "bytes_to_bytes";
+  encode(bytes: Uint8Array): MaybePromise<Uint8Array>;
+  decode(bytes: Uint8Array): MaybePromise<Uint8Array>;
+  toJSON(): V3CodecJSON;
+}
+
+export type Codec = ArrayToArrayCodec | ArrayToBytesCodec | BytesToBytesCodec;
+
+/** Reads a byte range of one stored object (a shard); undefined when the object does not exist. */
+export type RangeReader = (range?: RangeQuery) => Promise<Uint8Array | undefined>;
+
+/** A region of a chunk: per axis, [start, stop) in chunk-local coordinates. */
+export type Region = Array<[number, number]>;

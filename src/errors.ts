@@ -1,0 +1,105 @@
+/**
+ * Every error zarrsmith throws on purpose is a ZarrsmithError with a stable `code`,
+ * so callers (and the CLI) can branch on it without parsing messages.
+ */
+
+/** One problem found while validating a document: where it is and which rule it breaks. */
+export interface Issue {
+  /** JSON path of the offending field, e.g. `chunks[2]` or `multiscales[0].axes`. Empty for the root. */
+  path: string;
+  /** A sentence naming the rule that was broken. */
+  message: string;
+}
+
+export type ErrorCode =
+  | "invalid_spec"
+  | "invalid_key"
+  | "invalid_selection"
+  | "invalid_value"
+  | "not_found"
+  | "exists"
+  | "corrupt_chunk"
+  | "codec"
+  | "unsupported"
+  | "io";
+
+export class ZarrsmithError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Formats a list of issues as `path: message` lines. */
+export function formatIssues(issues: readonly Issue[]): string {
+  return issues.map((i) => `  - ${i.path || "(root)"}: ${i.message}`).join("\n");
+}
+
+/** A specification (array, group, OME metadata) broke one or more rules. */
+export class SpecError extends ZarrsmithError {
+  readonly issues: Issue[];
+  constructor(what: string, issues: Issue[]) {
+    super("invalid_spec", `Invalid ${what}:\n${formatIssues(issues)}`);
+    this.issues = issues;
+  }
+}
+
+/** A store key that is empty, absolute, or escapes the store root. */
+export class KeyError extends ZarrsmithError {
+  constructor(key: string, rule: string) {
+    super("invalid_key", `Invalid store key ${JSON.stringify(key)}: ${rule}`);
+  }
+}
+
+/** A selection that does not fit the array (out of bounds, wrong number of axes, zero step). */
+export class SelectionError extends ZarrsmithError {
+  constructor(message: string) {
+    super("invalid_selection", message);
+  }
+}
+
+/** A value given to `set` that does not fit the selection or the data type. */
+export class ValueError extends ZarrsmithError {
+  constructor(message: string) {
+    super("invalid_value", message);
+  }
+}
+
+/** Nothing (or not the expected kind of node) at a path. */
+export class NotFoundError extends ZarrsmithError {
+  constructor(message: string) {
+    super("not_found", message);
+  }
+}
+
+/** Refusing to create over an existing node without `overwrite: true`. */
+export class ExistsError extends ZarrsmithError {
+  constructor(message: string) {
+    super("exists", message);
+  }
+}
+
+/** A stored chunk that cannot be decoded to the expected size and type. */
+export class CorruptChunkError extends ZarrsmithError {
+  readonly key: string;
+  constructor(key: string, reason: string, options?: { cause?: unknown }) {
+    super("corrupt_chunk", `Corrupt chunk ${JSON.stringify(key)}: ${reason}`, options);
+    this.key = key;
+  }
+}
+
+/** A codec that failed or was configured in a way it cannot honour. */
+export class CodecError extends ZarrsmithError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("codec", message, options);
+  }
+}
+
+/** A feature that is valid Zarr/OME-Zarr but not implemented here (yet). */
+export class UnsupportedError extends ZarrsmithError {
+  constructor(message: string) {
+    super("unsupported", message);
+  }
+}

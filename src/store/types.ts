@@ -1,0 +1,49 @@
+/**
+ * The store interface: a key → bytes mapping, kept small so that new backends (S3, GCS, IndexedDB)
+ * plug in by implementing a handful of methods. Keys are relative, "/"-separated, never absolute
+ * and never containing "." or ".." segments (see `validateKey`).
+ */
+
+/** A byte range: `offset`/`length`, or the last `suffixLength` bytes. */
+export type RangeQuery = { offset: number; length: number } | { suffixLength: number };
+
+export interface ReadableStore {
+  /** The bytes at `key` (or the requested range of them), or undefined when the key does not exist. */
+  get(key: string, range?: RangeQuery): Promise<Uint8Array | undefined>;
+  /** Whether `key` exists. */
+  has?(key: string): Promise<boolean>;
+  /** A human-readable location for messages (a path or URL). */
+  readonly description?: string;
+}
+
+export interface WritableStore extends ReadableStore {
+  /** Stores `value` at `key` atomically: readers see the old bytes or the new, never a mix. */
+  set(key: string, value: Uint8Array): Promise<void>;
+  /** Removes `key`; removing a missing key is not an error. */
+  delete(key: string): Promise<void>;
+}
+
+export interface ListableStore {
+  /** Every key under `prefix` ("" for all), as full keys. */
+  list(prefix?: string): Promise<string[]>;
+  /** The direct children of `prefix`: keys (files) and prefixes (folders), as names relative to it. */
+  listDir(prefix?: string): Promise<{ keys: string[]; prefixes: string[] }>;
+}
+
+/** A store that can also remove everything under a prefix (used by `overwrite`). */
+export interface DeletableStore {
+  deletePrefix(prefix: string): Promise<void>;
+}
+
+export type Store = ReadableStore & Partial<WritableStore> & Partial<ListableStore> & Partial<DeletableStore> & {
+  /** Flushes and releases resources (zip writers finalise their central directory here). */
+  close?(): Promise<void>;
+};
+
+export function isWritable(store: Store): store is Store & WritableStore {
+  return typeof store.set === "function" && typeof store.delete === "function";
+}
+
+export function isListable(store: Store): store is Store & ListableStore {
+  return typeof store.list === "function" && typeof store.listDir === "function";
+}
