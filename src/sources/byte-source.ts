@@ -1,0 +1,206 @@
+/**
+ * Random-access bytes of a file: plain files through positional reads, gzip streams through a
+ * decompressed temporary copy.
+ *
+ * Why a temporary copy for gzip: a gzip stream can only be decoded from its start, and converters
+ * read regions in whatever order their chunk grid asks for. Decoding once to disk keeps memory
+ * bounded and makes every later region read a cheap range read; the copy is deleted on close.
+ */
+import { createReadStream, createWriteStream, rmSync } from "node:fs";
+import { type FileHandle, mkdtemp, open, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import { NotFoundError, ZarrsmithError } from "../errors.js";
+
+export interface ByteSource {
+  /** The file named in messages. */
+  readonly name: string;
+  size(): Promise<number>;
+  /** Reads `length` bytes at `offset` into `into` (or a new array). Fails if the file ends first. */
+  read(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/** Opens a file for reading, turning "no such file" into a NotFoundError that names it. */
+export async function openFile(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, "r");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new NotFoundError(`no such file: ${path}`);
+    if (code === "EISDIR") throw new NotFoundError(`${path} is a directory, not a file`);
+    throw new ZarrsmithError("io", `cannot open ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Reads exactly `length` bytes at `position`, looping over short reads. */
+export async function readExactly(
+  handle: FileHandle,
+  name: string,
+  position: number,
+  length: number,
+  into: Uint8Array = new Uint8Array(length),
+): Promise<Uint8Array> {
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(into, done, length - done, position + done);
+    if (bytesRead === 0) {
+      throw new ZarrsmithError(
+        "io",
+        `${name} ends at byte ${position + done} but the data needs bytes up to ${position + length}: the file is truncated or its header is wrong`,
+      );
+    }
+    done += bytesRead;
+  }
+  return into;
+}
+
+/** Temporary folders still in use; removed at process exit if their source was never closed. */
+const liveTempDirs = new Set<string>();
+let exitHook = false;
+
+function trackTempDir(dir: string): void {
+  liveTempDirs.add(dir);
+  if (exitHook) return;
+  exitHook = true;
+  process.once("exit", () => {
+    for (const d of liveTempDirs) rmSync(d, { recursive: true, force: true });
+  });
+}
+
+/** Positional reads of a plain file. */
+export class FileBytes implements ByteSource {
+  readonly name: string;
+  #handle: FileHandle;
+  #size: number | undefined;
+
+  private constructor(name: string, handle: FileHandle) {
+    this.name = name;
+    this.#handle = handle;
+  }
+
+  static async open(path: string): Promise<FileBytes> {
+    return new FileBytes(path, await openFile(path));
+  }
+
+  async size(): Promise<number> {
+    this.#size ??= (await this.#handle.stat()).size;
+    return this.#size;
+  }
+
+  read(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
+    return readExactly(this.#handle, this.name, offset, length, into);
+  }
+
+  async close(): Promise<void> {
+    await this.#handle.close().catch(() => {});
+  }
+}
+
+/**
+ * The decompressed bytes of a gzip stream that starts at `start` in a file (0 for .gz files,
+ * after the text header for NRRD). Decompressed lazily, on the first call that needs it.
+ */
+export class GunzipBytes implements ByteSource {
+  readonly name: string;
+  #path: string;
+  #start: number;
+  #ready: Promise<{ bytes: FileBytes; dir: string }> | undefined;
+  #closed = false;
+
+  constructor(path: string, start = 0) {
+    this.name = path;
+    this.#path = path;
+    this.#start = start;
+  }
+
+  #decompressed(): Promise<{ bytes: FileBytes; dir: string }> {
+    if (this.#closed) throw new ZarrsmithError("io", `${this.name} was already closed`);
+    this.#ready ??= (async () => {
+      const dir = await mkdtemp(join(tmpdir(), "zarrsmith-gunzip-"));
+      trackTempDir(dir);
+      const target = join(dir, `${basename(this.#path)}.raw`);
+      try {
+        await pipeline(
+          createReadStream(this.#path, { start: this.#start }),
+          createGunzip(),
+          createWriteStream(target),
+        );
+      } catch (e) {
+        await rm(dir, { recursive: true, force: true });
+        liveTempDirs.delete(dir);
+        throw new ZarrsmithError("io", `cannot decompress ${this.#path}: ${(e as Error).message}`, {
+          cause: e,
+        });
+      }
+      return { bytes: await FileBytes.open(target), dir };
+    })();
+    return this.#ready;
+  }
+
+  async size(): Promise<number> {
+    return (await this.#decompressed()).bytes.size();
+  }
+
+  async read(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
+    const { bytes } = await this.#decompressed();
+    try {
+      return await bytes.read(offset, length, into);
+    } catch (e) {
+      // name the user's file, not the temporary copy
+      if (e instanceof ZarrsmithError) {
+        throw new ZarrsmithError(
+          "io",
+          `${this.name} decompresses to ${await bytes.size()} bytes but the data needs bytes up to ${offset + length}: the file is truncated or its header is wrong`,
+        );
+      }
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const ready = this.#ready;
+    this.#ready = undefined;
+    if (!ready) return;
+    const { bytes, dir } = await ready.catch(() => ({ bytes: undefined, dir: undefined }));
+    await bytes?.close();
+    if (dir) {
+      await rm(dir, { recursive: true, force: true });
+      liveTempDirs.delete(dir);
+    }
+  }
+}
+
+/** The first `length` decompressed bytes of a gzip file (fewer if it is shorter), without decoding the rest. */
+export async function gunzipHead(path: string, length: number, start = 0): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let have = 0;
+  const input = createReadStream(path, { start });
+  const gunzip = createGunzip();
+  try {
+    for await (const chunk of input.pipe(gunzip) as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      have += chunk.length;
+      if (have >= length) break;
+    }
+  } catch (e) {
+    throw new ZarrsmithError("io", `cannot decompress ${path}: ${(e as Error).message}`, { cause: e });
+  } finally {
+    input.destroy();
+    gunzip.destroy();
+  }
+  return new Uint8Array(Buffer.concat(chunks)).subarray(0, Math.min(have, length));
+}
+
+/** Size of a file in bytes; NotFoundError naming it when missing. */
+export async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new NotFoundError(`no such file: ${path}`);
+    throw e;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * PNG slices through fast-png. PNG is one deflate stream per image, so a slice is always decoded
+ * whole; the stack reader caches a few decoded slices for that reason.
+ *
+ * Grey and grey+alpha keep their samples (8 or 16 bit; 1/2/4-bit grey is widened to uint8);
+ * RGB/RGBA become 3/4 channels; palette images become their RGB colours (palette alpha is dropped).
+ */
+import { convertIndexedToRgb, decode } from "fast-png";
+import type { DataType } from "../dtype/index.js";
+import { UnsupportedError, ValueError } from "../errors.js";
+import { FileBytes } from "./byte-source.js";
+
+export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+export interface SliceInfo {
+  width: number;
+  height: number;
+  channels: number;
+  dtype: DataType;
+}
+
+export interface DecodedSlice extends SliceInfo {
+  /** Interleaved samples, C order [y, x, channel]. */
+  data: Uint8Array | Uint16Array;
+}
+
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 3, 4: 2, 6: 4 };
+
+/**
+ * Image size and sample layout from the IHDR chunk, which the PNG spec fixes at bytes 8..33;
+ * read by hand so that checking a stack of thousands of slices does not decode any of them.
+ */
+export async function readPngInfo(path: string): Promise<SliceInfo> {
+  const bytes = await FileBytes.open(path);
+  let head: Uint8Array;
+  try {
+    const size = await bytes.size();
+    head = await bytes.read(0, Math.min(size, 33));
+  } finally {
+    await bytes.close();
+  }
+  return pngInfo(head, path);
+}
+
+function pngInfo(head: Uint8Array, path: string): SliceInfo {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const isIhdr = head.length >= 33 && String.fromCharCode(...head.subarray(12, 16)) === "IHDR";
+  if (!PNG_SIGNATURE.every((b, i) => head[i] === b) || !isIhdr) {
+    throw new ValueError(`${path} is not a PNG file`);
+  }
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  const depth = head[24];
+  const colorType = head[25];
+  const channels = CHANNELS[colorType];
+  if (channels === undefined || ![1, 2, 4, 8, 16].includes(depth)) {
+    throw new ValueError(`${path}: invalid PNG colour type ${colorType} / bit depth ${depth}`);
+  }
+  return { width, height, channels, dtype: depth === 16 ? "uint16" : "uint8" };
+}
+
+/** Decodes a whole PNG into interleaved samples as described by `readPngInfo`. */
+export function decodePng(bytes: Uint8Array, path: string): DecodedSlice {
+  const info = pngInfo(bytes.subarray(0, 33), path);
+  let png: ReturnType<typeof decode>;
+  try {
+    png = decode(bytes);
+  } catch (e) {
+    throw new ValueError(`${path}: cannot decode PNG: ${(e as Error).message}`);
+  }
+  const { width, height } = png;
+  if (png.palette) {
+    const rgb = convertIndexedToRgb(png);
+    const perPixel = png.palette[0]?.length ?? 3;
+    if (perPixel === 3) return { ...info, data: rgb };
+    const out = new Uint8Array(width * height * 3);
+    for (let i = 0, j = 0; i < out.length; i += 3, j += perPixel) {
+      out[i] = rgb[j];
+      out[i + 1] = rgb[j + 1];
+      out[i + 2] = rgb[j + 2];
+    }
+    return { ...info, data: out };
+  }
+  if (png.depth === 16 || png.depth === 8) {
+    const data = png.data instanceof Uint8ClampedArray ? new Uint8Array(png.data.buffer) : png.data;
+    return { ...info, data };
+  }
+  if (png.channels !== 1)
+    throw new UnsupportedError(`${path}: ${png.depth}-bit PNG with ${png.channels} channels`);
+  // 1/2/4-bit grey: rows are packed, most significant bits first, each row starting on a byte.
+  const out = new Uint8Array(width * height);
+  const rowBytes = Math.ceil((width * png.depth) / 8);
+  const mask = (1 << png.depth) - 1;
+  const packed = png.data as Uint8Array;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const bit = x * png.depth;
+      const byte = packed[y * rowBytes + (bit >> 3)];
+      out[y * width + x] = (byte >> (8 - png.depth - (bit & 7))) & mask;
+    }
+  }
+  return { ...info, data: out };
+}

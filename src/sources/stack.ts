@@ -1,0 +1,187 @@
+/**
+ * A stack of 2-D TIFF or PNG files, one z slice per file, in the order given (callers sort).
+ * Every slice must have the same size, channels and data type; this is checked when the stack is
+ * opened, from the file headers only.
+ */
+import { fromFile } from "geotiff";
+import { allocate } from "../dtype/index.js";
+import { UnsupportedError, ValueError, ZarrsmithError } from "../errors.js";
+import { copyStrided } from "../indexing/copy.js";
+import { type NDArray, product } from "../ndarray.js";
+import { FileBytes } from "./byte-source.js";
+import { mapLimited, runLimited } from "./limit.js";
+import { type DecodedSlice, decodePng, PNG_SIGNATURE, readPngInfo, type SliceInfo } from "./png.js";
+import { checkRegion, regionShape } from "./region.js";
+import { pageDataType } from "./tiff.js";
+import type { Region, Source } from "./types.js";
+
+/** Files whose headers are read at once while opening. */
+const OPEN_CONCURRENCY = 8;
+/** Slices decoded at once during a read. */
+const READ_CONCURRENCY = 4;
+/** Decoded PNG slices kept, since PNGs cannot be decoded in part and regions often share a slice. */
+const PNG_CACHE_SLICES = 4;
+
+type Kind = "tiff" | "png";
+
+async function sniff(path: string): Promise<Kind> {
+  const bytes = await FileBytes.open(path);
+  let head: Uint8Array;
+  try {
+    head = await bytes.read(0, Math.min(await bytes.size(), 8));
+  } finally {
+    await bytes.close();
+  }
+  if (PNG_SIGNATURE.every((b, i) => head[i] === b)) return "png";
+  const tiff =
+    (head[0] === 0x49 && head[1] === 0x49 && (head[2] === 42 || head[2] === 43) && head[3] === 0) ||
+    (head[0] === 0x4d && head[1] === 0x4d && head[2] === 0 && (head[3] === 42 || head[3] === 43));
+  if (tiff) return "tiff";
+  throw new ValueError(`${path} is neither a TIFF nor a PNG file; a stack holds 2-D TIFF or PNG slices`);
+}
+
+async function tiffInfo(path: string): Promise<SliceInfo> {
+  let tiff: Awaited<ReturnType<typeof fromFile>>;
+  try {
+    tiff = await fromFile(path);
+  } catch (e) {
+    throw new ValueError(`${path} is not a readable TIFF: ${(e as Error).message}`);
+  }
+  try {
+    const image = await tiff.getImage(0);
+    const pages = await tiff.getImageCount();
+    if (pages > 1) {
+      throw new UnsupportedError(`${path} has ${pages} pages; a stack needs one 2-D image per file`);
+    }
+    return {
+      width: image.getWidth(),
+      height: image.getHeight(),
+      channels: image.getSamplesPerPixel(),
+      dtype: pageDataType(image, path, 0),
+    };
+  } finally {
+    await tiff.close();
+  }
+}
+
+function describe(info: SliceInfo): string {
+  return `${info.width}x${info.height} ${info.dtype}${info.channels > 1 ? ` with ${info.channels} channels` : ""}`;
+}
+
+export async function openStack(files: string[]): Promise<Source> {
+  if (files.length === 0) throw new ValueError("an image stack needs at least one file");
+  const kinds = await mapLimited(files, OPEN_CONCURRENCY, sniff);
+  const infos = await mapLimited(files, OPEN_CONCURRENCY, (f, i) =>
+    kinds[i] === "png" ? readPngInfo(f) : tiffInfo(f),
+  );
+  const first = infos[0];
+  infos.forEach((info, i) => {
+    const same =
+      info.width === first.width &&
+      info.height === first.height &&
+      info.channels === first.channels &&
+      info.dtype === first.dtype;
+    if (!same) {
+      throw new ValueError(
+        `${files[i]} is ${describe(info)} but ${files[0]} is ${describe(first)}: all slices of a stack must match`,
+      );
+    }
+  });
+  const { width, height, channels, dtype } = first;
+  const Z = files.length;
+  const full = [channels, Z, height, width];
+  const keep = full.map((s, i) => s > 1 || i >= 2);
+  const shape = full.filter((_, i) => keep[i]);
+  const axes = ["c", "z", "y", "x"].filter((_, i) => keep[i]);
+  const format = kinds.every((k) => k === "png")
+    ? "PNG"
+    : kinds.every((k) => k === "tiff")
+      ? "TIFF"
+      : "TIFF/PNG";
+  const description =
+    Z === 1 ? `${format}, ${describe(first)}` : `${format} stack, ${Z} slices of ${describe(first)}`;
+
+  // Decoded PNG slices, most recently used last.
+  const pngCache = new Map<number, Promise<DecodedSlice>>();
+  const pngSlice = (z: number): Promise<DecodedSlice> => {
+    let p = pngCache.get(z);
+    if (p) {
+      pngCache.delete(z);
+    } else {
+      p = (async () => {
+        const bytes = await FileBytes.open(files[z]);
+        try {
+          const slice = decodePng(await bytes.read(0, await bytes.size()), files[z]);
+          if (slice.width !== width || slice.height !== height) {
+            throw new ValueError(
+              `${files[z]} decodes to ${slice.width}x${slice.height}, not ${width}x${height}`,
+            );
+          }
+          return slice;
+        } finally {
+          await bytes.close();
+        }
+      })();
+      p.catch(() => pngCache.delete(z));
+    }
+    pngCache.set(z, p);
+    while (pngCache.size > PNG_CACHE_SLICES) pngCache.delete(pngCache.keys().next().value!);
+    return p;
+  };
+
+  let closed = false;
+  return {
+    shape,
+    dtype,
+    axes,
+    description,
+    async read(region: Region): Promise<NDArray> {
+      checkRegion(region, shape, description);
+      if (closed) throw new ZarrsmithError("io", `the stack of ${files[0]}... was already closed`);
+      const r4: Array<readonly [number, number]> = [];
+      let k = 0;
+      for (let i = 0; i < 4; i++) r4.push(keep[i] ? region[k++] : [0, 1]);
+      const counts = regionShape(r4);
+      const out = allocate(dtype, product(counts)) as Uint8Array | Uint16Array | Float32Array;
+      const [[c0, c1], [z0], [y0, y1], [x0, x1]] = r4;
+      const planeSize = counts[2] * counts[3];
+      const jobs = Array.from({ length: out.length === 0 ? 0 : counts[1] }, (_, zi) => async () => {
+        const z = z0 + zi;
+        if (kinds[z] === "png") {
+          const slice = await pngSlice(z);
+          copyStrided(
+            {
+              data: slice.data,
+              offset: (y0 * width + x0) * channels + c0,
+              strides: [1, width * channels, channels],
+            },
+            { data: out, offset: zi * planeSize, strides: [counts[1] * planeSize, counts[3], 1] },
+            [counts[0], counts[2], counts[3]],
+          );
+          return;
+        }
+        const tiff = await fromFile(files[z]);
+        try {
+          const image = await tiff.getImage(0);
+          const samples = Array.from({ length: c1 - c0 }, (_, i) => c0 + i);
+          const rasters = (await image.readRasters({
+            window: [x0, y0, x1, y1],
+            samples,
+            interleave: false,
+          })) as unknown as Uint8Array[];
+          samples.forEach((_, ci) => {
+            (out as Uint8Array).set(rasters[ci], (ci * counts[1] + zi) * planeSize);
+          });
+        } finally {
+          await tiff.close();
+        }
+      });
+      await runLimited(jobs, READ_CONCURRENCY);
+      return { data: out, shape: regionShape(region), dtype };
+    },
+    async close() {
+      closed = true;
+      pngCache.clear();
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * Region reads of an uncompressed C-order array stored at a byte offset (raw, .npy, NIfTI, NRRD):
+ * only the byte runs the region covers are read, with nearby runs merged into one read so that
+ * narrow regions do not cost one system call per row.
+ */
+import { type DataType, type Endian, fromBytes, itemSize } from "../dtype/index.js";
+import { type NDArray, product } from "../ndarray.js";
+import type { ByteSource } from "./byte-source.js";
+import { permuteAxes, regionShape } from "./region.js";
+import type { Region } from "./types.js";
+
+/** Runs closer than this are read together (the gap is read and dropped). */
+const MERGE_GAP = 64 * 1024;
+/** Largest merged read; larger single runs are read straight into the output. */
+const MAX_SPAN = 16 * 1024 * 1024;
+
+export interface StoredArray {
+  bytes: ByteSource;
+  /** Byte offset of element 0. */
+  offset: number;
+  /** Shape in storage order (C order, the last axis varies fastest in the file). */
+  shape: number[];
+  dtype: DataType;
+  endian: Endian;
+  /** Presented axis i is storage axis `perm[i]`; identity when absent. */
+  perm?: number[];
+}
+
+/** Total bytes the stored array occupies. */
+export function storedByteLength(a: Pick<StoredArray, "shape" | "dtype">): number {
+  return product(a.shape) * itemSize(a.dtype);
+}
+
+/** Reads a region given in presented axis order; returns it in presented axis order. */
+export async function readStoredRegion(a: StoredArray, region: Region): Promise<NDArray> {
+  const perm = a.perm ?? a.shape.map((_, i) => i);
+  const storageRegion = new Array<readonly [number, number]>(perm.length);
+  perm.forEach((p, i) => {
+    storageRegion[p] = region[i];
+  });
+  const shape = regionShape(storageRegion);
+  const bytes = await readRegionBytes(a.bytes, a.offset, a.shape, itemSize(a.dtype), storageRegion);
+  const stored: NDArray = {
+    data: fromBytes(bytes, a.dtype, a.endian) as NDArray["data"],
+    shape,
+    dtype: a.dtype,
+  };
+  return permuteAxes(stored, perm);
+}
+
+/** The bytes of a region of a C-order array, in C order. */
+export async function readRegionBytes(
+  source: ByteSource,
+  base: number,
+  shape: readonly number[],
+  size: number,
+  region: Region,
+): Promise<Uint8Array> {
+  const counts = regionShape(region);
+  const out = new Uint8Array(product(counts) * size);
+  if (out.length === 0) return out;
+  const n = shape.length;
+  if (n === 0) return source.read(base, size, out);
+  // Byte strides per axis.
+  const strides = new Array<number>(n);
+  let s = size;
+  for (let i = n - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  // Axes after `inner` are whole, so each step of the outer axes reads one contiguous run.
+  let inner = n - 1;
+  while (inner > 0 && region[inner][0] === 0 && region[inner][1] === shape[inner]) inner--;
+  const runLength = counts[inner] * strides[inner];
+  const outer = counts.slice(0, inner);
+  const index = new Array<number>(inner).fill(0);
+  let start = base;
+  for (let i = 0; i <= inner; i++) start += region[i][0] * strides[i];
+
+  const batch = new RunBatch(source, out);
+  let fileOffset = start;
+  for (let outOffset = 0; outOffset < out.length; outOffset += runLength) {
+    await batch.add(fileOffset, outOffset, runLength);
+    // odometer over the outer axes
+    let axis = inner - 1;
+    for (; axis >= 0; axis--) {
+      index[axis]++;
+      fileOffset += strides[axis];
+      if (index[axis] < outer[axis]) break;
+      fileOffset -= strides[axis] * outer[axis];
+      index[axis] = 0;
+    }
+  }
+  await batch.flush();
+  return out;
+}
+
+/** Collects runs that lie close together in the file and reads them with one read. */
+class RunBatch {
+  #runs: Array<[file: number, out: number, length: number]> = [];
+  #spanStart = 0;
+  #spanEnd = 0;
+
+  constructor(
+    private readonly source: ByteSource,
+    private readonly out: Uint8Array,
+  ) {}
+
+  async add(file: number, out: number, length: number): Promise<void> {
+    if (
+      this.#runs.length > 0 &&
+      (file - this.#spanEnd > MERGE_GAP || file + length - this.#spanStart > MAX_SPAN)
+    ) {
+      await this.flush();
+    }
+    if (this.#runs.length === 0) this.#spanStart = file;
+    this.#runs.push([file, out, length]);
+    this.#spanEnd = file + length;
+  }
+
+  async flush(): Promise<void> {
+    const runs = this.#runs;
+    if (runs.length === 0) return;
+    this.#runs = [];
+    if (runs.length === 1) {
+      const [file, out, length] = runs[0];
+      await this.source.read(file, length, this.out.subarray(out, out + length));
+      return;
+    }
+    const span = await this.source.read(this.#spanStart, this.#spanEnd - this.#spanStart);
+    for (const [file, out, length] of runs) {
+      const from = file - this.#spanStart;
+      this.out.set(span.subarray(from, from + length), out);
+    }
+  }
+}
