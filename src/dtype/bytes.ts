@@ -16,6 +16,11 @@ function swapInPlace(bytes: Uint8Array, width: number): void {
   }
 }
 
+/** A fresh copy that owns its buffer from offset 0 (`Buffer#slice` would return a view). */
+function copyBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
+}
+
 function viewBytes(data: TypedArray): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
@@ -39,7 +44,7 @@ export function toBytes(data: TypedArray, dtype: DataType, endian: Endian = "lit
   }
   const width = swapWidth(dtype);
   if (endian === NATIVE_ENDIAN || width === 1) return viewBytes(data);
-  const copy = viewBytes(data).slice();
+  const copy = copyBytes(viewBytes(data));
   swapInPlace(copy, width);
   return copy;
 }
@@ -55,7 +60,7 @@ export function fromBytes(bytes: Uint8Array, dtype: DataType, endian: Endian = "
   }
   const count = bytes.length / info.itemSize;
   if (dtype === "float16") {
-    const copy = bytes.slice();
+    const copy = copyBytes(bytes);
     if (endian !== NATIVE_ENDIAN) swapInPlace(copy, 2);
     return decodeFloat16(new Uint16Array(copy.buffer, 0, count));
   }
@@ -63,7 +68,7 @@ export function fromBytes(bytes: Uint8Array, dtype: DataType, endian: Endian = "
   const native = endian === NATIVE_ENDIAN || width === 1;
   const aligned = bytes.byteOffset % info.ctor.BYTES_PER_ELEMENT === 0;
   if (native && aligned) return new info.ctor(bytes.buffer, bytes.byteOffset, count * info.lanes);
-  const copy = bytes.slice();
+  const copy = copyBytes(bytes);
   if (!native) swapInPlace(copy, width);
   return new info.ctor(copy.buffer, 0, count * info.lanes);
 }

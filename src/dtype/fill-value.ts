@@ -127,7 +127,8 @@ export function checkScalar(value: Scalar, dtype: DataType): void {
   const kind = dataTypeInfo(dtype).kind;
   if (kind === "int" || kind === "uint") {
     const v = typeof value === "bigint" ? value : typeof value === "number" ? value : Number.NaN;
-    if (typeof v === "number" && !Number.isInteger(v)) fail(`${String(value)} is not an integer, as ${dtype} requires`);
+    if (typeof v === "number" && !Number.isInteger(v))
+      fail(`${String(value)} is not an integer, as ${dtype} requires`);
     const [lo, hi] = INT_RANGE[dtype]!;
     const big = BigInt(v);
     if (big < lo || big > hi) fail(`${String(value)} is outside the ${dtype} range [${lo}, ${hi}]`);

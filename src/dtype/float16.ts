@@ -44,12 +44,18 @@ export function floatToHalf(value: number): number {
   return sign | e;
 }
 
-export function decodeFloat16(bits: Uint16Array, out: Float32Array = new Float32Array(bits.length)): Float32Array {
+export function decodeFloat16(
+  bits: Uint16Array,
+  out: Float32Array = new Float32Array(bits.length),
+): Float32Array {
   for (let i = 0; i < bits.length; i++) out[i] = halfToFloat(bits[i]);
   return out;
 }
 
-export function encodeFloat16(values: Float32Array, out: Uint16Array = new Uint16Array(values.length)): Uint16Array {
+export function encodeFloat16(
+  values: Float32Array,
+  out: Uint16Array = new Uint16Array(values.length),
+): Uint16Array {
   for (let i = 0; i < values.length; i++) out[i] = floatToHalf(values[i]);
   return out;
 }

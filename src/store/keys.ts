@@ -7,8 +7,10 @@ import { KeyError } from "../errors.js";
  * hostile `path: "../../etc"` from escaping the store root.
  */
 export function validateKey(key: string): string {
-  if (typeof key !== "string" || key.length === 0) throw new KeyError(String(key), "keys must be non-empty strings");
-  if (key.startsWith("/")) throw new KeyError(key, "keys are relative to the store root and must not start with '/'");
+  if (typeof key !== "string" || key.length === 0)
+    throw new KeyError(String(key), "keys must be non-empty strings");
+  if (key.startsWith("/"))
+    throw new KeyError(key, "keys are relative to the store root and must not start with '/'");
   if (key.includes("\\")) throw new KeyError(key, "keys use '/' as separator; '\\' is not allowed");
   if (key.includes("\0")) throw new KeyError(key, "keys must not contain NUL characters");
   if (/^[a-zA-Z]:/.test(key)) throw new KeyError(key, "keys must not start with a drive letter");

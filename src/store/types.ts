@@ -35,10 +35,13 @@ export interface DeletableStore {
   deletePrefix(prefix: string): Promise<void>;
 }
 
-export type Store = ReadableStore & Partial<WritableStore> & Partial<ListableStore> & Partial<DeletableStore> & {
-  /** Flushes and releases resources (zip writers finalise their central directory here). */
-  close?(): Promise<void>;
-};
+export type Store = ReadableStore &
+  Partial<WritableStore> &
+  Partial<ListableStore> &
+  Partial<DeletableStore> & {
+    /** Flushes and releases resources (zip writers finalise their central directory here). */
+    close?(): Promise<void>;
+  };
 
 export function isWritable(store: Store): store is Store & WritableStore {
   return typeof store.set === "function" && typeof store.delete === "function";

@@ -1,0 +1,23 @@
+/** Stores: where the bytes of a Zarr hierarchy live. */
+export { HttpStore as FetchStore, HttpStore, type HttpStoreOptions, httpSource } from "./http.js";
+export { joinKey, normalizePath, validateKey } from "./keys.js";
+export { LocalStore, type LocalStoreOptions, TEMP_PREFIX } from "./local.js";
+export { type MemoryEntries, MemoryStore } from "./memory.js";
+export { checkRange, resolveRange } from "./range.js";
+export { bytesSource, fileSource, type RandomAccessSource } from "./source.js";
+export type {
+  DeletableStore,
+  ListableStore,
+  RangeQuery,
+  ReadableStore,
+  Store,
+  WritableStore,
+} from "./types.js";
+export { isListable, isWritable } from "./types.js";
+export {
+  type ZipCreateOptions,
+  type ZipSource,
+  ZipStore,
+  type ZipStoreOptions,
+  ZipStoreWriter,
+} from "./zip.js";

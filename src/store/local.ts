@@ -1,0 +1,284 @@
+/**
+ * A store in a local directory: one file per key, "/" in keys becomes a sub-directory.
+ * Writes go to a temporary file in the target's directory and are renamed over the target, so a reader
+ * (or a crash) sees the old bytes or the new, never half a chunk.
+ */
+import { randomUUID } from "node:crypto";
+import type { Dirent } from "node:fs";
+import {
+  type FileHandle,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  unlink,
+} from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
+import { KeyError, ZarrsmithError } from "../errors.js";
+import { normalizePath, validateKey } from "./keys.js";
+import { checkRange, resolveRange } from "./range.js";
+import type { DeletableStore, ListableStore, RangeQuery, WritableStore } from "./types.js";
+
+/** Name prefix of in-flight writes; such files are invisible to listings and never valid keys. */
+export const TEMP_PREFIX = ".zarrsmith-tmp-";
+
+export interface LocalStoreOptions {
+  /**
+   * At most this many files open at once (reads, writes, directory reads). Callers may start
+   * thousands of operations in parallel; this keeps them clear of the process's file-descriptor limit.
+   * Default 64.
+   */
+  maxOpenFiles?: number;
+}
+
+/** A counting semaphore: `run` waits for a free slot. */
+class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+  constructor(count: number) {
+    this.#free = count;
+  }
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((wake) => this.#waiting.push(wake));
+    try {
+      return await fn();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free++;
+    }
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** Errors meaning "there is no file at this key" rather than "the disk failed". */
+function isMissing(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR";
+}
+
+function ioError(what: string, error: unknown): ZarrsmithError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ZarrsmithError("io", `${what}: ${reason}`, { cause: error });
+}
+
+/** Reads `length` bytes at `position`, fewer if the file ends first. */
+async function readAt(handle: FileHandle, position: number, length: number): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(out, done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done === length ? out : out.subarray(0, done);
+}
+
+/** A Buffer as a plain Uint8Array view, so callers' `.slice()` copies as for any Uint8Array. */
+function plain(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+export class LocalStore implements WritableStore, ListableStore, DeletableStore {
+  /** The absolute directory holding the store. */
+  readonly root: string;
+  readonly description: string;
+  readonly #slots: Slots;
+
+  constructor(root: string, options: LocalStoreOptions = {}) {
+    this.root = resolve(root);
+    this.description = this.root;
+    this.#slots = new Slots(Math.max(1, options.maxOpenFiles ?? 64));
+  }
+
+  /** The file of a key. Checks the key before any disk access, and that the result stays inside the root. */
+  #file(key: string): string {
+    validateKey(key);
+    for (const part of key.split("/")) {
+      if (part.startsWith(TEMP_PREFIX)) {
+        throw new KeyError(key, `segments starting with '${TEMP_PREFIX}' are reserved for temporary files`);
+      }
+    }
+    return this.#inside(key, resolve(this.root, ...key.split("/")));
+  }
+
+  /** The directory of a folder-like prefix ("" is the root). */
+  #folder(prefix: string): string {
+    const p = normalizePath(prefix);
+    return p === "" ? this.root : this.#inside(p, resolve(this.root, ...p.split("/")));
+  }
+
+  #inside(key: string, path: string): string {
+    // validateKey already rules out escapes; this is the second lock on the door.
+    const base = this.root.endsWith(sep) ? this.root : this.root + sep;
+    if (!path.startsWith(base)) throw new KeyError(key, `resolves outside the store root ${this.root}`);
+    return path;
+  }
+
+  async get(key: string, range?: RangeQuery): Promise<Uint8Array | undefined> {
+    const file = this.#file(key);
+    if (range) checkRange(range, key);
+    return this.#slots.run(async () => {
+      try {
+        if (!range) return plain(await readFile(file));
+        const handle = await open(file, "r");
+        try {
+          const { size } = await handle.stat();
+          const { start, end } = resolveRange(range, size);
+          return await readAt(handle, start, end - start);
+        } finally {
+          await handle.close();
+        }
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        throw ioError(`cannot read key ${JSON.stringify(key)} from ${file}`, error);
+      }
+    });
+  }
+
+  async has(key: string): Promise<boolean> {
+    const file = this.#file(key);
+    try {
+      return (await stat(file)).isFile();
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw ioError(`cannot check key ${JSON.stringify(key)} at ${file}`, error);
+    }
+  }
+
+  /** Writes a temporary file next to the target, then renames it over the target (atomic on POSIX). */
+  async set(key: string, value: Uint8Array): Promise<void> {
+    const file = this.#file(key);
+    const dir = dirname(file);
+    const temp = join(dir, `${TEMP_PREFIX}${randomUUID()}`);
+    await this.#slots.run(async () => {
+      let tempExists = false;
+      try {
+        let handle: FileHandle;
+        try {
+          handle = await open(temp, "wx");
+        } catch (error) {
+          // Parent directories are created on demand: one failed open is cheaper than a mkdir per write.
+          if (errorCode(error) !== "ENOENT") throw error;
+          await mkdir(dir, { recursive: true });
+          handle = await open(temp, "wx");
+        }
+        tempExists = true;
+        try {
+          await handle.writeFile(value);
+        } finally {
+          await handle.close();
+        }
+        await rename(temp, file);
+        tempExists = false;
+      } catch (error) {
+        if (tempExists) await rm(temp, { force: true }).catch(() => {});
+        const why = errorCode(error) === "EISDIR" ? ` (a directory is in the way)` : "";
+        throw ioError(`cannot write key ${JSON.stringify(key)} to ${file}${why}`, error);
+      }
+    });
+  }
+
+  async delete(key: string): Promise<void> {
+    const file = this.#file(key);
+    try {
+      await unlink(file);
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw ioError(`cannot delete key ${JSON.stringify(key)} at ${file}`, error);
+    }
+  }
+
+  /** Removes every key under `prefix` (its whole directory); "" empties the store but keeps the root. */
+  async deletePrefix(prefix: string): Promise<void> {
+    const dir = this.#folder(prefix);
+    try {
+      if (dir === this.root) {
+        const names = await readdir(dir);
+        await Promise.all(names.map((name) => rm(join(dir, name), { recursive: true, force: true })));
+      } else if ((await lstat(dir)).isDirectory()) {
+        await rm(dir, { recursive: true, force: true });
+      }
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw ioError(`cannot delete prefix ${JSON.stringify(prefix)} at ${dir}`, error);
+    }
+  }
+
+  /** Every key under `prefix`, sorted. Temporary files are skipped. */
+  async list(prefix = ""): Promise<string[]> {
+    const p = normalizePath(prefix);
+    const out: string[] = [];
+    const walk = async (dir: string, keyPrefix: string): Promise<void> => {
+      const { files, folders } = await this.#readFolder(dir);
+      for (const name of files) out.push(keyPrefix + name);
+      await Promise.all(folders.map((name) => walk(join(dir, name), `${keyPrefix}${name}/`)));
+    };
+    await walk(this.#folder(p), p === "" ? "" : `${p}/`);
+    return out.sort();
+  }
+
+  async listDir(prefix = ""): Promise<{ keys: string[]; prefixes: string[] }> {
+    const { files, folders } = await this.#readFolder(this.#folder(prefix));
+    return { keys: files.sort(), prefixes: folders.sort() };
+  }
+
+  /** One directory's files and sub-directories (symlinks followed); a missing directory is empty. */
+  async #readFolder(dir: string): Promise<{ files: string[]; folders: string[] }> {
+    let entries: Dirent[];
+    try {
+      entries = await this.#slots.run(() => readdir(dir, { withFileTypes: true }));
+    } catch (error) {
+      if (isMissing(error)) return { files: [], folders: [] };
+      throw ioError(`cannot list ${dir}`, error);
+    }
+    const files: string[] = [];
+    const folders: string[] = [];
+    for (const entry of entries) {
+      if (entry.name.startsWith(TEMP_PREFIX)) continue;
+      let kind: { isFile(): boolean; isDirectory(): boolean } = entry;
+      if (entry.isSymbolicLink()) kind = await stat(join(dir, entry.name)).catch(() => entry);
+      if (kind.isFile()) files.push(entry.name);
+      else if (kind.isDirectory()) folders.push(entry.name);
+    }
+    return { files, folders };
+  }
+
+  async close(): Promise<void> {}
+
+  /**
+   * Removes temporary files left by writes that never finished (a crash, a killed process).
+   * Safe only while nothing is writing to the store. Returns how many were removed.
+   */
+  static async cleanTemporaryFiles(root: string): Promise<number> {
+    let removed = 0;
+    const walk = async (dir: string): Promise<void> => {
+      let entries: Dirent[];
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if (isMissing(error)) return;
+        throw ioError(`cannot list ${dir}`, error);
+      }
+      for (const entry of entries) {
+        const path = join(dir, entry.name);
+        if (entry.name.startsWith(TEMP_PREFIX) && !entry.isDirectory()) {
+          await rm(path, { force: true });
+          removed++;
+        } else if (entry.isDirectory()) {
+          await walk(path);
+        }
+      }
+    };
+    await walk(resolve(root));
+    return removed;
+  }
+}

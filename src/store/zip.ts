@@ -1,0 +1,426 @@
+/**
+ * Zip stores. Reading: any random-access byte source (a file, bytes, a URL read with ranges) through
+ * yauzl; entries may be stored or deflated, stored ones are read in place (ranges cost one read).
+ * Writing: `ZipStore.create` streams entries to disk through yazl as they are set; a zip cannot be
+ * updated in place, so each key is written once and `close()` writes the central directory.
+ * Layout follows zarr-python's ZipStore: keys are entry names at the zip root, no directory entries.
+ */
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { access, mkdir, rename, rm } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import yauzl from "yauzl";
+import yazl from "yazl";
+import { ExistsError, UnsupportedError, ZarrsmithError } from "../errors.js";
+import { type HttpStoreOptions, httpSource } from "./http.js";
+import { normalizePath, validateKey } from "./keys.js";
+import { childrenOf, keysUnder } from "./listing.js";
+import { TEMP_PREFIX } from "./local.js";
+import { checkRange, resolveRange, sliceRange } from "./range.js";
+import { bytesSource, fileSource, type RandomAccessSource } from "./source.js";
+import type { DeletableStore, ListableStore, RangeQuery, ReadableStore, WritableStore } from "./types.js";
+
+/** Where a zip is read from: a local path, an http(s) URL (string or URL), bytes, or any random-access source. */
+export type ZipSource = string | URL | Uint8Array | RandomAccessSource;
+
+export interface ZipStoreOptions extends HttpStoreOptions {
+  /**
+   * A folder inside the zip to use as the store root, for zips that wrap the store in a folder
+   * (e.g. "data.zarr" when the zip was made from the store's parent directory). Default: the zip root.
+   */
+  root?: string;
+}
+
+export interface ZipCreateOptions {
+  /** Deflate entries. Default false: chunks are usually compressed already, and stored entries can be read in ranges. */
+  compress?: boolean;
+  /** Replace an existing file at the path (only when `close()` succeeds). Default false. */
+  overwrite?: boolean;
+}
+
+const STORED = 0;
+const DEFLATED = 8;
+
+/** Small reads (yauzl's header reads) are served from blocks of this size: one request per block, not per header. */
+const READ_AHEAD = 256 * 1024;
+
+function toSource(source: ZipSource, options: ZipStoreOptions): RandomAccessSource {
+  if (source instanceof Uint8Array) return bytesSource(source);
+  if (source instanceof URL)
+    return source.protocol === "file:" ? fileSource(source.pathname) : httpSource(source, options);
+  if (typeof source === "string")
+    return /^https?:\/\//i.test(source) ? httpSource(source, options) : fileSource(source);
+  return source;
+}
+
+/** Adapts a RandomAccessSource to yauzl's reader, with a one-block cache for its many small header reads. */
+class SourceReader extends yauzl.RandomAccessReader {
+  #block: { start: number; bytes: Uint8Array } | undefined;
+
+  constructor(
+    readonly source: RandomAccessSource,
+    readonly size: number,
+  ) {
+    super();
+  }
+
+  async readRange(start: number, end: number): Promise<Uint8Array> {
+    const cached = this.#block;
+    if (cached && start >= cached.start && end <= cached.start + cached.bytes.byteLength) {
+      return cached.bytes.subarray(start - cached.start, end - cached.start);
+    }
+    if (end - start >= READ_AHEAD) return this.source.read(start, end - start);
+    const blockEnd = Math.min(this.size, start + READ_AHEAD);
+    const bytes = await this.source.read(start, blockEnd - start);
+    this.#block = { start, bytes };
+    return bytes.subarray(0, end - start);
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    const read = () => this.readRange(start, end);
+    return Readable.from(
+      (async function* () {
+        const bytes = await read();
+        yield Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      })(),
+      { objectMode: false },
+    );
+  }
+
+  override close(callback: (err: Error | null) => void): void {
+    Promise.resolve(this.source.close?.()).then(
+      () => callback(null),
+      (error: Error) => callback(error),
+    );
+  }
+}
+
+async function collect(stream: Readable): Promise<Uint8Array> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(part as Buffer);
+  const all = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  return new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
+}
+
+function zipError(what: string, error: unknown): ZarrsmithError {
+  if (error instanceof ZarrsmithError) return error;
+  return new ZarrsmithError("io", `${what}: ${(error as Error).message}`, { cause: error });
+}
+
+/** A read-only store over a zip file. Open with `ZipStore.open`; write new zips with `ZipStore.create`. */
+export class ZipStore implements ReadableStore, ListableStore {
+  readonly description: string;
+  readonly #zip: yauzl.ZipFile;
+  readonly #reader: SourceReader;
+  readonly #entries: Map<string, yauzl.Entry>;
+  /** Where each entry's data starts, found from its local header on first read. */
+  readonly #dataStart = new Map<string, Promise<number>>();
+
+  private constructor(zip: yauzl.ZipFile, reader: SourceReader, entries: Map<string, yauzl.Entry>) {
+    this.#zip = zip;
+    this.#reader = reader;
+    this.#entries = entries;
+    this.description = reader.source.description ?? "zip";
+  }
+
+  /**
+   * Reads the central directory of a zip. Directory entries are skipped, and so are entries whose
+   * names are not valid store keys; yauzl refuses zips with absolute or ".." entry names.
+   */
+  static async open(source: ZipSource, options: ZipStoreOptions = {}): Promise<ZipStore> {
+    const src = toSource(source, options);
+    const where = src.description ?? "zip";
+    const root = normalizePath(options.root ?? "");
+    const head = root === "" ? "" : `${root}/`;
+    try {
+      const reader = new SourceReader(src, await src.size());
+      const zip = await yauzl.fromRandomAccessReaderPromise(reader, reader.size, {
+        lazyEntries: true,
+        autoClose: false,
+      });
+      // yauzl re-emits reader errors on the ZipFile; ours reach callers through the calls that caused them.
+      zip.on("error", () => {});
+      const entries = new Map<string, yauzl.Entry>();
+      try {
+        for await (const entry of zip.eachEntry()) {
+          const name = entry.fileName;
+          if (name.endsWith("/") || !name.startsWith(head)) continue;
+          const key = name.slice(head.length);
+          try {
+            validateKey(key);
+          } catch {
+            continue;
+          }
+          entries.set(key, entry);
+        }
+      } catch (error) {
+        zip.close();
+        throw error;
+      }
+      return new ZipStore(zip, reader, entries);
+    } catch (error) {
+      await src.close?.().catch(() => {});
+      throw zipError(`cannot read zip ${where}`, error);
+    }
+  }
+
+  /** Starts writing a new zip at `path`; see ZipStoreWriter. */
+  static create(path: string, options: ZipCreateOptions = {}): Promise<ZipStoreWriter> {
+    return ZipStoreWriter.create(path, options);
+  }
+
+  /** The number of keys (file entries) in the zip. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  async get(key: string, range?: RangeQuery): Promise<Uint8Array | undefined> {
+    validateKey(key);
+    if (range) checkRange(range, key);
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    const what = `cannot read ${JSON.stringify(key)} from zip ${this.description}`;
+    if (entry.isEncrypted()) throw new UnsupportedError(`${what}: the entry is encrypted`);
+    if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
+      throw new UnsupportedError(
+        `${what}: compression method ${entry.compressionMethod} (only stored and deflate)`,
+      );
+    }
+    try {
+      const start = await this.#dataStartOf(key, entry);
+      const { start: from, end } = range
+        ? resolveRange(range, entry.uncompressedSize)
+        : { start: 0, end: entry.uncompressedSize };
+      if (entry.compressionMethod === STORED) {
+        if (end === from) return new Uint8Array(0);
+        const bytes = await this.#reader.source.read(start + from, end - from);
+        if (bytes.byteLength !== end - from) throw new Error("the zip is truncated");
+        return bytes;
+      }
+      // Deflated: a range needs the whole entry inflated first.
+      // The callback form: yauzl 3.4's openReadStreamLowLevelPromise forwards to the wrong method.
+      const stream = await new Promise<Readable>((done, fail) =>
+        this.#zip.openReadStreamLowLevel(
+          start,
+          entry.compressedSize,
+          0,
+          entry.compressedSize,
+          true,
+          entry.uncompressedSize,
+          (error, readable) => (error ? fail(error) : done(readable)),
+        ),
+      );
+      const bytes = await collect(stream);
+      return range ? bytes.subarray(from, end) : bytes;
+    } catch (error) {
+      throw zipError(what, error);
+    }
+  }
+
+  #dataStartOf(key: string, entry: yauzl.Entry): Promise<number> {
+    let start = this.#dataStart.get(key);
+    if (!start) {
+      start = this.#zip.readLocalFileHeaderPromise(entry, { minimal: true }).then((h) => h.fileDataStart);
+      start.catch(() => this.#dataStart.delete(key));
+      this.#dataStart.set(key, start);
+    }
+    return start;
+  }
+
+  async has(key: string): Promise<boolean> {
+    return this.#entries.has(validateKey(key));
+  }
+
+  async list(prefix = ""): Promise<string[]> {
+    return keysUnder(this.#entries.keys(), prefix);
+  }
+
+  async listDir(prefix = ""): Promise<{ keys: string[]; prefixes: string[] }> {
+    return childrenOf(this.#entries.keys(), prefix);
+  }
+
+  /** Releases the source (closes the file) once reads in flight are done. */
+  async close(): Promise<void> {
+    if (!this.#zip.isOpen) return;
+    const closed = new Promise<void>((done, fail) => {
+      this.#reader.once("close", done);
+      this.#reader.once("error", fail);
+    });
+    this.#zip.close();
+    await closed;
+  }
+}
+
+/** Metadata documents are kept in memory while writing, so a hierarchy can read back what it created. */
+const METADATA_NAME = /(^|\/)(zarr\.json|\.zarray|\.zgroup|\.zattrs|\.zmetadata)$/;
+
+/**
+ * Writes a zip, one entry per `set`, streamed to a temporary file next to the target and renamed
+ * into place by `close()` — an interrupted write never leaves a half zip at the path.
+ * Each `set` resolves once its bytes have been handed to the zip stream, which bounds memory.
+ * Reading back is limited to metadata documents; chunks are write-only until the zip is reopened.
+ */
+export class ZipStoreWriter implements WritableStore, ListableStore, DeletableStore {
+  readonly path: string;
+  readonly description: string;
+  readonly #temp: string;
+  readonly #zip: yazl.ZipFile;
+  readonly #compress: boolean;
+  readonly #written = new Set<string>();
+  readonly #metadata = new Map<string, Uint8Array>();
+  readonly #pending = new Set<(error: unknown) => void>();
+  readonly #done: Promise<void>;
+  #failure: unknown;
+  #closed: Promise<void> | undefined;
+
+  private constructor(path: string, temp: string, zip: yazl.ZipFile, done: Promise<void>, compress: boolean) {
+    this.path = path;
+    this.description = path;
+    this.#temp = temp;
+    this.#zip = zip;
+    this.#compress = compress;
+    this.#done = done;
+    done.catch((error) => this.#fail(error));
+    zip.on("error", (error) => this.#fail(error));
+  }
+
+  static async create(path: string, options: ZipCreateOptions = {}): Promise<ZipStoreWriter> {
+    const target = resolve(path);
+    if (!options.overwrite) {
+      const exists = await access(target).then(
+        () => true,
+        () => false,
+      );
+      if (exists) throw new ExistsError(`${target} already exists; pass overwrite: true to replace it`);
+    }
+    await mkdir(dirname(target), { recursive: true });
+    const temp = join(dirname(target), `${TEMP_PREFIX}${randomUUID()}-${basename(target)}`);
+    const file = createWriteStream(temp, { flags: "wx" });
+    await new Promise<void>((opened, fail) => {
+      file.once("open", () => opened());
+      file.once("error", (error) => fail(zipError(`cannot create ${temp}`, error)));
+    });
+    const zip = new yazl.ZipFile();
+    const done = pipeline(zip.outputStream, file);
+    return new ZipStoreWriter(target, temp, zip, done, options.compress ?? false);
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failure !== undefined) return;
+    this.#failure = zipError(`writing zip ${this.path} failed`, error);
+    for (const reject of this.#pending) reject(this.#failure);
+    this.#pending.clear();
+    (this.#zip.outputStream as Readable).destroy();
+  }
+
+  #checkOpen(what: string): void {
+    if (this.#failure !== undefined) throw this.#failure;
+    if (this.#closed) throw new ZarrsmithError("io", `cannot ${what}: zip ${this.path} is closed`);
+  }
+
+  async set(key: string, value: Uint8Array): Promise<void> {
+    validateKey(key);
+    this.#checkOpen(`write ${JSON.stringify(key)}`);
+    if (this.#written.has(key)) {
+      throw new ExistsError(
+        `zip ${this.path} already has an entry ${JSON.stringify(key)}: zip files cannot replace entries, write each key once`,
+      );
+    }
+    const data = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    const options = { compress: this.#compress, size: data.byteLength, mode: 0o100644 };
+    await new Promise<void>((done, fail) => {
+      this.#pending.add(fail);
+      const settle = (error?: unknown) => {
+        this.#pending.delete(fail);
+        if (error === undefined) done();
+        else fail(zipError(`cannot write ${JSON.stringify(key)} to zip ${this.path}`, error));
+      };
+      try {
+        this.#zip.addReadStreamLazy(key, options, (give) => {
+          const stream = Readable.from(data.byteLength > 0 ? [data] : [], { objectMode: false });
+          stream.once("end", () => settle());
+          stream.once("error", settle);
+          give(null, stream);
+        });
+      } catch (error) {
+        settle(error);
+        return;
+      }
+      this.#written.add(key);
+      if (METADATA_NAME.test(key)) this.#metadata.set(key, value.slice());
+    });
+  }
+
+  /** Metadata documents written so far; undefined for keys not written; chunks cannot be read back. */
+  async get(key: string, range?: RangeQuery): Promise<Uint8Array | undefined> {
+    validateKey(key);
+    if (range) checkRange(range, key);
+    const meta = this.#metadata.get(key);
+    if (meta) return sliceRange(meta, range);
+    if (!this.#written.has(key)) return undefined;
+    throw new UnsupportedError(
+      `cannot read ${JSON.stringify(key)} back from zip ${this.path} while writing it; close and reopen with ZipStore.open`,
+    );
+  }
+
+  async has(key: string): Promise<boolean> {
+    return this.#written.has(validateKey(key));
+  }
+
+  /** Deleting a key that was never written is a no-op; written entries cannot be removed from a zip. */
+  async delete(key: string): Promise<void> {
+    if (!this.#written.has(validateKey(key))) return;
+    throw new UnsupportedError(
+      `cannot delete ${JSON.stringify(key)}: zip ${this.path} cannot remove written entries`,
+    );
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    const keys = keysUnder(this.#written, prefix);
+    if (keys.length === 0) return;
+    throw new UnsupportedError(
+      `cannot delete ${JSON.stringify(prefix)}: zip ${this.path} cannot remove written entries (${keys.length} under it)`,
+    );
+  }
+
+  async list(prefix = ""): Promise<string[]> {
+    return keysUnder(this.#written, prefix);
+  }
+
+  async listDir(prefix = ""): Promise<{ keys: string[]; prefixes: string[] }> {
+    return childrenOf(this.#written, prefix);
+  }
+
+  /** Writes the central directory and moves the zip into place. On failure the temporary file is removed. */
+  close(): Promise<void> {
+    this.#closed ??= this.#finish();
+    return this.#closed;
+  }
+
+  async #finish(): Promise<void> {
+    if (this.#failure === undefined) this.#zip.end();
+    try {
+      await this.#done;
+      if (this.#failure !== undefined) throw this.#failure;
+      await rename(this.#temp, this.path);
+    } catch (error) {
+      await rm(this.#temp, { force: true });
+      throw zipError(`cannot finish zip ${this.path}`, error);
+    } finally {
+      this.#metadata.clear();
+    }
+  }
+
+  /** Stops writing and removes the temporary file; nothing is written at the path. */
+  abort(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.#fail(new ZarrsmithError("io", "aborted"));
+      await this.#done.catch(() => {});
+      await rm(this.#temp, { force: true });
+      this.#metadata.clear();
+    })();
+    return this.#closed.catch(() => {});
+  }
+}
