@@ -1,0 +1,204 @@
+/**
+ * Where the compression itself comes from. Native N-API modules (zstd-napi, lz4-napi, node:zlib,
+ * @node-rs/crc32) are fast but cannot load in browsers or where no prebuilt binary exists, so each
+ * backend is imported lazily on first use and falls back to WASM (numcodecs.js) or pure JS (fflate,
+ * compressjs). Every library choice lives in this file; codecs only see the small interfaces below.
+ */
+
+type MaybePromise<T> = T | Promise<T>;
+
+export interface ZstdBackend {
+  readonly name: string;
+  compress(data: Uint8Array, level: number, checksum: boolean): MaybePromise<Uint8Array>;
+  /** Accepts frames with or without a content-size field, and concatenated frames. */
+  decompress(data: Uint8Array): MaybePromise<Uint8Array>;
+}
+
+/** LZ4 blocks with numcodecs' 4-byte little-endian size prefix. */
+export interface Lz4Backend {
+  readonly name: string;
+  compress(data: Uint8Array): MaybePromise<Uint8Array>;
+  decompress(data: Uint8Array): MaybePromise<Uint8Array>;
+}
+
+export interface DeflateBackend {
+  readonly name: string;
+  gzip(data: Uint8Array, level: number): Uint8Array;
+  gunzip(data: Uint8Array): Uint8Array;
+  zlib(data: Uint8Array, level: number): Uint8Array;
+  unzlib(data: Uint8Array): Uint8Array;
+}
+
+export interface Bz2Backend {
+  readonly name: string;
+  compress(data: Uint8Array, level: number): Uint8Array;
+  decompress(data: Uint8Array): Uint8Array;
+}
+
+export interface Crc32Backend {
+  readonly name: string;
+  crc32c(data: Uint8Array): number;
+  crc32(data: Uint8Array): number;
+}
+
+/** Decodes a whole Blosc frame; used only for inner formats no JS library reads (blosclz, snappy). */
+export interface BloscFrameDecoder {
+  readonly name: string;
+  decode(frame: Uint8Array): Promise<Uint8Array>;
+}
+
+/**
+ * A plain Uint8Array view of `bytes`. Node Buffers (what native modules and stores return) override
+ * `slice()` to return a view instead of a copy, which breaks code that copies with `slice()`; and
+ * they may sit at any offset of a shared pool. Viewing them as Uint8Array avoids both surprises.
+ */
+export function plain(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array
+    ? bytes
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** numcodecs.js codec shape (WASM builds of zstd, lz4 and c-blosc). */
+type WasmCodec = { encode(d: Uint8Array): Promise<Uint8Array>; decode(d: Uint8Array): Promise<Uint8Array> };
+type WasmModule = { default: { fromConfig(c: Record<string, unknown>): WasmCodec } };
+
+/** Memoises an async loader so each backend is imported at most once. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => {
+    p ??= load();
+    return p;
+  };
+}
+
+/** CommonJS natives appear either as named exports or under `default`, depending on the loader. */
+function pick<T extends object>(mod: unknown, key: keyof T): T | undefined {
+  const m = mod as Record<string, unknown> & { default?: Record<string, unknown> };
+  if (typeof m?.[key as string] === "function") return m as unknown as T;
+  if (typeof m?.default?.[key as string] === "function") return m.default as unknown as T;
+  return undefined;
+}
+
+/** lz4-napi's sync API insists on Buffers; wrapping is a view, not a copy. */
+function asBuffer(d: Uint8Array): Uint8Array {
+  const B = (globalThis as { Buffer?: { from(b: ArrayBufferLike, o: number, l: number): Uint8Array } })
+    .Buffer;
+  return B && !(d as { readUInt8?: unknown }).readUInt8 ? B.from(d.buffer, d.byteOffset, d.byteLength) : d;
+}
+
+export const zstdBackend = once(async (): Promise<ZstdBackend> => (await nativeZstd()) ?? portableZstd());
+
+async function nativeZstd(): Promise<ZstdBackend | undefined> {
+  type Native = {
+    compress(d: Uint8Array, p: { compressionLevel: number; checksumFlag: boolean }): Uint8Array;
+    decompress(d: Uint8Array): Uint8Array;
+  };
+  const native = pick<Native>(await import("zstd-napi").catch(() => undefined), "compress");
+  if (!native) return undefined;
+  return {
+    name: "zstd-napi",
+    compress: (d, level, checksum) =>
+      plain(native.compress(d, { compressionLevel: level, checksumFlag: checksum })),
+    decompress: (d) => plain(native.decompress(d)),
+  };
+}
+
+/** WASM zstd (numcodecs.js): cannot write checksums and maps level <= 0 to 1; decoding is unaffected. */
+export async function portableZstd(): Promise<ZstdBackend> {
+  const wasm = ((await import("numcodecs/zstd")) as unknown as WasmModule).default;
+  return {
+    name: "numcodecs-wasm",
+    compress: (d, level) => wasm.fromConfig({ id: "zstd", level }).encode(d),
+    decompress: (d) => wasm.fromConfig({ id: "zstd" }).decode(d),
+  };
+}
+
+export const lz4Backend = once(async (): Promise<Lz4Backend> => (await nativeLz4()) ?? portableLz4());
+
+async function nativeLz4(): Promise<Lz4Backend | undefined> {
+  type Native = { compressSync(d: Uint8Array): Uint8Array; uncompressSync(d: Uint8Array): Uint8Array };
+  const native = pick<Native>(await import("lz4-napi").catch(() => undefined), "compressSync");
+  if (!native) return undefined;
+  return {
+    name: "lz4-napi",
+    compress: (d) => plain(native.compressSync(asBuffer(d))),
+    decompress: (d) => plain(native.uncompressSync(asBuffer(d))),
+  };
+}
+
+/** WASM LZ4 (numcodecs.js), same size-prefixed format. */
+export async function portableLz4(): Promise<Lz4Backend> {
+  const wasm = ((await import("numcodecs/lz4")) as unknown as WasmModule).default.fromConfig({ id: "lz4" });
+  return { name: "numcodecs-wasm", compress: (d) => wasm.encode(d), decompress: (d) => wasm.decode(d) };
+}
+
+export const deflateBackend = once(
+  async (): Promise<DeflateBackend> => (await nativeDeflate()) ?? portableDeflate(),
+);
+
+async function nativeDeflate(): Promise<DeflateBackend | undefined> {
+  const z = await import("node:zlib").catch(() => undefined);
+  if (!z?.gzipSync) return undefined;
+  return {
+    name: "node:zlib",
+    gzip: (d, level) => plain(z.gzipSync(d, { level })),
+    gunzip: (d) => plain(z.gunzipSync(d)),
+    zlib: (d, level) => plain(z.deflateSync(d, { level })),
+    unzlib: (d) => plain(z.inflateSync(d)),
+  };
+}
+
+/** fflate: pure JS DEFLATE, for browsers. */
+export async function portableDeflate(): Promise<DeflateBackend> {
+  const f = await import("fflate");
+  type Level = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+  return {
+    name: "fflate",
+    gzip: (d, level) => f.gzipSync(d, { level: level as Level, mtime: 0 }),
+    gunzip: (d) => f.gunzipSync(d),
+    zlib: (d, level) => f.zlibSync(d, { level: level as Level }),
+    unzlib: (d) => f.unzlibSync(d),
+  };
+}
+
+export const bz2Backend = once(async (): Promise<Bz2Backend> => {
+  // compressjs: pure JS (no native bzip2 binding is maintained); slow, but standard .bz2 streams.
+  type Bzip2 = {
+    compressFile(d: Uint8Array, out: undefined, level: number): Uint8Array | number[];
+    decompressFile(d: Uint8Array): Uint8Array | number[];
+  };
+  const mod = (await import("compressjs")) as unknown as { Bzip2?: Bzip2; default?: { Bzip2: Bzip2 } };
+  const bz = (mod.Bzip2 ?? mod.default?.Bzip2) as Bzip2;
+  const u8 = (x: Uint8Array | number[]) => (x instanceof Uint8Array ? x : Uint8Array.from(x));
+  return {
+    name: "compressjs",
+    compress: (d, level) => u8(bz.compressFile(d, undefined, level)),
+    decompress: (d) => u8(bz.decompressFile(d)),
+  };
+});
+
+export const crc32Backend = once(async (): Promise<Crc32Backend> => (await nativeCrc32()) ?? portableCrc32());
+
+async function nativeCrc32(): Promise<Crc32Backend | undefined> {
+  type Native = { crc32c(d: Uint8Array): number; crc32(d: Uint8Array): number };
+  const native = pick<Native>(await import("@node-rs/crc32").catch(() => undefined), "crc32c");
+  if (!native) return undefined;
+  return {
+    name: "@node-rs/crc32",
+    crc32c: (d) => native.crc32c(d) >>> 0,
+    crc32: (d) => native.crc32(d) >>> 0,
+  };
+}
+
+/** Table-driven CRCs in JS. */
+export async function portableCrc32(): Promise<Crc32Backend> {
+  const js = await import("./checksum-js.js");
+  return { name: "js", crc32c: js.crc32c, crc32: js.crc32 };
+}
+
+export const bloscFrameDecoder = once(async (): Promise<BloscFrameDecoder> => {
+  const wasm = ((await import("numcodecs/blosc")) as unknown as WasmModule).default.fromConfig({
+    id: "blosc",
+  });
+  return { name: "numcodecs-wasm", decode: (frame) => wasm.decode(frame) };
+});

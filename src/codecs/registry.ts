@@ -1,0 +1,145 @@
+/**
+ * Which codecs exist, by v3 `name` and by v2 (numcodecs) `id`: their stage kind, how to check a
+ * configuration, and how to build one. v3 `numcodecs.<id>` names take the numcodecs configuration,
+ * as zarr-python 3 writes them.
+ */
+import type { Issue } from "../errors.js";
+import {
+  BloscCodec,
+  checkBloscV2Config,
+  checkBloscV3Config,
+  SHUFFLE_NAMES,
+  type ShuffleMode,
+} from "./blosc/codec.js";
+import type { Cname } from "./blosc/frame.js";
+import { BytesCodec, checkBytesConfig } from "./bytes.js";
+import { ChecksumCodec, type ChecksumKind, checkChecksumConfig } from "./checksum.js";
+import { Bz2Codec, checkBz2Config } from "./compressors/bz2.js";
+import { checkDeflateConfig, GzipCodec, ZlibCodec } from "./compressors/deflate.js";
+import { checkLz4Config, Lz4Codec } from "./compressors/lz4.js";
+import { checkZstdConfig, ZstdCodec } from "./compressors/zstd.js";
+import type { Config } from "./config.js";
+import { BitRoundCodec, checkBitRoundConfig } from "./filters/bitround.js";
+import { checkDeltaConfig, checkInputDtype, DeltaCodec } from "./filters/delta.js";
+import { checkFixedScaleOffsetConfig, FixedScaleOffsetCodec } from "./filters/fixedscaleoffset.js";
+import { checkShuffleConfig, ShuffleCodec } from "./filters/shuffle.js";
+import { checkShardingConfig, ShardingCodec, type ShardingConfig } from "./sharding.js";
+import { checkTransposeConfig, TransposeCodec } from "./transpose.js";
+import type { ChunkSpec, Codec } from "./types.js";
+
+/** What a stage is built for: the spec it receives, and the element size at the bytes stage. */
+export interface StageContext {
+  spec: ChunkSpec;
+  /** Item size of the data when it became bytes; 1 after a v2 bytes filter (numcodecs semantics). */
+  typesize: number;
+}
+
+export interface CodecEntry {
+  kind: Codec["kind"];
+  check(config: Config, path: string, ctx?: StageContext): Issue[];
+  build(config: Config, ctx: StageContext): Codec;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: configs are validated by `check` before `build` casts them.
+type AnyConfig = any;
+
+function checksumEntry(kind: ChecksumKind): CodecEntry {
+  return {
+    kind: "bytes_to_bytes",
+    check: (c, p) => checkChecksumConfig(c, p, kind),
+    build: (c) => new ChecksumCodec(kind, c as AnyConfig),
+  };
+}
+
+/** numcodecs codecs, keyed by v2 `id`; shared by v2 metadata and v3 `numcodecs.<id>` names. */
+export const NUMCODECS: Record<string, CodecEntry> = {
+  zstd: { kind: "bytes_to_bytes", check: checkZstdConfig, build: (c) => new ZstdCodec(c as AnyConfig) },
+  blosc: {
+    kind: "bytes_to_bytes",
+    check: checkBloscV2Config,
+    build: (c, ctx) =>
+      new BloscCodec({
+        cname: (c.cname ?? "lz4") as Cname,
+        clevel: (c.clevel ?? 5) as number,
+        shuffle: (c.shuffle ?? 1) as ShuffleMode,
+        blocksize: (c.blocksize ?? 0) as number,
+        typesize: (c.typesize as number | undefined) ?? ctx.typesize,
+      }),
+  },
+  gzip: { kind: "bytes_to_bytes", check: checkDeflateConfig, build: (c) => new GzipCodec(c as AnyConfig) },
+  zlib: { kind: "bytes_to_bytes", check: checkDeflateConfig, build: (c) => new ZlibCodec(c as AnyConfig) },
+  lz4: { kind: "bytes_to_bytes", check: checkLz4Config, build: (c) => new Lz4Codec(c as AnyConfig) },
+  bz2: { kind: "bytes_to_bytes", check: checkBz2Config, build: (c) => new Bz2Codec(c as AnyConfig) },
+  shuffle: {
+    kind: "bytes_to_bytes",
+    check: checkShuffleConfig,
+    build: (c) => new ShuffleCodec(c as AnyConfig),
+  },
+  crc32: checksumEntry("crc32"),
+  adler32: checksumEntry("adler32"),
+  fletcher32: checksumEntry("fletcher32"),
+  delta: {
+    kind: "array_to_array",
+    check: (c, p, ctx) => [...checkDeltaConfig(c, p), ...checkInputDtype(c, p, ctx?.spec.dataType)],
+    build: (c, ctx) => new DeltaCodec(c as AnyConfig, ctx.spec.dataType),
+  },
+  fixedscaleoffset: {
+    kind: "array_to_array",
+    check: (c, p, ctx) => [
+      ...checkFixedScaleOffsetConfig(c, p),
+      ...checkInputDtype(c, p, ctx?.spec.dataType),
+    ],
+    build: (c, ctx) => new FixedScaleOffsetCodec(c as AnyConfig, ctx.spec.dataType),
+  },
+  bitround: {
+    kind: "array_to_array",
+    check: (c, p, ctx) => checkBitRoundConfig(c, p, ctx?.spec.dataType),
+    build: (c, ctx) => new BitRoundCodec(c as AnyConfig, ctx.spec.dataType),
+  },
+};
+
+/** v3 codecs by `name`. */
+export const V3_CODECS: Record<string, CodecEntry> = {
+  bytes: {
+    kind: "array_to_bytes",
+    check: (c, p, ctx) => checkBytesConfig(c, p, ctx?.spec.dataType),
+    build: (c, ctx) => new BytesCodec(c as AnyConfig, ctx.spec.dataType),
+  },
+  transpose: {
+    kind: "array_to_array",
+    check: (c, p, ctx) => checkTransposeConfig(c, p, ctx?.spec.shape.length),
+    build: (c, ctx) => new TransposeCodec(c as AnyConfig, ctx.spec.shape.length),
+  },
+  sharding_indexed: {
+    kind: "array_to_bytes",
+    check: (c, p, ctx) => checkShardingConfig(c, p, ctx?.spec.shape),
+    build: (c, ctx) => new ShardingCodec(c as unknown as ShardingConfig, ctx.spec),
+  },
+  crc32c: checksumEntry("crc32c"),
+  zstd: NUMCODECS.zstd,
+  gzip: NUMCODECS.gzip,
+  blosc: {
+    kind: "bytes_to_bytes",
+    check: checkBloscV3Config,
+    build: (c, ctx) =>
+      new BloscCodec({
+        cname: c.cname as Cname,
+        clevel: c.clevel as number,
+        shuffle: SHUFFLE_NAMES.indexOf(c.shuffle as (typeof SHUFFLE_NAMES)[number]) as ShuffleMode,
+        blocksize: (c.blocksize ?? 0) as number,
+        // zarr-python fills a missing typesize from the data type; so do we.
+        typesize: (c.typesize as number | undefined) ?? ctx.typesize,
+      }),
+  },
+  ...Object.fromEntries(Object.entries(NUMCODECS).map(([id, entry]) => [`numcodecs.${id}`, entry])),
+};
+
+/** The v3 codec called `name`, if any (own keys only: "constructor" is not a codec). */
+export function v3Entry(name: string): CodecEntry | undefined {
+  return Object.hasOwn(V3_CODECS, name) ? V3_CODECS[name] : undefined;
+}
+
+/** The numcodecs codec with v2 `id`, if any. */
+export function v2Entry(id: string): CodecEntry | undefined {
+  return Object.hasOwn(NUMCODECS, id) ? NUMCODECS[id] : undefined;
+}

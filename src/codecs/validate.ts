@@ -1,0 +1,147 @@
+/**
+ * Validation of codec metadata for the spec layer: every broken rule is reported as an Issue with
+ * the JSON path of the offending field (`codecs[1].configuration.level`, `compressor.clevel`).
+ */
+import { type DataType, itemSize } from "../dtype/index.js";
+import type { Issue } from "../errors.js";
+import { type Config, isObject } from "./config.js";
+import { NUMCODECS, type StageContext, V3_CODECS, v2Entry, v3Entry } from "./registry.js";
+import type { ArrayToArrayCodec, ChunkSpec } from "./types.js";
+
+export { toV3Codec } from "./v2-to-v3.js";
+
+/** Names accepted in v3 `codecs` lists. (Functions, not constants: the codec modules import each other.) */
+export function supportedV3Codecs(): string[] {
+  return Object.keys(V3_CODECS);
+}
+
+/** Ids accepted as v2 `compressor` / `filters[i]`. */
+export function supportedV2Codecs(): string[] {
+  return Object.keys(NUMCODECS);
+}
+
+/**
+ * Checks a v3 `codecs` list for an array of `dataType` with chunks of `chunkShape`: known names,
+ * configurations, stage order (array→array*, exactly one array→bytes, bytes→bytes*), and
+ * recursively the codecs inside `sharding_indexed`.
+ */
+export function validateV3Codecs(
+  codecs: unknown,
+  dataType: DataType,
+  chunkShape: number[],
+  path = "codecs",
+): Issue[] {
+  if (!Array.isArray(codecs)) return [{ path, message: "must be a list of codecs" }];
+  const issues: Issue[] = [];
+  let spec: ChunkSpec = { shape: [...chunkShape], dataType, fillValue: null };
+  let arrayToBytes = -1;
+  let unrecognized = false;
+  codecs.forEach((codec, i) => {
+    const at = `${path}[${i}]`;
+    if (!isObject(codec)) {
+      unrecognized = true;
+      issues.push({ path: at, message: 'must be an object like {"name": "bytes", "configuration": {...}}' });
+      return;
+    }
+    if (typeof codec.name !== "string") {
+      unrecognized = true;
+      issues.push({ path: `${at}.name`, message: "is required and must be a string" });
+      return;
+    }
+    const entry = v3Entry(codec.name);
+    if (!entry) {
+      unrecognized = true;
+      issues.push({
+        path: `${at}.name`,
+        message: `unsupported codec "${codec.name}" (supported: ${supportedV3Codecs().join(", ")})`,
+      });
+      return;
+    }
+    const config = codec.configuration ?? {};
+    if (!isObject(config)) {
+      unrecognized = true;
+      issues.push({ path: `${at}.configuration`, message: "must be an object" });
+      return;
+    }
+    if (entry.kind === "array_to_array" && arrayToBytes >= 0) {
+      issues.push({
+        path: `${at}.name`,
+        message: `"${codec.name}" is an array-to-array codec and must come before the array-to-bytes codec (${path}[${arrayToBytes}])`,
+      });
+    }
+    if (entry.kind === "bytes_to_bytes" && arrayToBytes < 0) {
+      issues.push({
+        path: `${at}.name`,
+        message: `"${codec.name}" is a bytes-to-bytes codec and must come after an array-to-bytes codec such as bytes`,
+      });
+    }
+    if (entry.kind === "array_to_bytes") {
+      if (arrayToBytes >= 0) {
+        issues.push({
+          path: `${at}.name`,
+          message: `only one array-to-bytes codec is allowed; ${path}[${arrayToBytes}] is one already`,
+        });
+      } else {
+        arrayToBytes = i;
+      }
+    }
+    const ctx: StageContext = { spec, typesize: itemSize(spec.dataType) };
+    const cpath = `${at}.configuration`;
+    const found = entry.check(config, cpath, ctx);
+    issues.push(...found);
+    if (found.length > 0) return;
+    if (codec.name === "sharding_indexed") {
+      issues.push(...validateShardingCodecs(config, spec, cpath));
+      return;
+    }
+    try {
+      const built = entry.build(config, ctx);
+      if (built.kind === "array_to_array") spec = (built as ArrayToArrayCodec).encodedSpec(spec);
+    } catch (e) {
+      const nested = (e as { issues?: Issue[] }).issues;
+      if (nested) issues.push(...nested.map((n) => ({ path: reroot(n.path, cpath), message: n.message })));
+      else issues.push({ path: cpath, message: (e as Error).message });
+    }
+  });
+  if (arrayToBytes < 0 && !unrecognized) {
+    issues.push({
+      path,
+      message: "must contain exactly one array-to-bytes codec (e.g. bytes or sharding_indexed)",
+    });
+  }
+  return issues;
+}
+
+/** Codec constructors name fields `<codec>.<field>`; this puts them under the configuration's path. */
+function reroot(path: string, configPath: string): string {
+  const dot = path.indexOf(".");
+  return dot < 0 ? configPath : configPath + path.slice(dot);
+}
+
+function validateShardingCodecs(config: Config, spec: ChunkSpec, path: string): Issue[] {
+  const chunkShape = config.chunk_shape as number[];
+  const perShard = spec.shape.map((s, k) => s / chunkShape[k]);
+  const issues = validateV3Codecs(config.codecs, spec.dataType, chunkShape, `${path}.codecs`);
+  if (config.index_codecs !== undefined) {
+    issues.push(...validateV3Codecs(config.index_codecs, "uint64", [...perShard, 2], `${path}.index_codecs`));
+  }
+  return issues;
+}
+
+/** Checks one v2 codec (`compressor`, or `filters[i]`) at `path`. */
+export function validateV2Codec(json: unknown, path: string): Issue[] {
+  if (!isObject(json))
+    return [{ path, message: 'must be an object like {"id": "zstd", "level": 5} (or null)' }];
+  const { id, ...config } = json;
+  if (typeof id !== "string") return [{ path: `${path}.id`, message: "is required and must be a string" }];
+  const entry = v2Entry(id);
+  if (!entry) {
+    return [
+      {
+        path: `${path}.id`,
+        message: `unsupported codec "${id}" (supported: ${supportedV2Codecs().join(", ")})`,
+      },
+    ];
+  }
+  return entry.check(config, path);
+}
