@@ -2,7 +2,7 @@
  * NDArray: the in-memory value that `get` returns and `set` accepts — a C-order typed array with a
  * shape and a data type. Deliberately a plain object: easy to build, to transfer to workers, to log.
  */
-import { ValueError } from "./errors.js";
+
 import {
   allocate,
   type DataType,
@@ -14,6 +14,7 @@ import {
   type TypedArrayFor,
   typedArrayMatches,
 } from "./dtype/index.js";
+import { ValueError } from "./errors.js";
 
 export interface NDArray<D extends DataType = DataType> {
   data: TypedArrayFor[D];
@@ -29,7 +30,11 @@ export function product(shape: readonly number[]): number {
 }
 
 /** Wraps a typed array as an NDArray, checking that its length matches the shape. */
-export function ndarray<D extends DataType>(data: TypedArrayFor[D], shape: readonly number[], dtype?: D): NDArray<D> {
+export function ndarray<D extends DataType>(
+  data: TypedArrayFor[D],
+  shape: readonly number[],
+  dtype?: D,
+): NDArray<D> {
   const dt = (dtype ?? dataTypeOfTypedArray(data as TypedArray)) as D;
   if (!typedArrayMatches(dt, data as TypedArray)) {
     throw new ValueError(`a ${data.constructor.name} cannot hold ${dt} data`);
@@ -42,7 +47,11 @@ export function ndarray<D extends DataType>(data: TypedArrayFor[D], shape: reado
 }
 
 /** A new NDArray filled with `value` (zeros by default). */
-export function full<D extends DataType>(shape: readonly number[], dtype: D, value: Scalar | null = null): NDArray<D> {
+export function full<D extends DataType>(
+  shape: readonly number[],
+  dtype: D,
+  value: Scalar | null = null,
+): NDArray<D> {
   const data = allocate(dtype, product(shape));
   const slots = fillSlots(value, dtype);
   if (slots.length === 2) {

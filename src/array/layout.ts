@@ -1,0 +1,66 @@
+/**
+ * What the array engine needs to know about an array, whatever its Zarr version: shape, data type,
+ * fill value, the storage grid (chunks, or shards when sharded), the chunk key encoding, and the
+ * codec pipeline as a worker-transferable descriptor.
+ */
+import { describePipeline, type PipelineDescriptor } from "../concurrency/descriptor.js";
+import type { DataType, Scalar } from "../dtype/index.js";
+import type { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
+import type { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
+import type { ChunkKeyEncoding } from "./chunk-key.js";
+
+export interface ArrayLayout {
+  zarrFormat: 2 | 3;
+  shape: number[];
+  dataType: DataType;
+  fillValue: Scalar | null;
+  /** Shape of one stored object: the chunk, or the shard when sharded. */
+  gridShape: number[];
+  /** Shape of the chunks inside a shard (equal to gridShape when not sharded). */
+  chunkShape: number[];
+  sharded: boolean;
+  keyEncoding: ChunkKeyEncoding;
+  pipeline: PipelineDescriptor;
+}
+
+export function layoutOf(spec: ArraySpecV2 | ArraySpecV3): ArrayLayout {
+  if (spec.zarr_format === 2) {
+    return {
+      zarrFormat: 2,
+      shape: spec.shape,
+      dataType: spec.dataType,
+      fillValue: spec.fillValue,
+      gridShape: spec.chunks,
+      chunkShape: spec.chunks,
+      sharded: false,
+      keyEncoding: { name: "v2", separator: spec.dimension_separator },
+      pipeline: describePipeline({
+        format: 2,
+        spec: { shape: spec.chunks, dataType: spec.dataType, fillValue: spec.fillValue },
+        v2: { dtype: spec.dtype, order: spec.order, filters: spec.filters, compressor: spec.compressor },
+      }),
+    };
+  }
+  const grid = spec.chunkShape;
+  const first = spec.codecs[0];
+  const sharded = first?.name === "sharding_indexed";
+  const inner = sharded ? (first.configuration?.chunk_shape as number[]) : grid;
+  return {
+    zarrFormat: 3,
+    shape: spec.shape,
+    dataType: spec.data_type,
+    fillValue: spec.fillValue,
+    gridShape: grid,
+    chunkShape: inner,
+    sharded,
+    keyEncoding: {
+      name: spec.chunk_key_encoding.name,
+      separator: spec.chunk_key_encoding.configuration.separator,
+    },
+    pipeline: describePipeline({
+      format: 3,
+      spec: { shape: grid, dataType: spec.data_type, fillValue: spec.fillValue },
+      codecs: spec.codecs,
+    }),
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * A codec pipeline described as plain JSON, so that a worker thread can rebuild the same pipeline
+ * the array uses. Pipelines are cached by `key` on both sides.
+ */
+import { CodecPipeline } from "../codecs/pipeline.js";
+import type { ChunkSpec, V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
+
+export type PipelineDescriptor =
+  | {
+      key: string;
+      format: 2;
+      spec: ChunkSpec;
+      v2: { dtype: string; order: "C" | "F"; filters: V2CodecJSON[] | null; compressor: V2CodecJSON | null };
+    }
+  | { key: string; format: 3; spec: ChunkSpec; codecs: V3CodecJSON[] };
+
+/** `Omit` applied to each member of a union (plain `Omit` collapses the union to its common keys). */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export function describePipeline(desc: DistributiveOmit<PipelineDescriptor, "key">): PipelineDescriptor {
+  const { spec } = desc;
+  const body = desc.format === 2 ? desc.v2 : desc.codecs;
+  const key = JSON.stringify([desc.format, spec.shape, spec.dataType, String(spec.fillValue), body]);
+  return { ...desc, key } as PipelineDescriptor;
+}
+
+const cache = new Map<string, CodecPipeline>();
+
+/** The pipeline for a descriptor, built once per thread. */
+export function pipelineFor(desc: PipelineDescriptor): CodecPipeline {
+  let p = cache.get(desc.key);
+  if (!p) {
+    p =
+      desc.format === 2
+        ? CodecPipeline.fromV2(desc.v2, desc.spec)
+        : CodecPipeline.fromV3(desc.codecs, desc.spec);
+    if (cache.size > 256) cache.clear();
+    cache.set(desc.key, p);
+  }
+  return p;
+}

@@ -1,0 +1,55 @@
+/** Messages between the pool and its workers. */
+import type { NDArray } from "../ndarray.js";
+import type { PipelineDescriptor } from "./descriptor.js";
+
+export type TaskRequest =
+  | { id: number; op: "encode"; desc: PipelineDescriptor; chunk: NDArray }
+  | { id: number; op: "decode"; desc: PipelineDescriptor; bytes: Uint8Array }
+  | { id: number; op: "call"; module: string; fn: string; args: unknown[] };
+
+export type TaskResponse =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: SerializedError };
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  code?: string;
+  stack?: string;
+}
+
+/** The buffers of typed arrays in `value` that can be moved (not copied) to another thread. */
+export function transferablesOf(...arrays: Array<ArrayBufferView | undefined>): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const a of arrays) {
+    if (a && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) {
+      if (!out.includes(a.buffer)) out.push(a.buffer);
+    }
+  }
+  return out;
+}
+
+/**
+ * A typed array that owns its whole buffer, so posting it copies/moves only its own bytes
+ * (structured clone of a view clones the *entire* underlying buffer, e.g. Node's 8 KiB Buffer pool).
+ */
+export function compact<T extends ArrayBufferView>(a: T): T {
+  if (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer) return a;
+  const ctor = a.constructor as new (x: T) => T;
+  return new ctor(a);
+}
+
+/**
+ * Buffers of every typed array inside `value` (objects and arrays walked) that own their whole
+ * buffer: results of compute functions are moved back to the caller, not copied.
+ */
+export function collectTransferables(value: unknown, out: ArrayBuffer[] = []): ArrayBuffer[] {
+  if (ArrayBuffer.isView(value)) {
+    out.push(...transferablesOf(value).filter((b) => !out.includes(b)));
+  } else if (Array.isArray(value)) {
+    for (const v of value) collectTransferables(v, out);
+  } else if (value && typeof value === "object") {
+    for (const v of Object.values(value)) collectTransferables(v, out);
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+/**
+ * Consolidated metadata: v2 `.zmetadata` and v3 inline `consolidated_metadata` in the root
+ * `zarr.json`. Reading wraps the store so metadata keys are answered from the consolidated
+ * document (one request instead of one per node, which matters over HTTP).
+ */
+import { joinKey, normalizePath } from "../store/keys.js";
+import type { RangeQuery, Store } from "../store/types.js";
+import { readJSON, readNodeMetadata, writeJSON } from "./metadata-io.js";
+
+const encoder = new TextEncoder();
+const METADATA_NAME = /(^|\/)(zarr\.json|\.zarray|\.zgroup|\.zattrs)$/;
+
+/** All metadata documents under `path`, keyed by store key, found by listing the store. */
+async function collectMetadata(store: Store, path: string): Promise<Map<string, unknown>> {
+  if (!store.list) throw new Error("consolidating metadata needs a listable store");
+  const prefix = normalizePath(path);
+  const out = new Map<string, unknown>();
+  for (const key of await store.list(prefix)) {
+    if (!METADATA_NAME.test(key)) continue;
+    const bytes = await store.get(key);
+    if (bytes) out.set(key, JSON.parse(new TextDecoder().decode(bytes)));
+  }
+  return out;
+}
+
+function relative(prefix: string, key: string): string {
+  return prefix === "" ? key : key.slice(prefix.length + 1);
+}
+
+/**
+ * Writes consolidated metadata for the hierarchy at `path`: `.zmetadata` for v2, an inline
+ * `consolidated_metadata` field in the group's `zarr.json` for v3.
+ */
+export async function consolidateMetadata(store: Store, path = ""): Promise<void> {
+  const root = normalizePath(path);
+  const node = await readNodeMetadata(store, root);
+  if (node?.kind !== "group") throw new Error(`no group at "${root}" to consolidate`);
+  const docs = await collectMetadata(store, root);
+  if (node.format === 2) {
+    const metadata: Record<string, unknown> = {};
+    for (const [key, doc] of docs) metadata[relative(root, key)] = doc;
+    await writeJSON(store, root, ".zmetadata", { zarr_consolidated_format: 1, metadata });
+    return;
+  }
+  const metadata: Record<string, unknown> = {};
+  for (const [key, doc] of docs) {
+    if (!key.endsWith("zarr.json")) continue;
+    const rel = relative(root, key).replace(/\/?zarr\.json$/, "");
+    if (rel === "") continue;
+    metadata[rel] = doc;
+  }
+  const { consolidated_metadata: _, ...rest } = node.document;
+  await writeJSON(store, root, "zarr.json", {
+    ...rest,
+    consolidated_metadata: { kind: "inline", must_understand: false, metadata },
+  });
+}
+
+/** Reads consolidated metadata at `path` into a key → document map, or undefined when there is none. */
+export async function readConsolidated(store: Store, path = ""): Promise<Map<string, unknown> | undefined> {
+  const root = normalizePath(path);
+  const zmeta = (await readJSON(store, root, ".zmetadata")) as
+    | { metadata?: Record<string, unknown> }
+    | undefined;
+  const out = new Map<string, unknown>();
+  if (zmeta?.metadata) {
+    for (const [k, v] of Object.entries(zmeta.metadata)) out.set(joinKey(root, k), v);
+    return out;
+  }
+  const v3 = (await readJSON(store, root, "zarr.json")) as
+    | { consolidated_metadata?: { metadata?: Record<string, Record<string, unknown>> } }
+    | undefined;
+  const inner = v3?.consolidated_metadata?.metadata;
+  if (!inner) return undefined;
+  for (const [k, v] of Object.entries(inner)) {
+    out.set(joinKey(root, `${k}/zarr.json`), v);
+  }
+  return out;
+}
+
+/** A read-through view of `store` that answers metadata keys from consolidated metadata. */
+export function withConsolidated(store: Store, docs: Map<string, unknown>): Store {
+  const cached = (key: string) => docs.get(key);
+  const view: Store = {
+    description: store.description,
+    async get(key: string, range?: RangeQuery) {
+      if (METADATA_NAME.test(key)) {
+        const doc = cached(key);
+        if (doc !== undefined) {
+          const bytes = encoder.encode(JSON.stringify(doc));
+          return range ? store.get(key, range) : bytes;
+        }
+      }
+      return store.get(key, range);
+    },
+  };
+  for (const m of ["set", "delete", "list", "listDir", "deletePrefix", "close", "has"] as const) {
+    const fn = store[m];
+    if (typeof fn === "function") (view as unknown as Record<string, unknown>)[m] = fn.bind(store);
+  }
+  return view;
+}

@@ -1,0 +1,83 @@
+/**
+ * Opening nodes: `open(store, path)` detects Zarr v3 (`zarr.json`) or v2 (`.zarray`/`.zgroup`) and
+ * returns a ZarrArray or a Group; `open.array` / `open.group` insist on the kind.
+ * Metadata written by other tools is read leniently (unknown keys ignored) but still validated.
+ */
+import { ZarrArray } from "../array/zarr-array.js";
+import type { DataType } from "../dtype/index.js";
+import { NotFoundError, SpecError } from "../errors.js";
+import { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
+import { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
+import { normalizePath } from "../store/keys.js";
+import type { Store } from "../store/types.js";
+import { readConsolidated, withConsolidated } from "./consolidated.js";
+import { Group } from "./group.js";
+import { type NodeMetadata, readNodeMetadata } from "./metadata-io.js";
+
+export interface OpenOptions {
+  /** Use consolidated metadata at the opened path if present (default: true for groups). */
+  consolidated?: boolean;
+}
+
+function where(store: Store, path: string): string {
+  const p = path === "" ? "/" : `/${path}`;
+  return store.description ? `${store.description} at ${p}` : p;
+}
+
+function rethrowWithPath(e: unknown, store: Store, path: string): never {
+  if (e instanceof SpecError) {
+    throw new SpecError(`array metadata (${where(store, path)})`, e.issues);
+  }
+  throw e;
+}
+
+/** Builds the node object for metadata already read. */
+export function nodeFromMetadata(store: Store, path: string, meta: NodeMetadata): ZarrArray | Group {
+  try {
+    if (meta.format === 3) {
+      if (meta.kind === "array") {
+        return new ZarrArray(store, path, ArraySpecV3.parse(meta.document, { strict: false }));
+      }
+      return new Group(store, path, 3, (meta.document.attributes ?? {}) as Record<string, unknown>);
+    }
+    if (meta.kind === "array") {
+      return new ZarrArray(
+        store,
+        path,
+        ArraySpecV2.parse({ ...meta.zarray, attributes: meta.attributes }, { strict: false }),
+      );
+    }
+    return new Group(store, path, 2, meta.attributes);
+  } catch (e) {
+    rethrowWithPath(e, store, path);
+  }
+}
+
+async function openNode(store: Store, path = "", options: OpenOptions = {}): Promise<ZarrArray | Group> {
+  const p = normalizePath(path);
+  let view = store;
+  if (options.consolidated !== false) {
+    const docs = await readConsolidated(store, p).catch(() => undefined);
+    if (docs) view = withConsolidated(store, docs);
+  }
+  const meta = await readNodeMetadata(view, p);
+  if (!meta) throw new NotFoundError(`no Zarr array or group at ${where(store, p)}`);
+  return nodeFromMetadata(view, p, meta);
+}
+
+async function openArray<D extends DataType = DataType>(store: Store, path = ""): Promise<ZarrArray<D>> {
+  const node = await openNode(store, path, { consolidated: false });
+  if (!(node instanceof ZarrArray))
+    throw new NotFoundError(`${where(store, normalizePath(path))} is a group, not an array`);
+  return node as ZarrArray<D>;
+}
+
+async function openGroup(store: Store, path = "", options: OpenOptions = {}): Promise<Group> {
+  const node = await openNode(store, path, options);
+  if (!(node instanceof Group))
+    throw new NotFoundError(`${where(store, normalizePath(path))} is an array, not a group`);
+  return node;
+}
+
+/** Opens the array or group at `path` (Zarr v2 or v3, detected). */
+export const open = Object.assign(openNode, { array: openArray, group: openGroup });

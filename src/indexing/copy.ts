@@ -1,0 +1,123 @@
+/**
+ * Strided N-D copies between C-order typed arrays — the hot loop of every `get` and `set`.
+ * Runs of contiguous elements are copied with `TypedArray.set` (a memcpy), so copying whole
+ * chunk rows costs what a memcpy costs; only strided inner axes fall back to a scalar loop.
+ */
+import type { TypedArray } from "../dtype/index.js";
+
+/** C-order element strides of a shape. */
+export function stridesOf(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+/** A view into a typed array: element offset of the first element and element step per axis. */
+export interface StridedView {
+  data: TypedArray;
+  offset: number;
+  strides: number[];
+}
+
+/**
+ * Copies `counts` elements per axis from `src` to `dst`. Strides and offsets are in elements;
+ * `lanes` typed-array slots make one element (2 for complex). Steps may be negative.
+ */
+export function copyStrided(src: StridedView, dst: StridedView, counts: readonly number[], lanes = 1): void {
+  const n = counts.length;
+  for (const c of counts) if (c === 0) return;
+  if (n === 0) {
+    copyRun(src.data, src.offset, 0, dst.data, dst.offset, 0, 1, lanes);
+    return;
+  }
+  const last = n - 1;
+  const inner = counts[last];
+  const ss = src.strides[last];
+  const ds = dst.strides[last];
+  const index = new Array<number>(last).fill(0);
+  let so = src.offset;
+  let dOff = dst.offset;
+  for (;;) {
+    copyRun(src.data, so, ss, dst.data, dOff, ds, inner, lanes);
+    // odometer over the outer axes
+    let axis = last - 1;
+    for (; axis >= 0; axis--) {
+      index[axis]++;
+      so += src.strides[axis];
+      dOff += dst.strides[axis];
+      if (index[axis] < counts[axis]) break;
+      so -= src.strides[axis] * counts[axis];
+      dOff -= dst.strides[axis] * counts[axis];
+      index[axis] = 0;
+    }
+    if (axis < 0) return;
+  }
+}
+
+function copyRun(
+  src: TypedArray,
+  so: number,
+  ss: number,
+  dst: TypedArray,
+  dOff: number,
+  ds: number,
+  count: number,
+  lanes: number,
+): void {
+  if (ss === 1 && ds === 1) {
+    (dst as Uint8Array).set((src as Uint8Array).subarray(so * lanes, (so + count) * lanes), dOff * lanes);
+    return;
+  }
+  const s = src as unknown as number[];
+  const d = dst as unknown as number[];
+  if (lanes === 1) {
+    for (let i = 0; i < count; i++) d[dOff + i * ds] = s[so + i * ss];
+    return;
+  }
+  for (let i = 0; i < count; i++) {
+    const a = (so + i * ss) * lanes;
+    const b = (dOff + i * ds) * lanes;
+    for (let l = 0; l < lanes; l++) d[b + l] = s[a + l];
+  }
+}
+
+/** Sets `counts` elements per axis of `dst` to the slot values (one per lane). */
+export function fillStrided(
+  dst: StridedView,
+  counts: readonly number[],
+  slots: readonly (number | bigint)[],
+): void {
+  const n = counts.length;
+  for (const c of counts) if (c === 0) return;
+  const d = dst.data as unknown as (number | bigint)[];
+  const lanes = slots.length;
+  const put = (off: number) => {
+    for (let l = 0; l < lanes; l++) d[off * lanes + l] = slots[l];
+  };
+  if (n === 0) {
+    put(dst.offset);
+    return;
+  }
+  const last = n - 1;
+  const inner = counts[last];
+  const ds = dst.strides[last];
+  const index = new Array<number>(last).fill(0);
+  let off = dst.offset;
+  for (;;) {
+    if (ds === 1 && lanes === 1) (dst.data as Uint8Array).fill(slots[0] as number, off, off + inner);
+    else for (let i = 0; i < inner; i++) put(off + i * ds);
+    let axis = last - 1;
+    for (; axis >= 0; axis--) {
+      index[axis]++;
+      off += dst.strides[axis];
+      if (index[axis] < counts[axis]) break;
+      off -= dst.strides[axis] * counts[axis];
+      index[axis] = 0;
+    }
+    if (axis < 0) return;
+  }
+}

@@ -1,0 +1,3 @@
+export * from "./copy.js";
+export * from "./projection.js";
+export * from "./selection.js";

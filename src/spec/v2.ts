@@ -1,0 +1,215 @@
+/**
+ * Zarr v2 array specification — the pydantic-zarr `v2.ArraySpec` in TypeScript: the `.zarray`
+ * document plus attributes, validated on construction, with the same defaults
+ * (fill_value 0, order "C", filters null, dimension_separator "/", attributes {}, compressor null).
+ */
+import { z } from "zod";
+import type { ZarrArray } from "../array/zarr-array.js";
+import type { V2CodecJSON } from "../codecs/types.js";
+import { validateV2Codec } from "../codecs/validate.js";
+import {
+  type DataType,
+  type Endian,
+  type FillValueJSON,
+  fillValueToJSON,
+  formatV2DType,
+  isDataType,
+  parseFillValue,
+  parseV2DType,
+  type Scalar,
+} from "../dtype/index.js";
+import { type Issue, SpecError } from "../errors.js";
+import type { CreateOptions as NodeCreateOptions } from "../hierarchy/create.js";
+import { createArray } from "../hierarchy/node.js";
+import type { NDArray } from "../ndarray.js";
+import type { Store } from "../store/types.js";
+import { zodIssues } from "./issues.js";
+import { type Attributes, attributesSchema, checkShapeAndChunks, guessChunks } from "./shared.js";
+
+const codecSchema = z.looseObject({ id: z.string() });
+
+const schema = z.object({
+  zarr_format: z.literal(2).default(2),
+  shape: z.array(z.number().int().nonnegative()),
+  chunks: z.array(z.number().int().positive()),
+  dtype: z.string(),
+  compressor: codecSchema.nullable().default(null),
+  fill_value: z
+    .union([z.number(), z.string(), z.boolean(), z.null(), z.array(z.union([z.number(), z.string()]))])
+    .default(0),
+  order: z.enum(["C", "F"]).default("C"),
+  filters: z.array(codecSchema).nullable().default(null),
+  dimension_separator: z.enum(["/", "."]).default("/"),
+  attributes: attributesSchema.default({}),
+});
+
+/** What `ArraySpec.parse` accepts: the `.zarray` fields (+ attributes); `dtype` may also be a data type name. */
+export type ArraySpecInput = z.input<typeof schema>;
+
+/** The JSON form: the `.zarray` document plus `attributes`. */
+export interface ArraySpecJSON {
+  zarr_format: 2;
+  shape: number[];
+  chunks: number[];
+  dtype: string;
+  compressor: V2CodecJSON | null;
+  fill_value: FillValueJSON;
+  order: "C" | "F";
+  filters: V2CodecJSON[] | null;
+  dimension_separator: "/" | ".";
+  attributes: Attributes;
+}
+
+export interface ParseOptions {
+  /** Reject unknown keys (default true). Reading what other tools wrote is lenient. */
+  strict?: boolean;
+}
+
+const KNOWN_KEYS = new Set(Object.keys(schema.shape));
+
+export class ArraySpec {
+  readonly zarr_format = 2 as const;
+  readonly shape: number[];
+  readonly chunks: number[];
+  /** The v2 dtype string, e.g. `<u2` (a data type name given to `parse` is normalised to this). */
+  readonly dtype: string;
+  readonly compressor: V2CodecJSON | null;
+  readonly fill_value: FillValueJSON;
+  readonly order: "C" | "F";
+  readonly filters: V2CodecJSON[] | null;
+  readonly dimension_separator: "/" | ".";
+  readonly attributes: Attributes;
+  /** The data type name (`uint16`) and byte order the dtype string encodes. */
+  readonly dataType: DataType;
+  readonly endian: Endian;
+  /** The fill value as an in-memory scalar (null when the spec says "no fill value"). */
+  readonly fillValue: Scalar | null;
+
+  private constructor(json: ArraySpecJSON, dataType: DataType, endian: Endian, fillValue: Scalar | null) {
+    this.shape = json.shape;
+    this.chunks = json.chunks;
+    this.dtype = json.dtype;
+    this.compressor = json.compressor;
+    this.fill_value = json.fill_value;
+    this.order = json.order;
+    this.filters = json.filters;
+    this.dimension_separator = json.dimension_separator;
+    this.attributes = json.attributes;
+    this.dataType = dataType;
+    this.endian = endian;
+    this.fillValue = fillValue;
+    Object.freeze(this);
+  }
+
+  /** Validates `input`, fills defaults, and returns the spec; throws SpecError listing every broken rule. */
+  static parse(input: unknown, options: ParseOptions = {}): ArraySpec {
+    const issues: Issue[] = [];
+    if (options.strict !== false && input && typeof input === "object" && !Array.isArray(input)) {
+      for (const key of Object.keys(input)) {
+        if (!KNOWN_KEYS.has(key))
+          issues.push({ path: key, message: `unknown field "${key}" in a Zarr v2 array spec` });
+      }
+    }
+    const result = schema.safeParse(input);
+    if (!result.success) throw new SpecError("Zarr v2 array spec", [...issues, ...zodIssues(result.error)]);
+    const v = result.data;
+    // dtype: accept "<u2"-style strings and data type names ("uint16" → "<u2")
+    let dataType: DataType | undefined;
+    let endian: Endian = "little";
+    if (isDataType(v.dtype)) {
+      dataType = v.dtype;
+    } else {
+      const parsed = parseV2DType(v.dtype);
+      if (parsed) ({ dataType, endian } = parsed);
+      else
+        issues.push({
+          path: "dtype",
+          message: `unsupported dtype ${JSON.stringify(v.dtype)}: expected e.g. "<u2", "|u1", ">f8" or "uint16"`,
+        });
+    }
+    issues.push(...checkShapeAndChunks(v.shape, v.chunks, "chunks"));
+    if (v.compressor !== null) issues.push(...validateV2Codec(v.compressor, "compressor"));
+    for (const [i, f] of (v.filters ?? []).entries()) issues.push(...validateV2Codec(f, `filters[${i}]`));
+    let fillValue: Scalar | null = null;
+    if (dataType) {
+      try {
+        fillValue = parseFillValue(v.fill_value, dataType, 2);
+      } catch (e) {
+        issues.push({ path: "fill_value", message: (e as Error).message });
+      }
+    }
+    if (issues.length > 0 || !dataType) throw new SpecError("Zarr v2 array spec", issues);
+    const json: ArraySpecJSON = {
+      zarr_format: 2,
+      shape: [...v.shape],
+      chunks: [...v.chunks],
+      dtype: formatV2DType(dataType, endian),
+      compressor: v.compressor as V2CodecJSON | null,
+      // as given (exact for 64-bit integers); complex normalised to [re, im], which zarr-python requires
+      fill_value:
+        fillValue !== null && dataType.startsWith("complex")
+          ? fillValueToJSON(fillValue, dataType)
+          : (v.fill_value as FillValueJSON),
+      order: v.order,
+      filters: v.filters as V2CodecJSON[] | null,
+      dimension_separator: v.dimension_separator,
+      attributes: v.attributes,
+    };
+    return new ArraySpec(json, dataType, endian, fillValue);
+  }
+
+  /** A spec that fits `array` (shape, dtype), with chunks picked for it unless given. */
+  static fromArray(array: NDArray, overrides: Partial<ArraySpecInput> = {}): ArraySpec {
+    return ArraySpec.parse({
+      shape: array.shape,
+      dtype: array.dtype,
+      chunks: overrides.chunks ?? guessChunks(array.shape, array.dtype),
+      ...overrides,
+    });
+  }
+
+  /** The spec of an existing array (the metadata it was opened with). */
+  static fromZarr(array: { spec: unknown }): ArraySpec {
+    const spec = array.spec;
+    if (!(spec instanceof ArraySpec))
+      throw new SpecError("Zarr v2 array spec", [{ path: "", message: "the array is not a Zarr v2 array" }]);
+    return spec;
+  }
+
+  /** Copy with some fields replaced, validated again (pydantic's `model_copy(update=...)`). */
+  with(update: Partial<ArraySpecInput>): ArraySpec {
+    return ArraySpec.parse({ ...this.toJSON(), ...update });
+  }
+
+  /** The spec as JSON: the `.zarray` document plus `attributes`. */
+  toJSON(): ArraySpecJSON {
+    return {
+      zarr_format: 2,
+      shape: [...this.shape],
+      chunks: [...this.chunks],
+      dtype: this.dtype,
+      compressor: this.compressor,
+      fill_value: this.fill_value,
+      order: this.order,
+      filters: this.filters,
+      dimension_separator: this.dimension_separator,
+      attributes: this.attributes,
+    };
+  }
+
+  /** Exactly the `.zarray` document (attributes go to `.zattrs`). */
+  toZarray(): Omit<ArraySpecJSON, "attributes"> {
+    const { attributes: _, ...zarray } = this.toJSON();
+    return zarray;
+  }
+
+  /** Writes the array metadata at `path` and returns the opened (empty) array. Existing nodes need `overwrite`. */
+  toZarr(store: Store, path = "", options: NodeCreateOptions = {}): Promise<ZarrArray> {
+    return createArray(store, path, this, options);
+  }
+
+  /** Structural equality of the JSON forms. */
+  equals(other: unknown): boolean {
+    return other instanceof ArraySpec && JSON.stringify(other.toJSON()) === JSON.stringify(this.toJSON());
+  }
+}

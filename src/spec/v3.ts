@@ -1,0 +1,297 @@
+/**
+ * Zarr v3 array specification — pydantic-zarr's `v3.ArraySpec`: the `zarr.json` document of an
+ * array, validated on construction. The default codec pipeline is `bytes` + `zstd` (level 5),
+ * never empty; `fromArray(..., { shards })` builds a `sharding_indexed` pipeline.
+ */
+import { z } from "zod";
+import type { ZarrArray } from "../array/zarr-array.js";
+import type { V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
+import { toV3Codec, validateV3Codecs } from "../codecs/validate.js";
+import {
+  DATA_TYPES,
+  type DataType,
+  type FillValueJSON,
+  fillValueToJSON,
+  itemSize,
+  parseFillValue,
+  type Scalar,
+} from "../dtype/index.js";
+import { type Issue, SpecError } from "../errors.js";
+import type { CreateOptions as NodeCreateOptions } from "../hierarchy/create.js";
+import { createArray } from "../hierarchy/node.js";
+import type { NDArray } from "../ndarray.js";
+import type { Store } from "../store/types.js";
+import { zodIssues } from "./issues.js";
+import { type Attributes, attributesSchema, checkShapeAndChunks, guessChunks } from "./shared.js";
+
+const namedConfig = z.looseObject({
+  name: z.string(),
+  configuration: z.record(z.string(), z.unknown()).optional(),
+});
+
+const schema = z.object({
+  zarr_format: z.literal(3).default(3),
+  node_type: z.literal("array").default("array"),
+  shape: z.array(z.number().int().nonnegative()),
+  data_type: z.enum(DATA_TYPES),
+  chunk_grid: z.object({
+    name: z.literal("regular"),
+    configuration: z.object({ chunk_shape: z.array(z.number().int().positive()) }),
+  }),
+  chunk_key_encoding: z
+    .object({
+      name: z.enum(["default", "v2"]),
+      configuration: z.object({ separator: z.enum(["/", "."]).optional() }).optional(),
+    })
+    .default({ name: "default", configuration: { separator: "/" } }),
+  fill_value: z
+    .union([z.number(), z.string(), z.boolean(), z.array(z.union([z.number(), z.string()]))])
+    .nullable()
+    .optional(),
+  codecs: z.array(namedConfig).optional(),
+  attributes: attributesSchema.default({}),
+  dimension_names: z.array(z.string().nullable()).nullable().optional(),
+  storage_transformers: z.array(namedConfig).default([]),
+});
+
+export type ArraySpecInput = z.input<typeof schema>;
+
+export interface ArraySpecJSON {
+  zarr_format: 3;
+  node_type: "array";
+  shape: number[];
+  data_type: DataType;
+  chunk_grid: { name: "regular"; configuration: { chunk_shape: number[] } };
+  chunk_key_encoding: { name: "default" | "v2"; configuration: { separator: "/" | "." } };
+  fill_value: FillValueJSON;
+  codecs: V3CodecJSON[];
+  attributes: Attributes;
+  dimension_names?: (string | null)[];
+  storage_transformers: V3CodecJSON[];
+}
+
+/** Convenience options for `create`/`fromArray`: chunk (and shard) shapes and one compressor. */
+export interface CreateOptions {
+  shape: number[];
+  data_type: DataType;
+  chunks?: number[];
+  /** Shard shape: chunks are grouped into shards of this shape (must be multiples of `chunks`). */
+  shards?: number[];
+  /** The compressor, as a v2 (`codecs.Zstd(...)`) or v3 codec JSON; `null` for none. Default zstd level 5. */
+  compressor?: V2CodecJSON | V3CodecJSON | null;
+  fill_value?: FillValueJSON;
+  dimension_names?: (string | null)[];
+  attributes?: Attributes;
+  chunk_key_encoding?: ArraySpecJSON["chunk_key_encoding"];
+}
+
+const DEFAULT_COMPRESSOR: V3CodecJSON = { name: "zstd", configuration: { level: 5, checksum: false } };
+
+function bytesCodec(dataType: DataType): V3CodecJSON {
+  return itemSize(dataType) === 1
+    ? { name: "bytes" }
+    : { name: "bytes", configuration: { endian: "little" } };
+}
+
+/** The default codec pipeline: bytes (+ compressor), or sharding_indexed around it when sharded. */
+export function defaultCodecs(
+  dataType: DataType,
+  compressor: V2CodecJSON | V3CodecJSON | null = DEFAULT_COMPRESSOR,
+  innerChunks?: number[],
+): V3CodecJSON[] {
+  const c =
+    compressor === null
+      ? null
+      : "id" in compressor
+        ? toV3Codec(compressor as V2CodecJSON, dataType)
+        : compressor;
+  const inner = c ? [bytesCodec(dataType), c] : [bytesCodec(dataType)];
+  if (!innerChunks) return inner;
+  return [
+    {
+      name: "sharding_indexed",
+      configuration: {
+        chunk_shape: innerChunks,
+        codecs: inner,
+        index_codecs: [{ name: "bytes", configuration: { endian: "little" } }, { name: "crc32c" }],
+        index_location: "end",
+      },
+    },
+  ];
+}
+
+const KNOWN_KEYS = new Set(Object.keys(schema.shape));
+
+export class ArraySpec {
+  readonly zarr_format = 3 as const;
+  readonly node_type = "array" as const;
+  readonly shape: number[];
+  readonly data_type: DataType;
+  readonly chunk_grid: ArraySpecJSON["chunk_grid"];
+  readonly chunk_key_encoding: ArraySpecJSON["chunk_key_encoding"];
+  readonly fill_value: FillValueJSON;
+  readonly codecs: V3CodecJSON[];
+  readonly attributes: Attributes;
+  readonly dimension_names?: (string | null)[];
+  readonly storage_transformers: V3CodecJSON[];
+  /** The fill value as an in-memory scalar. */
+  readonly fillValue: Scalar;
+
+  private constructor(json: ArraySpecJSON, fillValue: Scalar) {
+    this.shape = json.shape;
+    this.data_type = json.data_type;
+    this.chunk_grid = json.chunk_grid;
+    this.chunk_key_encoding = json.chunk_key_encoding;
+    this.fill_value = json.fill_value;
+    this.codecs = json.codecs;
+    this.attributes = json.attributes;
+    if (json.dimension_names) this.dimension_names = json.dimension_names;
+    this.storage_transformers = json.storage_transformers;
+    this.fillValue = fillValue;
+    Object.freeze(this);
+  }
+
+  get dataType(): DataType {
+    return this.data_type;
+  }
+
+  /** Shape of the grid's chunks (the shards, when sharded). */
+  get chunkShape(): number[] {
+    return this.chunk_grid.configuration.chunk_shape;
+  }
+
+  /** Validates `input` (a `zarr.json` array document), fills defaults; throws SpecError listing every broken rule. */
+  static parse(input: unknown, options: { strict?: boolean } = {}): ArraySpec {
+    const issues: Issue[] = [];
+    if (options.strict !== false && input && typeof input === "object" && !Array.isArray(input)) {
+      for (const key of Object.keys(input)) {
+        if (!KNOWN_KEYS.has(key))
+          issues.push({ path: key, message: `unknown field "${key}" in a Zarr v3 array spec` });
+      }
+    }
+    const result = schema.safeParse(input);
+    if (!result.success) throw new SpecError("Zarr v3 array spec", [...issues, ...zodIssues(result.error)]);
+    const v = result.data;
+    const chunkShape = v.chunk_grid.configuration.chunk_shape;
+    issues.push(...checkShapeAndChunks(v.shape, chunkShape, "chunk_grid.configuration.chunk_shape"));
+    // Reading stored metadata (strict: false) tolerates what zarrita.js writes by default —
+    // `codecs: []` (read as plain little-endian bytes) and `fill_value: null` (read as 0) — so its
+    // arrays open; specs given by users must be valid.
+    const lenient = options.strict === false;
+    let codecs = (v.codecs ?? defaultCodecs(v.data_type)) as V3CodecJSON[];
+    if (lenient && codecs.length === 0) codecs = [{ name: "bytes", configuration: { endian: "little" } }];
+    if (v.fill_value === null && !lenient) {
+      issues.push({
+        path: "fill_value",
+        message: "must not be null in Zarr v3; give a value of the data type (e.g. 0)",
+      });
+    }
+    if (codecs.length === 0)
+      issues.push({
+        path: "codecs",
+        message: "must contain an array-to-bytes codec such as bytes; an empty list is invalid",
+      });
+    else issues.push(...validateV3Codecs(codecs, v.data_type, chunkShape, "codecs"));
+    if (v.dimension_names && v.dimension_names.length !== v.shape.length) {
+      issues.push({
+        path: "dimension_names",
+        message: `has ${v.dimension_names.length} names but the array has ${v.shape.length} dimensions`,
+      });
+    }
+    if (v.storage_transformers.length > 0) {
+      issues.push({
+        path: "storage_transformers",
+        message: "storage transformers are not supported; the list must be empty",
+      });
+    }
+    const fillJSON = (v.fill_value ?? (v.data_type === "bool" ? false : 0)) as FillValueJSON;
+    let fillValue: Scalar = 0;
+    try {
+      fillValue = parseFillValue(fillJSON, v.data_type, 3) as Scalar;
+    } catch (e) {
+      issues.push({ path: "fill_value", message: (e as Error).message });
+    }
+    if (issues.length > 0) throw new SpecError("Zarr v3 array spec", issues);
+    const sep =
+      v.chunk_key_encoding.configuration?.separator ?? (v.chunk_key_encoding.name === "v2" ? "." : "/");
+    const json: ArraySpecJSON = {
+      zarr_format: 3,
+      node_type: "array",
+      shape: [...v.shape],
+      data_type: v.data_type,
+      chunk_grid: { name: "regular", configuration: { chunk_shape: [...chunkShape] } },
+      chunk_key_encoding: { name: v.chunk_key_encoding.name, configuration: { separator: sep } },
+      // as given (exact for 64-bit integers); complex normalised to [re, im]
+      fill_value: v.data_type.startsWith("complex")
+        ? fillValueToJSON(fillValue, v.data_type as DataType)
+        : fillJSON,
+      codecs,
+      attributes: v.attributes,
+      storage_transformers: [],
+    };
+    if (v.dimension_names) json.dimension_names = v.dimension_names;
+    return new ArraySpec(json, fillValue);
+  }
+
+  /** Builds a spec from convenience options: chunks, optional shards, one compressor. */
+  static create(options: CreateOptions): ArraySpec {
+    const chunks = options.chunks ?? guessChunks(options.shape, options.data_type);
+    const gridShape = options.shards ?? chunks;
+    return ArraySpec.parse({
+      shape: options.shape,
+      data_type: options.data_type,
+      chunk_grid: { name: "regular", configuration: { chunk_shape: gridShape } },
+      chunk_key_encoding: options.chunk_key_encoding,
+      fill_value: options.fill_value,
+      codecs: defaultCodecs(options.data_type, options.compressor, options.shards ? chunks : undefined),
+      attributes: options.attributes,
+      dimension_names: options.dimension_names,
+    });
+  }
+
+  /** A spec that fits `array` (shape, data type); chunks picked unless given; `shards` turns on sharding. */
+  static fromArray(
+    array: NDArray,
+    options: Partial<Omit<CreateOptions, "shape" | "data_type">> = {},
+  ): ArraySpec {
+    return ArraySpec.create({ shape: array.shape, data_type: array.dtype, ...options });
+  }
+
+  static fromZarr(array: { spec: unknown }): ArraySpec {
+    const spec = array.spec;
+    if (!(spec instanceof ArraySpec))
+      throw new SpecError("Zarr v3 array spec", [{ path: "", message: "the array is not a Zarr v3 array" }]);
+    return spec;
+  }
+
+  with(update: Partial<ArraySpecInput>): ArraySpec {
+    return ArraySpec.parse({ ...this.toJSON(), ...update });
+  }
+
+  /** Exactly the `zarr.json` document. */
+  toJSON(): ArraySpecJSON {
+    const json: ArraySpecJSON = {
+      zarr_format: 3,
+      node_type: "array",
+      shape: [...this.shape],
+      data_type: this.data_type,
+      chunk_grid: this.chunk_grid,
+      chunk_key_encoding: this.chunk_key_encoding,
+      fill_value: this.fill_value,
+      codecs: this.codecs,
+      attributes: this.attributes,
+      storage_transformers: this.storage_transformers,
+    };
+    if (this.dimension_names) json.dimension_names = this.dimension_names;
+    return json;
+  }
+
+  /** Writes the array metadata at `path` and returns the opened (empty) array. Existing nodes need `overwrite`. */
+  toZarr(store: Store, path = "", options: NodeCreateOptions = {}): Promise<ZarrArray> {
+    return createArray(store, path, this, options);
+  }
+
+  equals(other: unknown): boolean {
+    return other instanceof ArraySpec && JSON.stringify(other.toJSON()) === JSON.stringify(this.toJSON());
+  }
+}

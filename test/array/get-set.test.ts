@@ -1,0 +1,275 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import {
+  CorruptChunkError,
+  type DataType,
+  ExistsError,
+  MemoryStore,
+  type NDArray,
+  open,
+  SpecError,
+  slice,
+  ValueError,
+  v2,
+  v3,
+} from "../../src/index.js";
+import { list } from "../helpers/list.js";
+import { randomArray, refGet, refSet } from "../helpers/reference.js";
+
+const DTYPES: DataType[] = [
+  "bool",
+  "int8",
+  "uint8",
+  "int16",
+  "uint16",
+  "int32",
+  "uint32",
+  "int64",
+  "uint64",
+  "float16",
+  "float32",
+  "float64",
+  "complex64",
+  "complex128",
+];
+
+const CASES: Array<{ shape: number[]; chunks: number[]; shards?: number[] }> = [
+  { shape: [13], chunks: [4] },
+  { shape: [7, 11], chunks: [3, 4] },
+  { shape: [9, 5, 6], chunks: [4, 2, 4] },
+  { shape: [3, 4, 5, 6], chunks: [2, 3, 2, 4] },
+  { shape: [2, 3, 4, 5, 3], chunks: [1, 2, 3, 2, 2] },
+];
+
+function specFor(format: 2 | 3, dtype: DataType, shape: number[], chunks: number[], shards?: number[]) {
+  if (format === 2) return v2.ArraySpec.parse({ shape, chunks, dtype, compressor: { id: "zstd", level: 3 } });
+  return v3.ArraySpec.create({ shape, data_type: dtype, chunks, shards });
+}
+
+function selectionsFor(shape: number[]) {
+  const n = shape.length;
+  return [
+    null,
+    shape.map((s) => slice(1, s - 1)),
+    shape.map((s, i) => (i === 0 ? s - 1 : null)),
+    shape.map(() => slice(null, null, 2)),
+    shape.map((s, i) => (i === n - 1 ? slice(null, null, -3) : slice(s >> 1, null))),
+  ];
+}
+
+function assertSame(got: NDArray, want: NDArray, msg: string) {
+  assert.deepEqual(got.shape, want.shape, `${msg}: shape`);
+  assert.equal(got.dtype, want.dtype, `${msg}: dtype`);
+  assert.deepEqual(
+    list(got.data as ArrayLike<unknown>),
+    list(want.data as ArrayLike<unknown>),
+    `${msg}: values`,
+  );
+}
+
+for (const format of [2, 3] as const) {
+  describe(`Zarr v${format}: get/set round trips every dtype on odd shapes`, () => {
+    for (const dtype of DTYPES) {
+      test(dtype, async () => {
+        for (const { shape, chunks } of CASES) {
+          const store = new MemoryStore();
+          const arr = await specFor(format, dtype, shape, chunks).toZarr(store, "a");
+          const model = randomArray(dtype, shape, shape.length);
+          await arr.set(null, model, { workers: 0 });
+          assertSame(await arr.get(null, { workers: 0 }), model, `${dtype} ${shape} full`);
+          for (const sel of selectionsFor(shape)) {
+            const patchShape = refGet(model, sel).shape;
+            const patch = randomArray(dtype, patchShape, 99);
+            await arr.set(sel, patch, { workers: 0 });
+            refSet(model, sel, patch);
+            assertSame(
+              await arr.get(sel, { workers: 0 }),
+              refGet(model, sel),
+              `${dtype} ${shape} ${JSON.stringify(sel)}`,
+            );
+          }
+          // reopen from the store: metadata round trip
+          const again = await open.array(store, "a");
+          assertSame(await again.get(null, { workers: 0 }), model, `${dtype} ${shape} reopened`);
+        }
+      });
+    }
+  });
+}
+
+describe("sharded Zarr v3 arrays", () => {
+  for (const dtype of ["uint8", "uint16", "float32", "int64"] as DataType[]) {
+    test(`${dtype}: partial shards, ragged edges, partial reads`, async () => {
+      const shape = [11, 9, 10];
+      const store = new MemoryStore();
+      const arr = await v3.ArraySpec.create({
+        shape,
+        data_type: dtype,
+        chunks: [2, 3, 2],
+        shards: [4, 6, 4],
+      }).toZarr(store, "s");
+      assert.deepEqual(arr.chunks, [2, 3, 2]);
+      assert.deepEqual(arr.shards, [4, 6, 4]);
+      const model = randomArray(dtype, shape, 5);
+      await arr.set(null, model, { workers: 0 });
+      for (const sel of [
+        null,
+        [slice(3, 9), 4, slice(1, 10, 3)],
+        [slice(null, null, -2), slice(2, 5)],
+        [10, 8, 9],
+      ]) {
+        assertSame(await arr.get(sel, { workers: 0 }), refGet(model, sel), JSON.stringify(sel));
+      }
+      const patch = randomArray(dtype, [3, 2, 10], 7);
+      await arr.set([slice(5, 8), slice(0, 2)], patch, { workers: 0 });
+      refSet(model, [slice(5, 8), slice(0, 2)], patch);
+      assertSame(await arr.get(null, { workers: 0 }), model, "after partial shard write");
+    });
+  }
+});
+
+test("chunks equal to the fill value are not stored, and are deleted when they become fill", async () => {
+  const store = new MemoryStore();
+  const arr = await v2.ArraySpec.parse({ shape: [8, 8], chunks: [4, 4], dtype: "<u2", fill_value: 7 }).toZarr(
+    store,
+    "",
+  );
+  const chunkKeys = async () => (await store.list("")).filter((k) => !k.startsWith(".")).sort();
+  assert.equal(arr.fillValue, 7);
+  assert.deepEqual(list((await arr.get([0, slice(0, 3)])).data), [7, 7, 7]);
+  await arr.set([slice(0, 4), slice(0, 4)], 1);
+  await arr.set([slice(4, 8), slice(4, 8)], 7);
+  assert.deepEqual(await chunkKeys(), ["0/0"]);
+  await arr.set([slice(0, 2), slice(0, 4)], 7);
+  assert.deepEqual(await chunkKeys(), ["0/0"]);
+  await arr.set([slice(2, 4), slice(0, 4)], 7);
+  assert.deepEqual(await chunkKeys(), []);
+  await arr.set(null, 7, { writeEmptyChunks: true });
+  assert.deepEqual(await chunkKeys(), ["0/0", "0/1", "1/0", "1/1"]);
+});
+
+test("worker threads encode and decode the same bytes as the calling thread", async () => {
+  const shape = [40, 33, 20];
+  const model = randomArray("uint16", shape, 3);
+  const a = await v3.ArraySpec.create({ shape, data_type: "uint16", chunks: [16, 16, 16] }).toZarr(
+    new MemoryStore(),
+    "",
+  );
+  const b = await v3.ArraySpec.create({ shape, data_type: "uint16", chunks: [16, 16, 16] }).toZarr(
+    new MemoryStore(),
+    "",
+  );
+  await a.set(null, model, { workers: 2 });
+  await b.set(null, model, { workers: 0 });
+  for (const key of await (b.store as MemoryStore).list("")) {
+    assert.deepEqual(await a.store.get(key), await b.store.get(key), key);
+  }
+  assertSame(await a.get(null, { workers: 2 }), model, "read with workers");
+});
+
+test("creating over an existing node needs overwrite, and leaves the data alone otherwise", async () => {
+  const store = new MemoryStore();
+  const spec = v2.ArraySpec.parse({ shape: [4], chunks: [2], dtype: "uint8" });
+  const arr = await spec.toZarr(store, "x");
+  await arr.set(null, 5);
+  const before = [...(await store.list(""))].sort();
+  await assert.rejects(
+    spec.with({ shape: [6] }).toZarr(store, "x"),
+    (e: unknown) => e instanceof ExistsError && /overwrite/.test(String(e)),
+  );
+  assert.deepEqual([...(await store.list(""))].sort(), before);
+  assert.deepEqual(list((await (await open.array(store, "x")).get()).data), [5, 5, 5, 5]);
+  const replaced = await spec.with({ shape: [6] }).toZarr(store, "x", { overwrite: true });
+  assert.deepEqual(list((await replaced.get()).data), [0, 0, 0, 0, 0, 0]);
+});
+
+test("bad values and corrupt chunks fail clearly", async () => {
+  const store = new MemoryStore();
+  const arr = await v2.ArraySpec.parse({
+    shape: [4, 4],
+    chunks: [2, 2],
+    dtype: "uint8",
+    compressor: { id: "zstd", level: 1 },
+  }).toZarr(store, "c");
+  await assert.rejects(arr.set(null, 300), ValueError);
+  await assert.rejects(
+    arr.set(null, { data: new Uint16Array(16), shape: [4, 4], dtype: "uint16" } as never),
+    /data type uint16/,
+  );
+  await assert.rejects(arr.set([slice(0, 2)], randomArray("uint8", [3, 4])), /shape/);
+  await arr.set(null, 3);
+  await store.set("c/0/0", new Uint8Array([1, 2, 3, 4, 5]));
+  await assert.rejects(
+    arr.get(),
+    (e: unknown) => e instanceof CorruptChunkError && /c\/0\/0/.test(String(e)),
+  );
+});
+
+test("invalid specs list every broken rule with its path", () => {
+  const cases: Array<[unknown, string[]]> = [
+    [{ shape: [10, 10], chunks: [5], dtype: "<u2" }, ["chunks"]],
+    [{ shape: [10], chunks: [0], dtype: "<u2" }, ["chunks[0]"]],
+    [{ shape: [10], chunks: [5], dtype: "<U8" }, ["dtype"]],
+    [{ shape: [10], chunks: [5], dtype: "|u1", fill_value: 300 }, ["fill_value"]],
+    [{ shape: [10], chunks: [5], dtype: "<i2", fill_value: 1.5, order: "X" }, ["order"]],
+    [{ shape: [10], chunks: [5], dtype: "<u2", compressor: { id: "nope" } }, ["compressor"]],
+    [{ shape: [-1], chunks: [5], dtype: "<u2", chunk: [2] }, ["chunk", "shape[0]"]],
+  ];
+  for (const [input, paths] of cases) {
+    assert.throws(
+      () => v2.ArraySpec.parse(input),
+      (e: unknown) => {
+        assert.ok(e instanceof SpecError, String(e));
+        for (const p of paths)
+          assert.ok(
+            e.issues.some((i) => i.path === p || i.path.startsWith(`${p}.`)),
+            `${JSON.stringify(input)}: no issue at ${p} in ${JSON.stringify(e.issues)}`,
+          );
+        return true;
+      },
+    );
+  }
+  const v3cases: Array<[unknown, string]> = [
+    [
+      {
+        shape: [4],
+        data_type: "uint8",
+        chunk_grid: { name: "regular", configuration: { chunk_shape: [2] } },
+        codecs: [],
+      },
+      "codecs",
+    ],
+    [
+      {
+        shape: [4],
+        data_type: "uint9",
+        chunk_grid: { name: "regular", configuration: { chunk_shape: [2] } },
+      },
+      "data_type",
+    ],
+    [
+      {
+        shape: [4],
+        data_type: "uint8",
+        chunk_grid: { name: "regular", configuration: { chunk_shape: [2] } },
+        dimension_names: ["x", "y"],
+      },
+      "dimension_names",
+    ],
+    [
+      {
+        shape: [4],
+        data_type: "float32",
+        chunk_grid: { name: "regular", configuration: { chunk_shape: [2] } },
+        fill_value: "nan",
+      },
+      "fill_value",
+    ],
+  ];
+  for (const [input, path] of v3cases) {
+    assert.throws(
+      () => v3.ArraySpec.parse(input),
+      (e: unknown) => e instanceof SpecError && e.issues.some((i) => i.path.startsWith(path)),
+    );
+  }
+});
