@@ -1,0 +1,124 @@
+/**
+ * The OME-Zarr metadata of a pyramid: axes resolved from names, and the `multiscales` (+ `omero`
+ * display window, or `image-label`) document built by the OME builders, which validate it against
+ * the official schemas. Built before any chunk is written, so bad axes/units fail early; the
+ * document is written last (see writer.ts).
+ */
+import type { DataType } from "../dtype/types.js";
+import { ValueError } from "../errors.js";
+import { Axis } from "../ome/build/axes.js";
+import { ImageLabelV04, ImageLabelV05, ImageV04, ImageV05 } from "../ome/build/image.js";
+import type { JSONObject } from "../ome/common/json.js";
+import type { Axis as AxisModel } from "../ome/common/models.js";
+import type { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
+import type { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
+import type { DownsampleMethod } from "./downsample/index.js";
+import type { PyramidPlan } from "./plan.js";
+
+export type { AxisModel as Axis };
+
+/** An axis given by name ("x", "y", "z", "t", "c") or in full. */
+export type AxisInput = string | { name: string; type?: string; unit?: string };
+
+const TYPE_BY_NAME: Record<string, string> = { x: "space", y: "space", z: "space", t: "time", c: "channel" };
+
+/**
+ * Resolves axis names/objects for an array of `ndim` dimensions. Default axes are the last
+ * dimensions of t, c, z, y, x. `units` applies one unit to every space axis, or one per axis.
+ */
+export function resolveAxes(
+  axes: readonly AxisInput[] | undefined,
+  ndim: number,
+  units?: string | readonly (string | undefined)[],
+): AxisModel[] {
+  if (!axes && ndim > 5)
+    throw new ValueError(
+      `axes: give names for the ${ndim} dimensions (defaults cover up to 5: t, c, z, y, x)`,
+    );
+  const given = axes ?? ["t", "c", "z", "y", "x"].slice(5 - ndim);
+  if (given.length !== ndim)
+    throw new ValueError(`axes has ${given.length} entries but the data has ${ndim} dimensions`);
+  if (Array.isArray(units) && units.length !== ndim) {
+    throw new ValueError(`units has ${units.length} entries but the data has ${ndim} dimensions`);
+  }
+  return given.map((a, i) => {
+    const input = typeof a === "string" ? { name: a } : a;
+    const type = input.type ?? TYPE_BY_NAME[input.name.toLowerCase()];
+    const unit =
+      input.unit ??
+      (Array.isArray(units) ? units[i] : type === "space" ? (units as string | undefined) : undefined);
+    return Axis(input.name, type, unit);
+  });
+}
+
+export interface ImageMetadataOptions {
+  version: "0.4" | "0.5";
+  axes: AxisModel[];
+  plan: PyramidPlan;
+  specs: Array<ArraySpecV2 | ArraySpecV3>;
+  paths: string[];
+  name: string;
+  method: DownsampleMethod;
+  dtype: DataType;
+  labels?: boolean;
+}
+
+export interface ImageMetadata {
+  /** The group attributes, with an `omero` display window when the value range is known (images only). */
+  attributes(window?: { min: number; max: number }): JSONObject;
+}
+
+/** Builds (and validates) the image metadata now; fills in the display window at the end. */
+export function buildImageMetadata(o: ImageMetadataOptions): ImageMetadata {
+  const build = (omero?: JSONObject): JSONObject => {
+    const common = {
+      paths: o.paths,
+      axes: o.axes,
+      scales: o.plan.levels.map((l) => l.scale),
+      translations: o.plan.levels.map((l) => (l.translation.some((t) => t !== 0) ? l.translation : null)),
+      name: o.name,
+      multiscaleType: o.method,
+      metadata: { method: `zarrsmith.pyramid.${o.method}`, description: `downsampled with ${o.method}` },
+      ...(omero ? { omero } : {}),
+    };
+    if (o.version === "0.4") {
+      const arraySpecs = o.specs as ArraySpecV2[];
+      return (
+        o.labels ? ImageLabelV04.new({ ...common, arraySpecs }) : ImageV04.new({ ...common, arraySpecs })
+      ).toJSON();
+    }
+    const arraySpecs = o.specs as ArraySpecV3[];
+    return (
+      o.labels ? ImageLabelV05.new({ ...common, arraySpecs }) : ImageV05.new({ ...common, arraySpecs })
+    ).toJSON();
+  };
+  build(); // fail before any data is written
+  return {
+    attributes(window) {
+      if (o.labels || !window) return build();
+      return build(omeroFor(o, window));
+    },
+  };
+}
+
+/** `omero` rendering hints: one greyscale channel per channel index, windowed to the data range. */
+function omeroFor(o: ImageMetadataOptions, window: { min: number; max: number }): JSONObject {
+  const c = o.axes.findIndex((a) => a.type === "channel");
+  const count = c >= 0 ? o.plan.levels[0].shape[c] : 1;
+  const colors =
+    count === 1 ? ["FFFFFF"] : ["FF0000", "00FF00", "0000FF", "FF00FF", "00FFFF", "FFFF00", "FFFFFF"];
+  return {
+    name: o.name,
+    version: o.version,
+    channels: Array.from({ length: count }, (_, i) => ({
+      active: true,
+      coefficient: 1,
+      color: colors[i % colors.length],
+      family: "linear",
+      inverted: false,
+      label: count === 1 ? o.name : `channel ${i}`,
+      window: { min: window.min, max: window.max, start: window.min, end: window.max },
+    })),
+    rdefs: { model: count === 1 ? "greyscale" : "color", defaultZ: 0, defaultT: 0 },
+  };
+}
