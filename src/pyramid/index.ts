@@ -1,0 +1,9 @@
+/**
+ * `pyramid`: multiscale images. `pyramid.write(source, store, options)` streams a source (a ZarrArray,
+ * a file opened with `openSource`, any region reader) into an OME-Zarr 0.4/0.5 image with N levels;
+ * `planPyramid` shows the levels it would write; `downsample` reduces one block.
+ */
+export { DOWNSAMPLE_METHODS, type DownsampleMethod, downsample, haloFor } from "./downsample/index.js";
+export { type AxisInput, resolveAxes } from "./metadata.js";
+export { type PyramidLevel, type PyramidPlan, type PyramidPlanOptions, planPyramid } from "./plan.js";
+export { type PyramidOptions, type PyramidResult, type RegionSource, write } from "./writer.js";
