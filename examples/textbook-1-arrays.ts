@@ -31,7 +31,7 @@ const spec = v2.ArraySpec.parse({
   chunks: [32, 32, 32],
   compressor: codecs.Zstd({ level: 5 }),
 });
-console.log("array spec:", JSON.stringify(spec.toJSON(), null, 2));
+console.log("array spec:", spec.toJSON());
 
 // Create it in memory: only metadata is written, every value reads as the fill value.
 const inMemory = await spec.toZarr(new MemoryStore(), "/");

@@ -122,11 +122,14 @@ export class WorkerPool {
     return this.post({ op: "encode", desc, chunk: { ...chunk, data } }, transferablesOf(data));
   }
 
-  /** Decodes a chunk. The bytes' buffer is moved to the worker when it owns it. */
-  decode(desc: PipelineDescriptor, bytes: Uint8Array): Promise<NDArray> {
+  /**
+   * Decodes a chunk. The bytes are copied to the worker (stores may return views of buffers they
+   * keep, e.g. MemoryStore, which moving would detach); pass `move: true` for bytes nobody else holds.
+   */
+  decode(desc: PipelineDescriptor, bytes: Uint8Array, options: { move?: boolean } = {}): Promise<NDArray> {
     if (this.size === 0) return pipelineFor(desc).decode(bytes);
     const data = compact(bytes);
-    return this.post({ op: "decode", desc, bytes: data }, transferablesOf(data));
+    return this.post({ op: "decode", desc, bytes: data }, options.move ? transferablesOf(data) : []);
   }
 
   /**

@@ -3,6 +3,7 @@
  * `zarr.json`. Reading wraps the store so metadata keys are answered from the consolidated
  * document (one request instead of one per node, which matters over HTTP).
  */
+import { NotFoundError, UnsupportedError } from "../errors.js";
 import { joinKey, normalizePath } from "../store/keys.js";
 import type { RangeQuery, Store } from "../store/types.js";
 import { readJSON, readNodeMetadata, writeJSON } from "./metadata-io.js";
@@ -12,7 +13,7 @@ const METADATA_NAME = /(^|\/)(zarr\.json|\.zarray|\.zgroup|\.zattrs)$/;
 
 /** All metadata documents under `path`, keyed by store key, found by listing the store. */
 async function collectMetadata(store: Store, path: string): Promise<Map<string, unknown>> {
-  if (!store.list) throw new Error("consolidating metadata needs a listable store");
+  if (!store.list) throw new UnsupportedError("consolidating metadata needs a store that can list its keys");
   const prefix = normalizePath(path);
   const out = new Map<string, unknown>();
   for (const key of await store.list(prefix)) {
@@ -34,7 +35,7 @@ function relative(prefix: string, key: string): string {
 export async function consolidateMetadata(store: Store, path = ""): Promise<void> {
   const root = normalizePath(path);
   const node = await readNodeMetadata(store, root);
-  if (node?.kind !== "group") throw new Error(`no group at "${root}" to consolidate`);
+  if (node?.kind !== "group") throw new NotFoundError(`no Zarr group at "/${root}" to consolidate`);
   const docs = await collectMetadata(store, root);
   if (node.format === 2) {
     const metadata: Record<string, unknown> = {};
@@ -78,18 +79,23 @@ export async function readConsolidated(store: Store, path = ""): Promise<Map<str
   return out;
 }
 
-/** A read-through view of `store` that answers metadata keys from consolidated metadata. */
-export function withConsolidated(store: Store, docs: Map<string, unknown>): Store {
-  const cached = (key: string) => docs.get(key);
+/**
+ * A read-through view of `store` that answers metadata keys below `root` from consolidated metadata
+ * (a key missing from it is absent, as in zarr-python: no request is made), and lists members from
+ * it when the store cannot list (HTTP).
+ */
+export function withConsolidated(store: Store, docs: Map<string, unknown>, root = ""): Store {
+  const base = normalizePath(root);
+  const own = new Set([joinKey(base, "zarr.json"), joinKey(base, ".zmetadata")]);
+  const below = (key: string) => base === "" || key.startsWith(`${base}/`);
   const view: Store = {
     description: store.description,
     async get(key: string, range?: RangeQuery) {
-      if (METADATA_NAME.test(key)) {
-        const doc = cached(key);
-        if (doc !== undefined) {
-          const bytes = encoder.encode(JSON.stringify(doc));
-          return range ? store.get(key, range) : bytes;
-        }
+      if (METADATA_NAME.test(key) && below(key) && !own.has(key)) {
+        const doc = docs.get(key);
+        if (doc === undefined) return undefined;
+        const bytes = encoder.encode(JSON.stringify(doc));
+        return range ? store.get(key, range) : bytes;
       }
       return store.get(key, range);
     },
@@ -98,5 +104,20 @@ export function withConsolidated(store: Store, docs: Map<string, unknown>): Stor
     const fn = store[m];
     if (typeof fn === "function") (view as unknown as Record<string, unknown>)[m] = fn.bind(store);
   }
+  if (!store.listDir) view.listDir = async (prefix = "") => listFromDocs(docs, normalizePath(prefix));
   return view;
+}
+
+/** Direct children of `prefix` according to the metadata keys in `docs`. */
+function listFromDocs(docs: Map<string, unknown>, prefix: string): { keys: string[]; prefixes: string[] } {
+  const keys = new Set<string>();
+  const prefixes = new Set<string>();
+  for (const key of docs.keys()) {
+    if (prefix !== "" && !key.startsWith(`${prefix}/`)) continue;
+    const rest = prefix === "" ? key : key.slice(prefix.length + 1);
+    const slash = rest.indexOf("/");
+    if (slash < 0) keys.add(rest);
+    else prefixes.add(rest.slice(0, slash));
+  }
+  return { keys: [...keys].sort(), prefixes: [...prefixes].sort() };
 }

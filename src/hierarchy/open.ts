@@ -58,7 +58,7 @@ async function openNode(store: Store, path = "", options: OpenOptions = {}): Pro
   let view = store;
   if (options.consolidated !== false) {
     const docs = await readConsolidated(store, p).catch(() => undefined);
-    if (docs) view = withConsolidated(store, docs);
+    if (docs) view = withConsolidated(store, docs, p);
   }
   const meta = await readNodeMetadata(view, p);
   if (!meta) throw new NotFoundError(`no Zarr array or group at ${where(store, p)}`);

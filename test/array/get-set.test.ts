@@ -273,3 +273,18 @@ test("invalid specs list every broken rule with its path", () => {
     );
   }
 });
+
+test("reading through worker threads leaves a memory store's bytes intact", async () => {
+  const store = new MemoryStore();
+  const arr = await v2.ArraySpec.parse({
+    shape: [8, 8],
+    chunks: [4, 4],
+    dtype: "<u2",
+    compressor: { id: "zstd", level: 1 },
+  }).toZarr(store, "m");
+  const data = randomArray("uint16", [8, 8], 5);
+  await arr.set(null, data, { workers: 0 });
+  for (let i = 0; i < 2; i++)
+    assert.deepEqual(list((await arr.get(null, { workers: 2 })).data), list(data.data), `read ${i}`);
+  assert.ok(((await store.get("m/0/0")) ?? new Uint8Array()).length > 0);
+});
