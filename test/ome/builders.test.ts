@@ -189,18 +189,39 @@ for (const version of VERSIONS) {
           assert.deepEqual(
             err.issues.map((i) => i.path),
             [
+              "translations[1]",
               "arraySpecs[1].shape",
               `${prefix}multiscales[0].axes[1]`,
-              `${prefix}multiscales[0].datasets[1].coordinateTransformations[1].translation`,
               `${prefix}multiscales[0].datasets[1].coordinateTransformations[0].scale`,
+              `${prefix}multiscales[0].datasets[1].coordinateTransformations[1].translation`,
             ],
           );
+          assert.match(err.message, /translations\[1\]: has 3 values but there are 4 axes/);
           assert.match(err.message, /has 3 dimensions but there are 4 axes/);
           assert.match(err.message, /axes MUST be ordered by type/);
           assert.match(err.message, /finer than datasets\[0\] on axis "c"/);
           return true;
         },
       );
+    });
+
+    test("Image: vectors of the wrong length are rejected (the 0.4 reader leniency does not apply)", () => {
+      const o = imageOptions(version);
+      const Img = Image[version] as typeof ome.v05.Image;
+      const short = o.scales.map((s: readonly number[]) => s.slice(1));
+      assert.throws(
+        () => Img.new({ ...o, scales: short } as never),
+        (err: unknown) => {
+          assert.ok(err instanceof SpecError);
+          assert.deepEqual(
+            err.issues.slice(0, 3).map((i) => i.path),
+            ["scales[0]", "scales[1]", "scales[2]"],
+          );
+          assert.match(err.message, /scales\[0\]: has 3 values but there are 4 axes/);
+          return true;
+        },
+      );
+      assert.throws(() => Img.new({ ...o, globalScale: [1, 2] } as never), /globalScale: has 2 values/);
     });
 
     test("Image: the array specs must be of the version's Zarr format", () => {

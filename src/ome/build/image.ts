@@ -122,6 +122,25 @@ function buildImage<S extends AnyArraySpec>(
   }
   const axes = o.axes.map((a) => Axis(a));
   const names = axes.map((a) => a.name);
+  // The validator tolerates self-consistent wrong-length vectors in 0.4 (as a warning, for reading
+  // what others wrote); a writer must never produce them, so the builder checks lengths itself.
+  const vectors: [string, readonly number[] | null | undefined][] = [
+    ...o.scales.map((v, i): [string, readonly number[]] => [`scales[${i}]`, v]),
+    ...(o.translations ?? []).map((v, i): [string, readonly number[] | null | undefined] => [
+      `translations[${i}]`,
+      v,
+    ]),
+    ["globalScale", o.globalScale],
+    ["globalTranslation", o.globalTranslation],
+  ];
+  for (const [where, v] of vectors) {
+    if (v && v.length !== axes.length) {
+      issues.push({
+        path: where,
+        message: `has ${v.length} values but there are ${axes.length} axes; give one value per axis`,
+      });
+    }
+  }
 
   const arrays: Record<string, ArraySpecLike<S>> = {};
   o.arraySpecs.forEach((input, i) => {

@@ -2,7 +2,12 @@
 import { childPath, isObject, isRelativePath, jsonEqual } from "../common/json.js";
 import { checkAxes } from "./axes.js";
 import type { Context } from "./report.js";
-import { checkTransformations, type TransformSummary } from "./transforms.js";
+import {
+  checkTransformations,
+  checkVectorLengths,
+  type TransformSummary,
+  type VectorLength,
+} from "./transforms.js";
 
 function checkDatasets(
   datasets: unknown,
@@ -10,6 +15,7 @@ function checkDatasets(
   axes: unknown,
   path: string,
   ctx: Context,
+  lengths: VectorLength[],
 ): void {
   if (!Array.isArray(datasets)) return;
   const { out } = ctx;
@@ -43,6 +49,7 @@ function checkDatasets(
       childPath(p, "coordinateTransformations"),
       ctx,
       "each dataset",
+      lengths,
     );
     // Resolution order: levels go from the highest resolution to the lowest, so no axis may get a
     // smaller scale (finer pixels) than it had on the level before.
@@ -81,7 +88,8 @@ export function checkMultiscales(value: unknown, path: string, ctx: Context): vo
       out.error(p, `is identical to ${path}[${duplicate}]; multiscale entries MUST be unique`);
 
     const ndim = checkAxes(ms.axes, childPath(p, "axes"), ctx);
-    checkDatasets(ms.datasets, ndim, ms.axes, childPath(p, "datasets"), ctx);
+    const lengths: VectorLength[] = [];
+    checkDatasets(ms.datasets, ndim, ms.axes, childPath(p, "datasets"), ctx, lengths);
     if (ms.coordinateTransformations !== undefined) {
       checkTransformations(
         ms.coordinateTransformations,
@@ -89,8 +97,10 @@ export function checkMultiscales(value: unknown, path: string, ctx: Context): vo
         childPath(p, "coordinateTransformations"),
         ctx,
         "the multiscale",
+        lengths,
       );
     }
+    checkVectorLengths(lengths, ndim, ctx);
 
     if (ms.name === undefined) out.recommend(p, `has no "name"; each multiscale SHOULD have a name`);
     if (ms.type === undefined)

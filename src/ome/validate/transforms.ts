@@ -2,6 +2,13 @@
 import { childPath, isObject } from "../common/json.js";
 import type { Context } from "./report.js";
 
+/** The length of one scale or translation vector, collected so that the multiscale can judge them together. */
+export interface VectorLength {
+  path: string;
+  key: "scale" | "translation";
+  length: number;
+}
+
 export interface TransformSummary {
   /** The inline scale vector, when there is exactly one scale of the right length. */
   scale?: number[];
@@ -11,7 +18,8 @@ export interface TransformSummary {
 
 /**
  * Checks a `coordinateTransformations` list: only `scale` and `translation`; exactly one scale,
- * first; at most one translation, after the scale; vectors as long as there are axes (`ndim`).
+ * first; at most one translation, after the scale. The vectors' lengths are pushed to `lengths`
+ * for `checkVectorLengths`, which compares them with the axes once the whole multiscale is seen.
  * `where` names the list's owner for messages ("each dataset", "the multiscale").
  */
 export function checkTransformations(
@@ -20,6 +28,7 @@ export function checkTransformations(
   path: string,
   ctx: Context,
   where: string,
+  lengths: VectorLength[],
 ): TransformSummary {
   if (!Array.isArray(list)) return {};
   const { out } = ctx;
@@ -52,12 +61,7 @@ export function checkTransformations(
       } else out.error(p, `a "${key}" transformation MUST have a "${key}" vector`);
       return;
     }
-    if (Array.isArray(vector) && ndim !== undefined && vector.length !== ndim) {
-      out.error(
-        childPath(p, key),
-        `has ${vector.length} values but there are ${ndim} axes; the length of "${key}" MUST equal the number of axes`,
-      );
-    }
+    if (Array.isArray(vector)) lengths.push({ path: childPath(p, key), key, length: vector.length });
   });
 
   if (scales.length === 0) {
@@ -92,4 +96,31 @@ export function checkTransformations(
     return { scale: vector as number[], scalePath };
   }
   return {};
+}
+
+/**
+ * Compares every scale and translation vector of one multiscale with the number of axes: the
+ * specification (0.4 and 0.5) says their length MUST equal it.
+ *
+ * One exception, for 0.4 only: when all vectors agree with each other but not with the axes, this is
+ * a warning. The official 0.4 test suite lists exactly such a document as valid
+ * (image_suite/valid/mismatch_axes_units.json: 3 axes, one 2-value scale; its 0.5 copy was fixed),
+ * so strict readers would reject data the 0.4 reference tools accept. Vectors that disagree with each
+ * other cannot even be composed (scale vs translation, level vs level, level vs the multiscale's own
+ * transformations) and stay errors in both versions, as ome-zarr-models rejects them.
+ */
+export function checkVectorLengths(lengths: VectorLength[], ndim: number | undefined, ctx: Context): void {
+  if (ndim === undefined) return;
+  const wrong = lengths.filter((v) => v.length !== ndim);
+  if (wrong.length === 0) return;
+  const consistent = lengths.every((v) => v.length === lengths[0].length);
+  for (const v of wrong) {
+    const rule = `has ${v.length} values but there are ${ndim} axes; the length of "${v.key}" MUST equal the number of axes`;
+    if (ctx.version === "0.4" && consistent) {
+      ctx.out.warn(
+        v.path,
+        `${rule} (accepted with a warning in 0.4 because every transformation has this length, as the official 0.4 test suite allows)`,
+      );
+    } else ctx.out.error(v.path, rule);
+  }
 }
