@@ -4,15 +4,23 @@
  * errors and exit codes, and makes Ctrl-C stop cleanly.
  */
 import { Command, CommanderError } from "commander";
+import { registerConvert } from "./commands/convert.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerInfo } from "./commands/info.js";
+import { registerSlice } from "./commands/slice.js";
+import { registerSpec } from "./commands/spec.js";
+import { registerValidate } from "./commands/validate.js";
+import { installInterruptHandler } from "./interrupt.js";
 import { EXIT, exitCodeFor, type GlobalOptions, reportError } from "./output.js";
 
 const EXIT_HELP = `
 Exit codes:
   0    success (validate: the data is valid)
-  1    the work failed, or validate found errors
-  2    usage error: bad flags or arguments, missing or unreadable input, output exists without --overwrite
-  130  interrupted (Ctrl-C); temporary files are removed and the output can be resumed or removed`;
+  1    the work failed (e.g. a recognised but corrupt input), or validate found errors
+  2    usage error: bad flags or arguments, a missing input, an unsupported or unreadable input
+       format, an output that exists without --overwrite
+  130  interrupted (Ctrl-C): writes in flight finish, temporary files are removed; re-run the same
+       command to resume (a second Ctrl-C quits at once)`;
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -28,18 +36,18 @@ export function buildProgram(): Command {
     .addHelpText("after", EXIT_HELP)
     .exitOverride();
   registerDemo(program);
+  registerConvert(program);
+  registerInfo(program);
+  registerValidate(program);
+  registerSlice(program);
+  registerSpec(program);
   return program;
 }
 
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
-  process.on("SIGINT", () => {
-    process.stderr.write("\nzarrsmith: interrupted\n");
-    process.exitCode = EXIT.interrupted;
-    // commands register cleanup on 'exit'; leave through it
-    process.exit(EXIT.interrupted);
-  });
+  installInterruptHandler();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;

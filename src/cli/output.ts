@@ -2,7 +2,7 @@
  * How every command talks to the user: results on stdout (human text, or one JSON document with
  * --json), progress and messages on stderr, one-line errors with a documented exit code.
  */
-import { ZarrsmithError } from "../errors.js";
+import { SpecError, ZarrsmithError } from "../errors.js";
 
 export const EXIT = {
   ok: 0,
@@ -50,10 +50,19 @@ export function exitCodeFor(error: unknown): number {
   return EXIT.failed;
 }
 
+/** An error as one line: a SpecError's list of broken rules is joined with "; ". */
+export function oneLine(error: unknown): string {
+  if (error instanceof SpecError) {
+    const head = error.message.split("\n")[0].replace(/:$/, "");
+    return `${head}: ${error.issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*\n\s*/g, " ");
+}
+
 /** Prints an error as one line (plus the stack with --debug). */
 export function reportError(error: unknown, options: GlobalOptions): void {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`zarrsmith: error: ${message}\n`);
+  process.stderr.write(`zarrsmith: ${oneLine(error)}\n`);
   if (options.debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
 }
 

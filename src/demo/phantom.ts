@@ -55,22 +55,39 @@ export function phantom(size = 256): Phantom {
     async read(region) {
       const [[z0, z1], [y0, y1], [x0, x1]] = region;
       const out = new Uint16Array((z1 - z0) * (y1 - y0) * (x1 - x0));
+      const cosX = new Float64Array(x1 - x0);
+      for (let x = x0; x < x1; x++) cosX[x - x0] = Math.cos(5 * ((x + 0.5) / n));
+      // Per row, only the shapes the row crosses are tested: a shape is skipped when its (z, y)
+      // distance alone is already outside it, so every voxel gets exactly the terms it got before.
+      const bodies: Array<[Ellipsoid, number]> = [];
+      const cells: Array<[number, number, number]> = [];
       let i = 0;
       for (let z = z0; z < z1; z++) {
         const fz = (z + 0.5) / n;
         for (let y = y0; y < y1; y++) {
           const fy = (y + 0.5) / n;
+          const sinY = Math.sin(6 * fy);
+          bodies.length = 0;
+          for (const e of BODY) {
+            const dz = (fz - e.c[0]) / e.r[0];
+            const dy = (fy - e.c[1]) / e.r[1];
+            const zy = dz * dz + dy * dy;
+            if (zy < 1) bodies.push([e, zy]);
+          }
+          cells.length = 0;
+          for (const [sz, sy, sx, r] of spheres) {
+            const zy = (fz - sz) ** 2 + (fy - sy) ** 2;
+            if (zy < r * r) cells.push([zy, sx, r]);
+          }
           for (let x = x0; x < x1; x++) {
             const fx = (x + 0.5) / n;
-            let v = 800 + 400 * fz + 300 * Math.sin(6 * fy) * Math.cos(5 * fx);
-            for (const e of BODY) {
-              const dz = (fz - e.c[0]) / e.r[0];
-              const dy = (fy - e.c[1]) / e.r[1];
+            let v = 800 + 400 * fz + 300 * sinY * cosX[x - x0];
+            for (const [e, zy] of bodies) {
               const dx = (fx - e.c[2]) / e.r[2];
-              if (dz * dz + dy * dy + dx * dx < 1) v += e.value;
+              if (zy + dx * dx < 1) v += e.value;
             }
-            for (const [sz, sy, sx, r] of spheres) {
-              const d = (fz - sz) ** 2 + (fy - sy) ** 2 + (fx - sx) ** 2;
+            for (const [zy, sx, r] of cells) {
+              const d = zy + (fx - sx) ** 2;
               if (d < r * r) v += 15000 * (1 - d / (r * r));
             }
             v += 400 * (hashNoise(z, y, x) - 0.5);

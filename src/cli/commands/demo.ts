@@ -1,104 +1,123 @@
 /**
  * `zarrsmith demo [OUT]` — the main job on a built-in default, no input needed: a synthetic phantom
- * volume is streamed into Zarr, read back and checked, and summarised.
+ * volume is streamed into a multiscale OME-Zarr image, validated, and a middle slice is rendered.
  */
-import { existsSync, rmSync } from "node:fs";
-import { resolve } from "node:path";
+import { writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
-import { WorkerPool } from "../../concurrency/pool.js";
 import { phantom } from "../../demo/phantom.js";
-import { codecs } from "../../index.js";
-import { slice } from "../../indexing/selection.js";
-import { ArraySpec } from "../../spec/v2.js";
+import { validate } from "../../ome/index.js";
 import { LocalStore } from "../../store/local.js";
 import { CliError, formatBytes, type GlobalOptions, printResult } from "../output.js";
-import { createProgress } from "../progress.js";
+import { parseInteger } from "../parse.js";
+import { levelTable, storageOf } from "../summary.js";
+import { writePyramid } from "../write-output.js";
+import { renderSlicePNG } from "./slice.js";
 
 interface DemoOptions {
   size: string;
-  overwrite?: boolean;
+  omeZarrVersion: "0.4" | "0.5";
+  png?: string;
   workers?: string;
+  overwrite?: boolean;
+}
+
+/** A name from a path: "zarrsmith-demo.ome.zarr" → "zarrsmith-demo", "brain.nii.gz" → "brain", "slices/*.png" → "slices". */
+export function stem(path: string): string {
+  const file = /[*?]/.test(basename(path)) ? basename(dirname(path)) : basename(path);
+  return (
+    file
+      .replace(/\.(gz|bz2|zip)$/i, "")
+      .replace(/\.[^.]*$/, "")
+      .replace(/\.ome$/i, "") || "image"
+  );
 }
 
 export function registerDemo(program: Command): void {
   program
     .command("demo")
-    .description("write a synthetic phantom volume as chunked Zarr (no input needed) and summarise it")
-    .argument("[out]", "output directory", "zarrsmith-demo.zarr")
+    .description(
+      "write a synthetic phantom volume as a multiscale OME-Zarr image (no input needed), validate it, render a slice and summarise",
+    )
+    .argument("[out]", "output directory", "zarrsmith-demo.ome.zarr")
     .option("--size <n>", "phantom edge length in voxels (n^3 uint16)", "256")
-    .option("--workers <n>", "encoder threads (default: all cores)")
+    .option("--ome-zarr-version <v>", "0.4 (Zarr v2) or 0.5 (Zarr v3)", "0.4")
+    .option("--png <file>", "where to write the slice (default: <out>/../<name>-slice.png)")
+    .option("--workers <n>", "worker threads (default: all cores)")
     .option("--overwrite", "replace an existing output")
     .action(async (out: string, opts: DemoOptions, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
-      const size = Number(opts.size);
-      if (!Number.isInteger(size) || size < 8 || size > 2048)
-        throw new CliError("--size must be an integer from 8 to 2048");
+      const size = parseInteger("--size", opts.size, 8, 2048);
+      if (opts.omeZarrVersion !== "0.4" && opts.omeZarrVersion !== "0.5") {
+        throw new CliError(`--ome-zarr-version must be 0.4 or 0.5, got "${opts.omeZarrVersion}"`);
+      }
+      const workers =
+        opts.workers === undefined ? undefined : parseInteger("--workers", opts.workers, 0, 256);
       const path = resolve(out);
-      if (existsSync(path) && !opts.overwrite) {
-        throw new CliError(`output ${path} already exists; pass --overwrite to replace it`);
-      }
-      if (existsSync(path)) rmSync(path, { recursive: true, force: true });
-      const started = performance.now();
+      const pngPath = resolve(opts.png ?? join(dirname(path), `${stem(path)}-slice.png`));
       const source = phantom(size);
-      const spec = ArraySpec.parse({
-        shape: source.shape,
-        dtype: source.dtype,
-        chunks: [64, 64, 64].map((c) => Math.min(c, size)),
-        compressor: codecs.Zstd({ level: 5 }),
-        attributes: { description: "zarrsmith demo phantom", voxel_size_um: source.scale },
-      });
+      const result = await writePyramid(
+        source,
+        path,
+        {
+          omeZarrVersion: opts.omeZarrVersion,
+          // a quarter of the edge (at most 64) so that even a small demo has a few levels
+          chunks: new Array(3).fill(Math.max(8, Math.min(64, Math.floor(size / 4)))),
+          codec: { id: "zstd", level: 5 },
+          axes: source.axes,
+          scale: source.scale,
+          units: "micrometer",
+          name: "phantom",
+          workers,
+          overwrite: opts.overwrite,
+        },
+        globals,
+        "re-run the same command to resume",
+      );
       const store = new LocalStore(path);
-      const arr = await spec.toZarr(store, "");
-      const pool = new WorkerPool(opts.workers ? Number(opts.workers) : undefined);
-      const progress = createProgress(globals, "slabs");
-      const slab = spec.chunks[0];
-      const slabs = Math.ceil(size / slab);
-      try {
-        for (let i = 0; i < slabs; i++) {
-          const z0 = i * slab;
-          const z1 = Math.min(size, z0 + slab);
-          const block = await source.read([
-            [z0, z1],
-            [0, size],
-            [0, size],
-          ]);
-          await arr.set([slice(z0, z1)], block, { workers: pool });
-          progress.update("phantom", i + 1, slabs);
-        }
-        const check = await arr.get([slice(size / 2, size / 2 + 1)], { workers: pool });
-        const expect = await source.read([
-          [size / 2, size / 2 + 1],
-          [0, size],
-          [0, size],
-        ]);
-        if (check.data.some((v, i) => v !== expect.data[i])) throw new CliError("read-back check failed", 1);
-      } finally {
-        progress.stop();
-        await pool.close();
-      }
-      const seconds = (performance.now() - started) / 1000;
-      const stored = (await store.list("")).length;
-      let bytes = 0;
-      for (const key of await store.list("")) bytes += (await store.get(key))?.length ?? 0;
-      const raw = size ** 3 * 2;
-      const result = {
+      const report = await validate(store, "");
+      const slice = await renderSlicePNG(store, { axis: "z", level: 0 });
+      writeFileSync(pngPath, slice.png);
+      const { stored, raw, ratio } = storageOf(path, result.levels, source.dtype);
+      const summary = {
         output: path,
-        shape: spec.shape,
-        dtype: spec.dataType,
-        chunks: spec.chunks,
-        codec: spec.compressor,
-        files: stored,
-        bytesStored: bytes,
-        compressionRatio: raw / bytes,
-        seconds,
+        omeZarrVersion: opts.omeZarrVersion,
+        source: {
+          kind: "phantom",
+          shape: source.shape,
+          dtype: source.dtype,
+          axes: source.axes,
+          scale: source.scale,
+          unit: "micrometer",
+        },
+        levels: result.levels,
+        bytesStored: stored,
+        bytesRaw: raw,
+        compressionRatio: ratio,
+        seconds: result.seconds,
+        valid: report.valid,
+        errors: report.errors,
+        warnings: report.warnings,
+        png: {
+          path: pngPath,
+          axis: "z",
+          index: slice.index,
+          level: 0,
+          width: slice.width,
+          height: slice.height,
+          window: slice.window,
+        },
       };
-      printResult(globals, result, () =>
+      printResult(globals, summary, () =>
         [
-          `Wrote ${path}`,
-          `  array   ${spec.shape.join(" x ")} ${spec.dataType}, chunks ${spec.chunks.join(" x ")}, zstd level 5`,
-          `  stored  ${formatBytes(bytes)} in ${stored} files (raw ${formatBytes(raw)}, ratio ${(raw / bytes).toFixed(2)})`,
-          `  time    ${seconds.toFixed(2)} s`,
+          `Wrote ${path} (OME-Zarr ${opts.omeZarrVersion}, phantom ${source.shape.join("x")} uint16)`,
+          levelTable(result.levels, ["z", "y", "x"], "micrometer"),
+          `  stored   ${formatBytes(stored)} (raw ${formatBytes(raw)}, compression ratio ${ratio.toFixed(2)})`,
+          `  time     ${result.seconds.toFixed(2)} s`,
+          `  valid    ${report.valid ? "yes" : `NO (${report.errors.length} errors)`}${report.warnings.length ? `, ${report.warnings.length} warnings` : ""}`,
+          `  slice    ${pngPath} (z = ${slice.index} of level 0, ${slice.width}x${slice.height})`,
         ].join("\n"),
       );
+      if (!report.valid) process.exitCode = 1;
     });
 }

@@ -1,0 +1,430 @@
+/**
+ * `zarrsmith convert INPUT... OUTPUT` — an image file, a slice stack or Zarr data → a multiscale
+ * OME-Zarr image (pyramid.write) or, with --plain, a single Zarr array written block by block.
+ * The command only turns flags and the input's metadata into library options.
+ */
+import { resolve } from "node:path";
+import { type Command, Option } from "commander";
+import { ZarrArray } from "../../array/zarr-array.js";
+import type { V2CodecJSON } from "../../codecs/types.js";
+import { WorkerPool } from "../../concurrency/pool.js";
+import { type DataType, itemSize } from "../../dtype/index.js";
+import { writeGroupMetadata } from "../../hierarchy/create.js";
+import { readJSON, readNodeMetadata, writeJSON } from "../../hierarchy/metadata-io.js";
+import { slice } from "../../indexing/selection.js";
+import { product } from "../../ndarray.js";
+import { validate } from "../../ome/index.js";
+import { DOWNSAMPLE_METHODS, type DownsampleMethod } from "../../pyramid/index.js";
+import type { PyramidOptions, RegionSource } from "../../pyramid/writer.js";
+import { ArraySpec as ArraySpecV2 } from "../../spec/v2.js";
+import { ArraySpec as ArraySpecV3 } from "../../spec/v3.js";
+import { LocalStore } from "../../store/local.js";
+import type { Store } from "../../store/types.js";
+import { type Input, openInput } from "../inputs.js";
+import { checkInterrupted, guardStore, interruptible, PROGRESS_FILE } from "../interrupt.js";
+import { CliError, formatBytes, type GlobalOptions, printResult } from "../output.js";
+import {
+  normalizeUnitFlag,
+  oneOf,
+  parseBytes,
+  parseCodec,
+  parseDataType,
+  parseInteger,
+  parseIntList,
+  parseNumberList,
+  warner,
+} from "../parse.js";
+import { createProgress } from "../progress.js";
+import { levelTable, storageOf } from "../summary.js";
+import { claimOutput, writePyramid } from "../write-output.js";
+import { stem } from "./demo.js";
+
+interface ConvertOptions {
+  chunks?: string;
+  shards?: string;
+  codec: string;
+  levels: string;
+  method?: string;
+  labels?: boolean;
+  scale?: string;
+  units?: string;
+  axes?: string;
+  translation?: string;
+  name?: string;
+  omeZarrVersion: string;
+  plain?: boolean;
+  zarrVersion?: string;
+  format?: string;
+  shape?: string;
+  dtype?: string;
+  endian?: string;
+  offset?: string;
+  overwrite?: boolean;
+  memoryTarget: string;
+  workers?: string;
+}
+
+const FORMATS = ["tiff", "ome-tiff", "nifti", "nrrd", "npy", "raw", "png", "stack", "zarr"] as const;
+const RESUME =
+  "the output is incomplete; re-run the same command to resume (or pass --overwrite to start again)";
+
+const SPACE = new Set(["x", "y", "z"]);
+
+/**
+ * A per-axis flag value: one entry per axis, or one per space axis (the others get `fill`), or a
+ * single value for every space axis.
+ */
+function perAxis<T>(flag: string, values: T[], axes: string[], fill: T): T[] {
+  if (values.length === axes.length) return values;
+  const space = axes.filter((a) => SPACE.has(a)).length;
+  if (values.length === space || values.length === 1) {
+    let k = 0;
+    return axes.map((a) => (SPACE.has(a) ? values[values.length === 1 ? 0 : k++] : fill));
+  }
+  throw new CliError(
+    `${flag} has ${values.length} values; give one per axis (${axes.join("")}: ${axes.length}) or one per space axis (${space})`,
+  );
+}
+
+/** Chunks: one per axis, or per trailing axes (leading axes get 1). */
+function chunksFor(flag: string, values: number[], ndim: number): number[] {
+  if (values.length > ndim) throw new CliError(`${flag} has ${values.length} values for ${ndim} axes`);
+  return [...new Array(ndim - values.length).fill(1), ...values];
+}
+
+export function registerConvert(program: Command): void {
+  program
+    .command("convert")
+    .description(
+      "convert images (TIFF/BigTIFF/OME-TIFF, NIfTI, NRRD, .npy, raw, 2-D TIFF/PNG slice stacks, Zarr/OME-Zarr) to a multiscale OME-Zarr image or a plain Zarr array",
+    )
+    .argument(
+      "<inputs...>",
+      "input file(s), a folder or glob of slices, or a Zarr store; then the OUTPUT directory",
+    )
+    .option("--chunks <list>", "chunk shape, e.g. 64,64,64 (default 64 per space axis, 1 for t/c)")
+    .option("--shards <list>", "shard shape (Zarr v3: OME-Zarr 0.5 or --plain --zarr-version 3)")
+    .option(
+      "--codec <codec>",
+      "zstd[:level] | blosc[:cname[:clevel[:shuffle]]] | gzip[:level] | none",
+      "zstd:5",
+    )
+    .option("--levels <n|auto>", "pyramid levels, or auto (until a level fits in one chunk)", "auto")
+    .addOption(
+      new Option("--method <m>", "downsampling method (default mean; mode with --labels)").choices([
+        ...DOWNSAMPLE_METHODS,
+      ]),
+    )
+    .option("--labels", "a label image: integer data, mode downsampling, image-label metadata")
+    .option(
+      "--scale <list>",
+      "voxel size per axis (or per space axis), e.g. 2,0.5,0.5 (default: from the input)",
+    )
+    .option(
+      "--units <u>",
+      "unit of the space axes (um, nanometer, ...), or one per axis (default: from the input)",
+    )
+    .option("--axes <names>", "axis names, slowest first, e.g. zyx or tczyx (default: from the input)")
+    .option("--translation <list>", "physical position of the first voxel per axis")
+    .option("--name <name>", "image name (default: the input's file name)")
+    .option("--ome-zarr-version <v>", "0.4 (Zarr v2) or 0.5 (Zarr v3)", "0.4")
+    .option("--plain", "write a single Zarr array instead of an OME-Zarr image")
+    .option("--zarr-version <v>", "with --plain: Zarr format 2 or 3", "2")
+    .addOption(new Option("--format <f>", "input format (default: detected)").choices([...FORMATS]))
+    .option("--shape <list>", "raw input: array shape, slowest axis first")
+    .option("--dtype <type>", "raw input: data type (uint8, uint16, float32, ...)")
+    .addOption(new Option("--endian <e>", "raw input: byte order").choices(["little", "big"]))
+    .option("--offset <bytes>", "raw input: header bytes to skip")
+    .option(
+      "--overwrite",
+      "replace an existing output (without it, an existing output is an error and left untouched)",
+    )
+    .option("--memory-target <size>", "bytes of image data in memory at once", "256MiB")
+    .option("--workers <n>", "worker threads (default: all cores)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  zarrsmith convert stack.ome.tif heart.ome.zarr --chunks 64,64,64 --codec zstd:5
+  zarrsmith convert brain.nii.gz brain.ome.zarr --ome-zarr-version 0.5 --shards 256,256,256
+  zarrsmith convert 'slices/*.png' volume.ome.zarr --scale 2,0.5,0.5 --units um
+  zarrsmith convert data.raw out.zarr --plain --shape 100,512,512 --dtype uint16 --zarr-version 3`,
+    )
+    .action(async (args: string[], opts: ConvertOptions, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const warn = warner(cmd);
+      if (args.length < 2) throw new CliError("convert needs at least one INPUT and an OUTPUT");
+      const inputs = args.slice(0, -1);
+      const output = resolve(args[args.length - 1]);
+      if (inputs.some((i) => resolve(i) === output))
+        throw new CliError("the output must differ from the inputs");
+
+      // every flag is checked before the input is opened or the output touched
+      const omeVersion = oneOf("--ome-zarr-version", opts.omeZarrVersion, ["0.4", "0.5"] as const);
+      const zarrVersion = oneOf("--zarr-version", opts.zarrVersion ?? "2", ["2", "3"] as const);
+      if (!opts.plain && cmd.getOptionValueSource("zarrVersion") === "cli") {
+        throw new CliError(
+          "--zarr-version is for plain arrays: add --plain, or use --ome-zarr-version 0.5 for OME-Zarr on Zarr v3",
+        );
+      }
+      const codec = parseCodec(opts.codec);
+      const chunkFlag = opts.chunks === undefined ? undefined : parseIntList("--chunks", opts.chunks);
+      const shardFlag = opts.shards === undefined ? undefined : parseIntList("--shards", opts.shards);
+      if (shardFlag && (opts.plain ? zarrVersion !== "3" : omeVersion !== "0.5")) {
+        throw new CliError("--shards needs Zarr v3: --ome-zarr-version 0.5, or --plain --zarr-version 3");
+      }
+      const levels = opts.levels === "auto" ? "auto" : parseInteger("--levels", opts.levels, 1, 64);
+      const memoryTarget = parseBytes("--memory-target", opts.memoryTarget);
+      const workers =
+        opts.workers === undefined ? undefined : parseInteger("--workers", opts.workers, 0, 256);
+      const scaleFlag = opts.scale === undefined ? undefined : parseNumberList("--scale", opts.scale, true);
+      const translationFlag =
+        opts.translation === undefined ? undefined : parseNumberList("--translation", opts.translation);
+      const unitFlag = opts.units?.split(",").map((u) => normalizeUnitFlag(u.trim(), warn));
+      const input = await openInput(inputs, {
+        format: opts.format as InputFormat,
+        shape: opts.shape === undefined ? undefined : parseIntList("--shape", opts.shape),
+        dtype: opts.dtype === undefined ? undefined : parseDataType("--dtype", opts.dtype),
+        endian: opts.endian as "little" | "big" | undefined,
+        axes: opts.axes,
+        offset: opts.offset === undefined ? undefined : parseInteger("--offset", opts.offset, 0),
+      });
+      try {
+        const ndim = input.shape.length;
+        const axes = input.axes;
+        const chunks = chunkFlag && chunksFor("--chunks", chunkFlag, ndim);
+        const shards = shardFlag && chunksFor("--shards", shardFlag, ndim);
+        if (opts.plain) {
+          const result = await convertPlain(input, output, {
+            zarrVersion: Number(zarrVersion) as 2 | 3,
+            chunks: chunks ?? axes.map((a) => (SPACE.has(a) ? 64 : 1)),
+            shards,
+            codec,
+            memoryTarget,
+            workers,
+            overwrite: opts.overwrite,
+            globals,
+          });
+          printResult(globals, result, () =>
+            [
+              `Wrote ${output} (Zarr v${zarrVersion} array, from ${input.description})`,
+              `  array    shape ${result.shape.join("x")} (${axes.join("")}) ${result.dtype}  chunks ${result.chunks.join("x")}${result.shards ? `  shards ${result.shards.join("x")}` : ""}`,
+              `  stored   ${formatBytes(result.bytesStored)} (raw ${formatBytes(result.bytesRaw)}, compression ratio ${result.compressionRatio.toFixed(2)})`,
+              `  time     ${result.seconds.toFixed(2)} s${result.resumedBlocks ? ` (resumed: ${result.resumedBlocks} blocks already written)` : ""}`,
+            ].join("\n"),
+          );
+          return;
+        }
+
+        const scale = scaleFlag ? perAxis("--scale", scaleFlag, axes, 1) : input.scale;
+        const translation = translationFlag
+          ? perAxis("--translation", translationFlag, axes, 0)
+          : input.translation;
+        const units = unitFlag
+          ? perAxis<string | undefined>("--units", unitFlag, axes, undefined)
+          : input.units?.map((u) => (u === undefined ? undefined : normalizeUnitFlag(u, warn)));
+        const name = opts.name ?? stem(inputs[0]);
+        const options: PyramidOptions = {
+          levels,
+          method: opts.method as DownsampleMethod | undefined,
+          labels: opts.labels,
+          chunks,
+          shards,
+          codec,
+          omeZarrVersion: omeVersion,
+          axes,
+          scale,
+          translation,
+          units,
+          name,
+          memoryTarget,
+          workers,
+          overwrite: opts.overwrite,
+        };
+        const result = await writePyramid(input, output, options, globals, RESUME);
+        const store = new LocalStore(output);
+        if (input.channelNames && !opts.labels) await labelChannels(store, input.channelNames);
+        const report = await validate(store, "");
+        const { stored, raw, ratio } = storageOf(output, result.levels, input.dtype);
+        const unitOfSpace = units?.find((u, i) => u !== undefined && SPACE.has(axes[i]));
+        const summary = {
+          output,
+          input: {
+            paths: inputs,
+            description: input.description,
+            shape: input.shape,
+            dtype: input.dtype,
+            axes,
+          },
+          format: "ome-zarr",
+          omeZarrVersion: omeVersion,
+          name,
+          axes,
+          units: units ?? axes.map(() => undefined),
+          channelNames: input.channelNames,
+          levels: result.levels,
+          bytesStored: stored,
+          bytesRaw: raw,
+          compressionRatio: ratio,
+          seconds: result.seconds,
+          resumedNodes: result.resumedNodes,
+          valid: report.valid,
+          errors: report.errors,
+          warnings: report.warnings,
+        };
+        printResult(globals, summary, () =>
+          [
+            `Wrote ${output} (OME-Zarr ${omeVersion} image "${name}", from ${input.description})`,
+            levelTable(result.levels, axes, unitOfSpace),
+            `  stored   ${formatBytes(stored)} (raw ${formatBytes(raw)}, compression ratio ${ratio.toFixed(2)})`,
+            `  time     ${result.seconds.toFixed(2)} s${result.resumedNodes ? ` (resumed ${result.resumedNodes} finished blocks)` : ""}`,
+            `  valid    ${report.valid ? "yes" : `NO: ${report.errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`}`,
+          ].join("\n"),
+        );
+        if (!report.valid) process.exitCode = 1;
+      } finally {
+        await input.close();
+      }
+    });
+}
+
+type InputFormat = (typeof FORMATS)[number] | undefined;
+
+/** Writes the input's channel names into the `omero` channel labels the pyramid writer made. */
+async function labelChannels(store: Store, names: string[]): Promise<void> {
+  const meta = await readNodeMetadata(store, "");
+  if (meta?.kind !== "group") return;
+  const attrs = (meta.format === 3 ? meta.document.attributes : meta.attributes) as Record<string, unknown>;
+  const ns = (meta.format === 3 ? attrs.ome : attrs) as { omero?: { channels?: Array<{ label?: string }> } };
+  const channels = ns.omero?.channels;
+  if (!channels || channels.length !== names.length) return;
+  channels.forEach((c, i) => {
+    c.label = names[i];
+  });
+  await writeGroupMetadata(store, "", meta.format, attrs);
+}
+
+interface PlainOptions {
+  zarrVersion: 2 | 3;
+  chunks: number[];
+  shards?: number[];
+  codec: V2CodecJSON | null;
+  memoryTarget: number;
+  workers?: number;
+  overwrite?: boolean;
+  globals: GlobalOptions;
+}
+
+/**
+ * The blocks a plain conversion streams: whole storage chunks (shards), grown along the fastest
+ * axes first (contiguous reads for TIFF/raw) while a block stays within `budget` bytes.
+ */
+export function blockShape(shape: number[], grid: number[], dtype: DataType, budget: number): number[] {
+  const block = grid.map((g, i) => Math.min(g, shape[i]));
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const rest = product(block) / block[i];
+    const fit = Math.floor(budget / (rest * itemSize(dtype)) / grid[i]) * grid[i];
+    if (fit >= shape[i]) block[i] = shape[i];
+    else {
+      block[i] = Math.max(block[i], fit);
+      break;
+    }
+  }
+  return block;
+}
+
+/** Streams the input into one Zarr array, block by block, resumable through a small manifest. */
+async function convertPlain(input: Input, output: string, o: PlainOptions) {
+  const started = performance.now();
+  const axes = input.axes;
+  const spec =
+    o.zarrVersion === 2
+      ? ArraySpecV2.parse({
+          shape: input.shape,
+          dtype: input.dtype,
+          chunks: o.chunks.map((c, i) => Math.min(c, Math.max(1, input.shape[i]))),
+          compressor: o.codec,
+          dimension_separator: "/",
+          attributes: { _ARRAY_DIMENSIONS: axes },
+        })
+      : ArraySpecV3.create({
+          shape: input.shape,
+          data_type: input.dtype,
+          chunks: o.chunks.map((c, i) => Math.min(c, Math.max(1, input.shape[i]))),
+          shards: o.shards,
+          compressor: o.codec,
+          dimension_names: axes,
+        });
+  const state = claimOutput(output, o.overwrite);
+  const store = guardStore(new LocalStore(output));
+  const fingerprint = JSON.stringify({ spec: spec.toJSON(), source: input.description });
+  const done = new Set<number>();
+  if (state === "resume") {
+    const previous = (await readJSON(store, "", PROGRESS_FILE)) as
+      | { fingerprint?: string; done?: number[] }
+      | undefined;
+    if (previous?.fingerprint !== fingerprint) {
+      throw new CliError(
+        `output ${output} holds an unfinished run with different settings; pass --overwrite to start again`,
+      );
+    }
+    for (const b of previous.done ?? []) done.add(b);
+  }
+  const array = state === "resume" ? new ZarrArray(store, "", spec) : await spec.toZarr(store, "");
+  const grid = array.storageChunkShape;
+  const block = blockShape(input.shape, grid, input.dtype, o.memoryTarget / 4);
+  const counts = input.shape.map((s, i) => Math.ceil(s / block[i]));
+  const total = product(counts);
+  const progress = createProgress(o.globals, "blocks");
+  const pool = new WorkerPool(o.workers);
+  let resumed = 0;
+  try {
+    await interruptible(output, RESUME, async () => {
+      await writeJSON(store, "", PROGRESS_FILE, { fingerprint, done: [...done] });
+      for (let b = 0; b < total; b++) {
+        if (done.has(b)) {
+          resumed++;
+          continue;
+        }
+        checkInterrupted();
+        let rest = b;
+        const region = counts.map((_, i, all) => {
+          const stride = product(all.slice(i + 1));
+          const k = Math.floor(rest / stride);
+          rest %= stride;
+          return [k * block[i], Math.min((k + 1) * block[i], input.shape[i])] as [number, number];
+        });
+        const data = await (input as RegionSource).read(region);
+        await array.set(
+          region.map(([a, z]) => slice(a, z)),
+          data,
+          { workers: pool },
+        );
+        done.add(b);
+        await writeJSON(store, "", PROGRESS_FILE, { fingerprint, done: [...done] });
+        progress.update("array", done.size, total);
+      }
+      await store.delete!(PROGRESS_FILE);
+    });
+  } finally {
+    progress.stop();
+    await pool.close();
+  }
+  const { stored, raw, ratio } = storageOf(output, [{ shape: input.shape }], input.dtype);
+  return {
+    output,
+    input: { description: input.description, shape: input.shape, dtype: input.dtype, axes },
+    format: "zarr",
+    zarrVersion: o.zarrVersion,
+    shape: array.shape,
+    dtype: array.dtype,
+    chunks: array.chunks,
+    shards: array.shards,
+    axes,
+    bytesStored: stored,
+    bytesRaw: raw,
+    compressionRatio: ratio,
+    seconds: (performance.now() - started) / 1000,
+    resumedBlocks: resumed,
+  };
+}

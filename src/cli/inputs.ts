@@ -1,0 +1,107 @@
+/**
+ * Opening a convert input: image files through `openSource`, Zarr / OME-Zarr through `open` (an
+ * OME-Zarr image gives its level 0 plus its axes, units, scale and channel names as defaults).
+ */
+import { existsSync } from "node:fs";
+import { ZarrArray } from "../array/zarr-array.js";
+import type { DataType, Endian } from "../dtype/index.js";
+import { open } from "../hierarchy/open.js";
+import { slice } from "../indexing/selection.js";
+import type { RegionSource } from "../pyramid/writer.js";
+import { parseAxes } from "../sources/axes.js";
+import { isGlob } from "../sources/files.js";
+import { openSource } from "../sources/index.js";
+import type { SourceFormat } from "../sources/types.js";
+import { CliError } from "./output.js";
+import { arrayAxes, looksLikeZarr, omeImage, openLevel, openReadStore } from "./stores.js";
+
+export interface InputOptions {
+  format?: SourceFormat | "zarr";
+  shape?: number[];
+  dtype?: DataType;
+  endian?: Endian;
+  axes?: string;
+  offset?: number;
+}
+
+/** A region-readable input with the physical metadata it carries. */
+export interface Input extends RegionSource {
+  axes: string[];
+  scale?: number[];
+  units?: (string | undefined)[];
+  translation?: number[];
+  channelNames?: string[];
+  description: string;
+  close(): Promise<void>;
+}
+
+function zarrSource(array: ZarrArray): RegionSource {
+  return {
+    shape: array.shape,
+    dtype: array.dtype,
+    read: (region) => array.get(region.map(([a, b]) => slice(a, b))),
+  };
+}
+
+async function openZarrInput(path: string, options: InputOptions): Promise<Input> {
+  const store = await openReadStore(path);
+  const node = await open(store, "");
+  const rename = (axes: string[], what: string) =>
+    options.axes === undefined ? axes : parseAxes(options.axes, axes.length, what);
+  const close = async () => {
+    await (store as { close?: () => Promise<void> }).close?.();
+  };
+  if (node instanceof ZarrArray) {
+    const description = `Zarr v${node.zarrFormat} array ${node.shape.join("x")} ${node.dtype}`;
+    return { ...zarrSource(node), axes: rename(arrayAxes(node), description), description, close };
+  }
+  const image = omeImage(node.attrs);
+  if (!image) {
+    throw new CliError(
+      `${path} is a Zarr group without OME multiscales; give the path of an array or image inside it`,
+    );
+  }
+  const level0 = await openLevel(node, image, 0);
+  const description =
+    `OME-Zarr ${image.version ?? ""} image ${level0.shape.join("x")} ${level0.dtype}`.replace("  ", " ");
+  const labels = image.channels?.map((c) => c.label);
+  return {
+    ...zarrSource(level0),
+    axes: rename(
+      image.axes.map((a) => a.name),
+      description,
+    ),
+    scale: image.levels[0].scale,
+    translation: image.levels[0].translation,
+    units: image.axes.map((a) => a.unit),
+    channelNames: labels?.every((l) => typeof l === "string") ? (labels as string[]) : undefined,
+    description,
+    close,
+  };
+}
+
+/** Opens the inputs of `convert`; a missing input is a usage error naming it. */
+export async function openInput(inputs: string[], options: InputOptions): Promise<Input> {
+  for (const input of inputs) {
+    if (!isGlob(input) && !/^https?:\/\//i.test(input) && !existsSync(input)) {
+      throw new CliError(`input ${input}: no such file or directory`);
+    }
+  }
+  if (options.format === "zarr" || (inputs.length === 1 && looksLikeZarr(inputs[0]))) {
+    if (inputs.length !== 1) throw new CliError("a Zarr input must be the only input");
+    return openZarrInput(inputs[0], options);
+  }
+  const source = await openSource(inputs, { ...options, format: options.format as SourceFormat | undefined });
+  return {
+    shape: source.shape,
+    dtype: source.dtype,
+    read: (region) => source.read(region),
+    axes: source.axes,
+    scale: source.scale,
+    units: source.units,
+    translation: source.translation,
+    channelNames: source.channelNames,
+    description: source.description,
+    close: () => source.close(),
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Ctrl-C. A command that writes registers its output with `interruptible`; the first Ctrl-C then
+ * makes the output's store refuse new writes (except the resume manifest), lets writes already in
+ * flight finish, removes temporary files and exits 130 with a note on how to resume. A second
+ * Ctrl-C, or one while nothing is being written, exits at once after a synchronous clean-up.
+ */
+import { readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { LocalStore, TEMP_PREFIX } from "../store/local.js";
+import type { Store } from "../store/types.js";
+import { CliError, EXIT } from "./output.js";
+
+/** The file the pyramid writer (and the plain-array converter) keeps its resume state in. */
+export const PROGRESS_FILE = "zarrsmith-progress.json";
+
+const controller = new AbortController();
+const roots = new Set<string>();
+let inFlight = 0;
+let settled: (() => void) | undefined;
+
+export const interruptSignal: AbortSignal = controller.signal;
+
+export class Interrupted extends CliError {
+  constructor(message: string) {
+    super(message, EXIT.interrupted);
+  }
+}
+
+/** Removes temporary files under `root` without yielding, so nothing else runs meanwhile. */
+function cleanSync(root: string): void {
+  const walk = (dir: string) => {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name.startsWith(TEMP_PREFIX)) rmSync(join(dir, e.name), { force: true });
+    }
+  };
+  walk(root);
+}
+
+/** Installs the SIGINT handler (once, from main). */
+export function installInterruptHandler(): void {
+  process.on("SIGINT", () => {
+    if (controller.signal.aborted || roots.size === 0) {
+      for (const root of roots) cleanSync(root);
+      process.stderr.write("\nzarrsmith: interrupted\n");
+      process.exit(EXIT.interrupted);
+    }
+    process.stderr.write(
+      "\nzarrsmith: interrupting: finishing the writes in flight (Ctrl-C again to quit now)\n",
+    );
+    controller.abort();
+  });
+}
+
+/**
+ * A view of `store` whose writes stop after Ctrl-C (they throw Interrupted), counting the writes
+ * in flight so `stopCleanly` can wait for them.
+ */
+export function guardStore<S extends Store>(store: S): S {
+  const guard =
+    <A extends unknown[]>(fn: (...args: A) => Promise<void>, allowAfterAbort: (...args: A) => boolean) =>
+    async (...args: A): Promise<void> => {
+      if (controller.signal.aborted && !allowAfterAbort(...args)) throw new Interrupted("interrupted");
+      inFlight++;
+      try {
+        await fn(...args);
+      } finally {
+        inFlight--;
+        if (inFlight === 0) settled?.();
+      }
+    };
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== "function") return value;
+      const bound = value.bind(target);
+      if (prop === "set") return guard(bound, (key: string) => key.endsWith(PROGRESS_FILE));
+      if (prop === "delete" || prop === "deletePrefix") return guard(bound, () => false);
+      return bound;
+    },
+  });
+}
+
+/**
+ * Runs `work` writing into the local directory `root`. When Ctrl-C interrupts it, waits for writes
+ * in flight, removes temporary files, and throws Interrupted with `resumeHint`.
+ */
+export async function interruptible<T>(root: string, resumeHint: string, work: () => Promise<T>): Promise<T> {
+  roots.add(root);
+  try {
+    return await work();
+  } catch (e) {
+    if (!controller.signal.aborted) throw e;
+    if (inFlight > 0) await new Promise<void>((resolve) => (settled = resolve));
+    await LocalStore.cleanTemporaryFiles(root);
+    throw new Interrupted(`interrupted; ${resumeHint}`);
+  } finally {
+    roots.delete(root);
+  }
+}
+
+/** Throws Interrupted when Ctrl-C was pressed (for loops between writes). */
+export function checkInterrupted(): void {
+  if (controller.signal.aborted) throw new Interrupted("interrupted");
+}
