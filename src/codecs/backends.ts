@@ -3,7 +3,11 @@
  * @node-rs/crc32) are fast but cannot load in browsers or where no prebuilt binary exists, so each
  * backend is imported lazily on first use and falls back to WASM (numcodecs.js) or pure JS (fflate,
  * compressjs). Every library choice lives in this file; codecs only see the small interfaces below.
+ * Browser bundles never see the native modules: the package.json "browser" field maps them (and
+ * node:zlib) to empty modules, so the same code takes the fallbacks there.
  */
+
+import { CodecError } from "../errors.js";
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -167,8 +171,11 @@ export const bz2Backend = once(async (): Promise<Bz2Backend> => {
     compressFile(d: Uint8Array, out: undefined, level: number): Uint8Array | number[];
     decompressFile(d: Uint8Array): Uint8Array | number[];
   };
-  const mod = (await import("compressjs")) as unknown as { Bzip2?: Bzip2; default?: { Bzip2: Bzip2 } };
-  const bz = (mod.Bzip2 ?? mod.default?.Bzip2) as Bzip2;
+  // Browser bundles map compressjs to an empty module (package.json "browser" field): its AMD loader
+  // resolves files at run time, which bundlers cannot follow. bz2 is then unavailable, said plainly.
+  const mod = (await import("compressjs")) as unknown as { Bzip2?: Bzip2; default?: { Bzip2?: Bzip2 } };
+  const bz = mod.Bzip2 ?? mod.default?.Bzip2;
+  if (!bz) throw new CodecError("bz2 is not available in this build (compressjs does not load in browsers)");
   const u8 = (x: Uint8Array | number[]) => (x instanceof Uint8Array ? x : Uint8Array.from(x));
   return {
     name: "compressjs",

@@ -2,10 +2,10 @@
  * A fixed pool of worker threads that encode and decode chunks in parallel. Compression is ~90% of
  * write time, so this is where the cores go. Tasks are sent to the least busy worker; workers are
  * unref'd while idle so an unused pool never keeps a process alive.
- * With `size: 0` (or where worker_threads do not exist) everything runs inline on the calling thread.
+ * With `size: 0` (or where no threads can be started, e.g. a browser without Web Workers) everything
+ * runs inline on the calling thread. Threads come from platform.ts (worker_threads), or in browser
+ * bundles from platform.browser.ts (Web Workers).
  */
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { CodecError, CorruptChunkError, ZarrsmithError } from "../errors.js";
 import type { NDArray } from "../ndarray.js";
 import { type DistributiveOmit, type PipelineDescriptor, pipelineFor } from "./descriptor.js";
@@ -16,6 +16,9 @@ import {
   type TaskResponse,
   transferablesOf,
 } from "./messages.js";
+import { callExport } from "./modules.js";
+import { hardwareThreads, startThread } from "./platform.js";
+import type { Thread } from "./thread.js";
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -23,15 +26,13 @@ interface Pending {
 }
 
 interface Slot {
-  worker: Worker;
+  worker: Thread;
   busy: number;
+  /** Still loading its script (browsers only): tasks wait for it, so they can run inline if it fails. */
+  starting?: Promise<boolean>;
 }
 
-/** Worker script beside this module; under tsx (tests, examples) it is the .ts file. */
-function workerUrl(): URL {
-  const ts = import.meta.url.endsWith(".ts");
-  return new URL(ts ? "./worker.ts" : "./worker.js", import.meta.url);
-}
+type Task = DistributiveOmit<TaskRequest, "id">;
 
 function revive(e: SerializedError): Error {
   const err =
@@ -45,8 +46,9 @@ function revive(e: SerializedError): Error {
   return err;
 }
 
+/** Threads of a default pool: the machine's cores in Node, `navigator.hardwareConcurrency` in browsers (0 without Web Workers). */
 export function defaultWorkerCount(): number {
-  return Math.max(1, availableParallelism());
+  return hardwareThreads();
 }
 
 export class WorkerPool {
@@ -55,6 +57,8 @@ export class WorkerPool {
   private pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
+  /** Set when this platform cannot start a thread: every task then runs inline. */
+  private inlineOnly = false;
 
   constructor(size: number = defaultWorkerCount()) {
     if (!Number.isInteger(size) || size < 0)
@@ -62,19 +66,12 @@ export class WorkerPool {
     this.size = size;
   }
 
-  private spawn(): Slot {
-    const url = workerUrl();
-    // Under tsx (tests, examples) the worker registers tsx before loading the .ts entry: Node 20
-    // neither passes the parent's module hooks to worker threads nor applies --import to their entry.
-    const worker = url.pathname.endsWith(".ts")
-      ? new Worker(
-          `import("tsx/esm/api").then((t) => { t.register(); return import(${JSON.stringify(url.href)}); });`,
-          { eval: true },
-        )
-      : new Worker(url);
-    const slot: Slot = { worker, busy: 0 };
+  private spawn(): Slot | undefined {
+    const worker = startThread();
+    if (!worker) return undefined;
+    const slot: Slot = { worker, busy: 0, starting: worker.started };
     worker.unref();
-    worker.on("message", (msg: TaskResponse) => {
+    worker.onMessage((msg: TaskResponse) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
@@ -82,7 +79,7 @@ export class WorkerPool {
       if (msg.ok) p.resolve(msg.result);
       else p.reject(revive(msg.error));
     });
-    worker.on("error", (err) => {
+    worker.onError((err) => {
       // a crashed worker fails everything it was given; the slot is replaced on next use
       for (const [id, p] of this.pending) {
         p.reject(err);
@@ -94,30 +91,65 @@ export class WorkerPool {
     return slot;
   }
 
-  private pick(): Slot {
+  private pick(): Slot | undefined {
     if (this.slots.length < this.size) {
       const idle = this.slots.find((s) => s.busy === 0);
-      return idle ?? this.spawn();
+      if (idle) return idle;
+      const slot = this.spawn();
+      if (slot) return slot;
+      if (this.slots.length === 0) return undefined;
     }
     let best = this.slots[0];
     for (const s of this.slots) if (s.busy < best.busy) best = s;
     return best;
   }
 
-  private post<T>(task: DistributiveOmit<TaskRequest, "id">, transfer: ArrayBuffer[]): Promise<T> {
+  private post<T>(task: Task, transfer: ArrayBuffer[]): Promise<T> {
     if (this.closed) return Promise.reject(new Error("the worker pool is closed"));
-    const slot = this.pick();
+    const slot = this.inlineOnly ? undefined : this.pick();
+    if (!slot) {
+      this.inlineOnly = true;
+      return this.inline(task) as Promise<T>;
+    }
+    if (slot.starting) return this.postWhenStarted(slot, slot.starting, task, transfer);
     const id = this.nextId++;
     if (slot.busy++ === 0) slot.worker.ref();
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      slot.worker.postMessage({ ...task, id } as TaskRequest, transfer);
+      slot.worker.post({ ...task, id } as TaskRequest, transfer);
     });
+  }
+
+  /** Holds a task until its thread has loaded; if it never does, drops the slot and runs the task inline. */
+  private async postWhenStarted<T>(
+    slot: Slot,
+    starting: Promise<boolean>,
+    task: Task,
+    transfer: ArrayBuffer[],
+  ): Promise<T> {
+    slot.busy++; // counts as work for pick() while waiting
+    const ok = await starting;
+    slot.busy--;
+    if (slot.starting === starting) slot.starting = undefined;
+    if (!ok) {
+      // the worker script is missing from this build: any other thread would fail the same way
+      this.slots = this.slots.filter((s) => s !== slot);
+      this.inlineOnly = true;
+      return this.inline(task) as Promise<T>;
+    }
+    return this.post(task, transfer);
+  }
+
+  /** Runs a task on the calling thread. */
+  private inline(task: Task): Promise<unknown> {
+    if (task.op === "encode") return pipelineFor(task.desc).encode(task.chunk);
+    if (task.op === "decode") return pipelineFor(task.desc).decode(task.bytes);
+    return callExport(task.module, task.fn, task.args);
   }
 
   /** Encodes a chunk. The chunk's buffer is moved to the worker: do not use `chunk` afterwards. */
   encode(desc: PipelineDescriptor, chunk: NDArray): Promise<Uint8Array> {
-    if (this.size === 0) return pipelineFor(desc).encode(chunk);
+    if (this.size === 0 || this.inlineOnly) return pipelineFor(desc).encode(chunk);
     const data = compact(chunk.data);
     return this.post({ op: "encode", desc, chunk: { ...chunk, data } }, transferablesOf(data));
   }
@@ -127,20 +159,19 @@ export class WorkerPool {
    * keep, e.g. MemoryStore, which moving would detach); pass `move: true` for bytes nobody else holds.
    */
   decode(desc: PipelineDescriptor, bytes: Uint8Array, options: { move?: boolean } = {}): Promise<NDArray> {
-    if (this.size === 0) return pipelineFor(desc).decode(bytes);
+    if (this.size === 0 || this.inlineOnly) return pipelineFor(desc).decode(bytes);
     const data = compact(bytes);
     return this.post({ op: "decode", desc, bytes: data }, options.move ? transferablesOf(data) : []);
   }
 
   /**
    * Runs an exported function of one of zarrsmith's own modules in a worker (used for downsampling).
-   * `moduleUrl` must be an absolute file URL; arguments are structured-cloned (pass `transfer` to move buffers).
+   * `module` is an absolute URL or a name listed in modules.ts (which also works inside bundles);
+   * arguments are structured-cloned (pass `transfer` to move buffers).
    */
-  call<T>(moduleUrl: string, fn: string, args: unknown[], transfer: ArrayBuffer[] = []): Promise<T> {
-    if (this.size === 0) {
-      return import(moduleUrl).then((m: Record<string, (...a: unknown[]) => T>) => m[fn](...args));
-    }
-    return this.post({ op: "call", module: moduleUrl, fn, args }, transfer);
+  call<T>(module: string, fn: string, args: unknown[], transfer: ArrayBuffer[] = []): Promise<T> {
+    if (this.size === 0 || this.inlineOnly) return callExport(module, fn, args) as Promise<T>;
+    return this.post({ op: "call", module, fn, args }, transfer);
   }
 
   /** Stops the workers; pending tasks fail. */

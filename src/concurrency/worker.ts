@@ -1,8 +1,9 @@
 /**
- * Worker thread entry: runs codec pipelines (and registered compute functions) off the main thread.
+ * Worker entry: runs codec pipelines (and registered compute functions) off the main thread.
  * Results are compacted and moved back, never cloned with a foreign buffer attached.
+ * The link to the pool comes from worker-port.ts (worker_threads) or, in browser bundles,
+ * worker-port.browser.ts (Web Workers).
  */
-import { parentPort } from "node:worker_threads";
 import type { NDArray } from "../ndarray.js";
 import { pipelineFor } from "./descriptor.js";
 import {
@@ -12,9 +13,10 @@ import {
   type TaskResponse,
   transferablesOf,
 } from "./messages.js";
+import { callExport } from "./modules.js";
+import { hostPort } from "./worker-port.js";
 
-if (!parentPort) throw new Error("concurrency/worker must run as a worker thread");
-const port = parentPort;
+const port = hostPort();
 
 async function run(task: TaskRequest): Promise<{ result: unknown; transfer: ArrayBuffer[] }> {
   if (task.op === "encode") {
@@ -26,21 +28,17 @@ async function run(task: TaskRequest): Promise<{ result: unknown; transfer: Arra
     const data = compact(arr.data);
     return { result: { ...arr, data } satisfies NDArray, transfer: transferablesOf(data) };
   }
-  const mod = (await import(task.module)) as Record<string, (...args: unknown[]) => unknown>;
-  const fn = mod[task.fn];
-  if (typeof fn !== "function") throw new Error(`${task.module} has no function ${task.fn}`);
-  const result = await fn(...task.args);
+  const result = await callExport(task.module, task.fn, task.args);
   return { result, transfer: collectTransferables(result) };
 }
 
-port.on("message", (task: TaskRequest) => {
+port.onMessage((task: TaskRequest) => {
   run(task).then(
-    ({ result, transfer }) =>
-      port.postMessage({ id: task.id, ok: true, result } satisfies TaskResponse, transfer),
+    ({ result, transfer }) => port.post({ id: task.id, ok: true, result } satisfies TaskResponse, transfer),
     (e: unknown) => {
       const err = e instanceof Error ? e : new Error(String(e));
       const code = (err as { code?: unknown }).code;
-      port.postMessage({
+      port.post({
         id: task.id,
         ok: false,
         error: {

@@ -1,0 +1,41 @@
+/**
+ * zarrsmith for browsers (and any runtime without Node's file system): everything that runs on
+ * fetch, typed arrays and Web Workers. Bundlers pick this entry through the `"browser"` condition
+ * of package.json `exports`; the package root for Node (index.ts) is this plus file-based stores
+ * and file readers.
+ *
+ *   const arr = await v3.ArraySpec.parse({ shape, dtype, chunks }).toZarr(new MemoryStore(), "/");
+ *   const img = await open(new FetchStore("https://example.org/image.ome.zarr/0"));
+ */
+
+export { type ReadOptions, type SetValue, type WriteOptions, ZarrArray } from "./array/zarr-array.js";
+export * as codecs from "./codecs/index.js";
+export { setSharedPool, sharedPool, WorkerPool } from "./concurrency/pool.js";
+export { DATA_TYPES, type DataType, type Scalar, type TypedArray } from "./dtype/index.js";
+export * from "./errors.js";
+export { consolidateMetadata } from "./hierarchy/consolidated.js";
+export type { CreateOptions } from "./hierarchy/create.js";
+export { Group, type Member } from "./hierarchy/group.js";
+export { createArray, createGroup } from "./hierarchy/node.js";
+export { type OpenOptions, open } from "./hierarchy/open.js";
+export { ellipsis, type Selection, type Slice, slice } from "./indexing/selection.js";
+export { full, type NDArray, ndarray, product } from "./ndarray.js";
+export * as ome from "./ome/index.js";
+export * as pyramid from "./pyramid/index.js";
+export * as render from "./render/index.js";
+export * as v2 from "./spec/v2-namespace.js";
+export * as v3 from "./spec/v3-namespace.js";
+// Stores that need no file system (LocalStore, ZipStore and file sources are Node-only, see index.ts).
+export { HttpStore as FetchStore, HttpStore, type HttpStoreOptions, httpSource } from "./store/http.js";
+export { joinKey, normalizePath, validateKey } from "./store/keys.js";
+export { type MemoryEntries, MemoryStore } from "./store/memory.js";
+export { checkRange, resolveRange } from "./store/range.js";
+export type {
+  DeletableStore,
+  ListableStore,
+  RangeQuery,
+  ReadableStore,
+  Store,
+  WritableStore,
+} from "./store/types.js";
+export { isListable, isWritable } from "./store/types.js";
