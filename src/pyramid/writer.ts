@@ -30,8 +30,8 @@ import { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
 import { normalizePath } from "../store/keys.js";
 import type { Store } from "../store/types.js";
-import type { BlockLevel, BlockResult, BlockTask } from "./block.js";
-import type { DownsampleMethod } from "./downsample/index.js";
+import type { BlockLevel, BlockResult, BlockTask, Region } from "./block.js";
+import { type DownsampleMethod, type Halo, haloFor } from "./downsample/index.js";
 import { type AxisInput, buildImageMetadata, resolveAxes } from "./metadata.js";
 import { type PyramidPlan, planPyramid } from "./plan.js";
 
@@ -96,8 +96,10 @@ export interface PyramidResult {
 }
 
 const PROGRESS_FILE = "zarrsmith-progress.json";
-const BLOCK_MODULE = new URL(import.meta.url.endsWith(".ts") ? "./block.ts" : "./block.js", import.meta.url)
-  .href;
+/** Peak bytes per byte of block input in flight (see where `blockBudget` is set). */
+const BLOCK_OVERHEAD = 6;
+// a named module (see concurrency/modules.ts): resolvable in worker threads, Web Workers and bundles alike
+const BLOCK_MODULE = "zarrsmith:pyramid/block";
 
 /** A ZarrArray read as a region source. */
 function asSource(src: RegionSource | ZarrArray): RegionSource {
@@ -130,6 +132,9 @@ export async function write(
   const method: DownsampleMethod = options.method ?? (options.labels ? "mode" : "mean");
   if (options.labels && !isIntegerType(source.dtype)) {
     throw new ValueError(`labels must be integers, but the source holds ${source.dtype}`);
+  }
+  if (options.labels && (method === "mean" || method === "gaussian")) {
+    throw new ValueError(`labels need a method that keeps values (mode, nearest, min or max), not ${method}`);
   }
   if (options.shards && version !== "0.5") throw new ValueError('shards need omeZarrVersion "0.5" (Zarr v3)');
   const axes = resolveAxes(options.axes, source.shape.length, options.units);
@@ -190,15 +195,24 @@ export async function write(
     shape: source.shape,
     dtype: source.dtype,
     specs: specs.map((s) => s.toJSON()),
+    factors: plan.levels.map((l) => l.factors),
     method,
   });
   const previous = (await readJSON(store, path, PROGRESS_FILE).catch(() => undefined)) as
-    | { fingerprint: string; done: string[] }
+    | { fingerprint: string; done: string[]; window?: { min: number; max: number } }
     | undefined;
   const done = new Set<string>();
+  // the data range seen so far; saved with the progress, since resumed nodes are not read again
+  let window: { min: number; max: number } | undefined;
   if (previous && previous.fingerprint === fingerprint && !options.overwrite) {
     for (const id of previous.done) done.add(id);
+    window = previous.window;
   } else {
+    if (previous && !options.overwrite) {
+      throw new ExistsError(
+        `${store.description ?? "the store"} has an unfinished pyramid at /${path} written with different settings; re-run with the same settings to resume, or pass overwrite to start again`,
+      );
+    }
     const existing = await readNodeMetadata(store, path);
     if (existing && !options.overwrite) {
       throw new ExistsError(
@@ -207,6 +221,8 @@ export async function write(
     }
     await createGroup(store, path, version === "0.4" ? 2 : 3, {}, { overwrite: options.overwrite });
     for (let i = 0; i < specs.length; i++) await specs[i].toZarr(store, joinPath(path, levelPath(i)));
+    // from here on the output is resumable, even if the process dies before any node finishes
+    await writeJSON(store, path, PROGRESS_FILE, { fingerprint, done: [] });
   }
   const arrays = specs.map((spec, i) => new ZarrArray(store, joinPath(path, levelPath(i)), spec));
 
@@ -224,18 +240,25 @@ export async function write(
   const { pool, owned } = resolvePool(options.workers);
   const inFlight = Math.max(1, pool.size) + 1;
   const memoryTarget = options.memoryTarget ?? 256 * 2 ** 20;
-  const leaf = chooseLeafLevel(plan, levelInfo, source.dtype, memoryTarget / (inFlight * 3));
+  // A block in flight costs several times its input: the input, its encoded chunks (twice while
+  // they are copied out of the encoder's buffer), the copy received back, and garbage the worker
+  // has not collected yet; measured peaks are ~5x, hence the budget of a sixth per block.
+  const blockBudget = memoryTarget / (inFlight * BLOCK_OVERHEAD);
+  const leaf = chooseLeafLevel(plan, levelInfo, source.dtype, blockBudget);
   const totals = levelInfo.map((l) => product(l.shape.map((s, i) => Math.ceil(s / l.grid[i]))));
   const progress = levelInfo.map(() => 0);
   let bytesWritten = 0;
   let chunksWritten = 0;
   let resumed = 0;
-  let window: { min: number; max: number } | undefined;
   let lastSave = 0;
   const saveProgress = async (force = false) => {
     if (!force && performance.now() - lastSave < 1000) return;
     lastSave = performance.now();
-    await writeJSON(store, path, PROGRESS_FILE, { fingerprint, done: [...done] });
+    await writeJSON(store, path, PROGRESS_FILE, {
+      fingerprint,
+      done: [...done],
+      ...(window ? { window } : {}),
+    });
   };
   const report = (level: number, n: number) => {
     progress[level] += n;
@@ -279,6 +302,9 @@ export async function write(
       ),
     );
 
+  const leafSlots = new Slots(inFlight);
+  const levelSlots = levelInfo.map(() => new Slots(2));
+
   /** Computes (or, when finished earlier, reads back) chunk `coords` of `level`, returning its data. */
   const node = async (level: number, coords: number[]): Promise<NDArray> => {
     const id = nodeId(level, coords);
@@ -290,6 +316,19 @@ export async function write(
         { workers: pool },
       );
     }
+    // leaves take one of `inFlight` slots from reading to storing; a node above takes one of two
+    // slots of its level, so the next subtree starts while one finishes (workers never starve)
+    // but only two gather buffers per level are alive
+    const slots = level <= leaf ? leafSlots : levelSlots[level];
+    await slots.acquire();
+    try {
+      return await compute(level, coords, id);
+    } finally {
+      slots.release();
+    }
+  };
+
+  const compute = async (level: number, coords: number[], id: string): Promise<NDArray> => {
     let task: BlockTask;
     if (level <= leaf) {
       const region = regionOf(level, coords, 0);
@@ -317,7 +356,7 @@ export async function write(
         else for (let c = first[prefix.length]; c <= last[prefix.length]; c++) walk([...prefix, c]);
       };
       walk([]);
-      await forEachLimit(children, level - 1 > leaf ? 1 : inFlight, async (child) => {
+      await forEachLimit(children, children.length, async (child) => {
         const data = await node(below, child);
         const childRegion = regionOf(below, child, below);
         copyStrided(
@@ -344,20 +383,120 @@ export async function write(
       done.add(id);
       await saveProgress();
     }
-    return result.last;
+    return result.last!;
+  };
+
+  /*
+   * Gaussian levels need neighbour context (a halo) at every level, so the tree above, where a
+   * parent sees only its own children, would leave seams. Instead the levels are made in stages:
+   * a stage s..t has one task per level-t chunk, which reads level s (the source, or level s as
+   * stored by the stage before) over the chunk's region widened by the kernels' reach at every
+   * level in between, clipped at the volume's edges where the kernel mirrors anyway. Each level
+   * s+1..t is computed over that widened region minus its own halo, so every output voxel sees
+   * exactly the taps whole-array downsampling would give it, in the same order: the result is
+   * bit-identical to it. Memory stays bounded by the stage's block size (chosen like the leaf
+   * level); the cost is re-reading the halos (a few voxels per side) and reading back each stage's
+   * top level once, which is 1/8 or less of the level below.
+   */
+  const haloAt = (k: number): number[] => haloFor("gaussian", levelInfo[k].factors);
+
+  /** The regions of levels s..t that a level-t chunk needs: itself, and below it what the kernels reach. */
+  const contextRegions = (s: number, t: number, coords: number[]): Region[] => {
+    const out: Region[] = new Array(t - s + 1);
+    let r: Region = regionOf(t, coords, t);
+    out[t - s] = r;
+    for (let k = t; k > s; k--) {
+      const f = levelInfo[k].factors;
+      const h = haloAt(k);
+      const below = levelInfo[k - 1].shape;
+      r = r.map(([a, b], i) => [Math.max(0, a * f[i] - h[i]), Math.min(below[i], b * f[i] + h[i])]);
+      out[k - 1 - s] = r;
+    }
+    return out;
+  };
+
+  /** The deepest level t > s whose (interior) chunk with context at level s fits the block budget. */
+  const stageEnd = (s: number): number => {
+    if (s >= K) return K;
+    const budget = blockBudget;
+    let t = s + 1;
+    while (t < K) {
+      let len = levelInfo[t + 1].grid.map((g) => g);
+      for (let k = t + 1; k > s; k--) {
+        const f = levelInfo[k].factors;
+        const h = haloAt(k);
+        len = len.map((l, i) => Math.min(levelInfo[k - 1].shape[i], l * f[i] + 2 * h[i]));
+      }
+      if (len.reduce((a, l) => a * l, itemSize(source.dtype)) > budget) break;
+      t++;
+    }
+    return t;
+  };
+
+  const runStage = async (s: number, t: number): Promise<void> => {
+    const grid = levelInfo[t].shape.map((n, i) => Math.ceil(n / levelInfo[t].grid[i]));
+    await forEachLimit(gridCoords(grid), inFlight, async (coords) => {
+      const id = nodeId(t, coords);
+      if (done.has(id)) {
+        resumed++;
+        for (let i = s === 0 ? 0 : s + 1; i <= t; i++) report(i, chunksUnder(t, coords, i));
+        return;
+      }
+      const context = contextRegions(s, t, coords);
+      const halos: Halo[][] = [];
+      for (let k = s + 1; k <= t; k++) {
+        const f = levelInfo[k].factors;
+        const [inner, outer] = [context[k - s], context[k - 1 - s]];
+        const below = levelInfo[k - 1].shape;
+        halos.push(
+          inner.map(([a, b], i) => [a * f[i] - outer[i][0], outer[i][1] - Math.min(b * f[i], below[i])]),
+        );
+      }
+      const input =
+        s === 0
+          ? await source.read(context[0])
+          : await arrays[s].get(
+              context[0].map(([a, b]) => slice(a, b)),
+              { workers: pool },
+            );
+      const task: BlockTask = {
+        input,
+        origin: context[0].map(([a]) => a),
+        store: s === 0 ? levelInfo[0] : undefined,
+        storeRegion: regionOf(t, coords, 0),
+        levels: levelInfo.slice(s + 1, t + 1),
+        halos,
+        regions: levelInfo.slice(s + 1, t + 1).map((l) => regionOf(t, coords, l.level)),
+        method,
+        stats: s === 0,
+        returnLast: false,
+      };
+      const result = await pool.call<BlockResult>(
+        BLOCK_MODULE,
+        "processBlock",
+        [task],
+        collectTransferables(task.input),
+      );
+      await storeChunks(result);
+      done.add(id);
+      await saveProgress();
+    });
   };
 
   try {
-    const top = levelInfo[K].shape.map((s, i) => Math.ceil(s / levelInfo[K].grid[i]));
-    const roots: number[][] = [];
-    const walk = (prefix: number[]) => {
-      if (prefix.length === ndim) roots.push(prefix);
-      else for (let c = 0; c < top[prefix.length]; c++) walk([...prefix, c]);
-    };
-    walk([]);
-    await forEachLimit(roots, K > leaf ? 1 : inFlight, async (c) => {
-      await node(K, c);
-    });
+    if (method === "gaussian") {
+      for (let s = 0; ; ) {
+        const t = stageEnd(s);
+        await runStage(s, t);
+        if (t >= K) break;
+        s = t;
+      }
+    } else {
+      const top = levelInfo[K].shape.map((s, i) => Math.ceil(s / levelInfo[K].grid[i]));
+      await forEachLimit(gridCoords(top), K > leaf ? 2 : inFlight, async (c) => {
+        await node(K, c);
+      });
+    }
   } catch (e) {
     await saveProgress(true).catch(() => {});
     throw e;
@@ -385,6 +524,36 @@ export async function write(
     seconds: (performance.now() - started) / 1000,
     window,
   };
+}
+
+/** A FIFO counting semaphore: first come, first served, so subtrees finish in order. */
+class Slots {
+  private waiting: Array<() => void> = [];
+  constructor(private free: number) {}
+  async acquire(): Promise<void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
+/** Every chunk coordinate of a grid, in C order (lazily: grids can be large). */
+function* gridCoords(grid: number[]): Generator<number[]> {
+  if (grid.some((g) => g === 0)) return;
+  const c = grid.map(() => 0);
+  for (;;) {
+    yield [...c];
+    let d = grid.length - 1;
+    for (; d >= 0; d--) {
+      if (++c[d] < grid[d]) break;
+      c[d] = 0;
+    }
+    if (d < 0) return;
+  }
 }
 
 /** Level i is stored at "i" ("0" the full resolution), as ome-zarr-py and bioformats2raw do. */
