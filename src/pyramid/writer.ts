@@ -285,6 +285,18 @@ export async function write(
     }
   };
 
+  /** Downsamples/encodes one block in a worker (its input buffer is moved there) and stores the chunks. */
+  const runBlock = async (task: BlockTask): Promise<BlockResult> => {
+    const result = await pool.call<BlockResult>(
+      BLOCK_MODULE,
+      "processBlock",
+      [task],
+      collectTransferables(task.input),
+    );
+    await storeChunks(result);
+    return result;
+  };
+
   /** The region of level `from` covered by chunk `coords` of level `level` (clipped to the level `from` shape). */
   const regionOf = (level: number, coords: number[], from: number): Array<[number, number]> =>
     coords.map((c, i) => {
@@ -372,13 +384,7 @@ export async function write(
       });
       task = { input, origin: region.map(([a]) => a), levels: [levelInfo[level]], method };
     }
-    const result = await pool.call<BlockResult>(
-      BLOCK_MODULE,
-      "processBlock",
-      [task],
-      collectTransferables(task.input),
-    );
-    await storeChunks(result);
+    const result = await runBlock(task);
     if (level >= leaf) {
       done.add(id);
       await saveProgress();
@@ -471,13 +477,7 @@ export async function write(
         stats: s === 0,
         returnLast: false,
       };
-      const result = await pool.call<BlockResult>(
-        BLOCK_MODULE,
-        "processBlock",
-        [task],
-        collectTransferables(task.input),
-      );
-      await storeChunks(result);
+      await runBlock(task);
       done.add(id);
       await saveProgress();
     });

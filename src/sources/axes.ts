@@ -1,5 +1,6 @@
 /** Axis names and physical units: defaults, user overrides, and unit spellings → OME-NGFF names. */
 import { ValueError } from "../errors.js";
+import { normalizeUnit } from "../ome/common/units.js";
 
 const AXIS_LETTERS = new Set(["t", "c", "z", "y", "x"]);
 
@@ -26,98 +27,12 @@ export function parseAxes(text: string, ndim: number, what: string): string[] {
   return axes;
 }
 
-const UNIT_SYMBOLS: Record<string, string> = {
-  m: "meter",
-  km: "kilometer",
-  cm: "centimeter",
-  dm: "decimeter",
-  mm: "millimeter",
-  um: "micrometer",
-  "\u00b5m": "micrometer", // micro sign
-  "\u03bcm": "micrometer", // Greek mu
-  micron: "micrometer",
-  microns: "micrometer",
-  nm: "nanometer",
-  pm: "picometer",
-  "\u00c5": "angstrom",
-  "\u212b": "angstrom",
-  a: "angstrom",
-  in: "inch",
-  ft: "foot",
-  s: "second",
-  sec: "second",
-  ms: "millisecond",
-  msec: "millisecond",
-  us: "microsecond",
-  "\u00b5s": "microsecond",
-  "\u03bcs": "microsecond",
-  usec: "microsecond",
-  ns: "nanosecond",
-  ps: "picosecond",
-  min: "minute",
-  h: "hour",
-  d: "day",
-};
-
-const NGFF_UNITS = new Set([
-  "angstrom",
-  "attometer",
-  "centimeter",
-  "decimeter",
-  "exameter",
-  "femtometer",
-  "foot",
-  "gigameter",
-  "hectometer",
-  "inch",
-  "kilometer",
-  "megameter",
-  "meter",
-  "micrometer",
-  "mile",
-  "millimeter",
-  "nanometer",
-  "parsec",
-  "petameter",
-  "picometer",
-  "terameter",
-  "yard",
-  "yoctometer",
-  "yottameter",
-  "zeptometer",
-  "zettameter",
-  "attosecond",
-  "centisecond",
-  "day",
-  "decisecond",
-  "exasecond",
-  "femtosecond",
-  "gigasecond",
-  "hectosecond",
-  "hour",
-  "kilosecond",
-  "megasecond",
-  "microsecond",
-  "millisecond",
-  "minute",
-  "nanosecond",
-  "petasecond",
-  "picosecond",
-  "second",
-  "terasecond",
-  "yoctosecond",
-  "yottasecond",
-  "zeptosecond",
-  "zettasecond",
-]);
-
-/** An OME-NGFF unit name for a unit as files spell it ("µm", "mm", "micron", "s"); undefined if unknown. */
+/**
+ * An OME-NGFF unit name for a unit as files spell it ("µm", "mm", "micron", "s"); undefined if
+ * unknown. The tables live with the OME models (normalizeUnit); files also write units in capitals.
+ */
 export function unitName(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  const t = text.trim();
-  if (t === "") return undefined;
-  const lower = t.toLowerCase();
-  if (NGFF_UNITS.has(lower)) return lower;
-  if (lower.endsWith("s") && NGFF_UNITS.has(lower.slice(0, -1))) return lower.slice(0, -1); // "microns", "seconds"
-  return UNIT_SYMBOLS[t] ?? UNIT_SYMBOLS[lower];
+  const t = text?.trim();
+  if (!t) return undefined;
+  return normalizeUnit(t) ?? normalizeUnit(t.toLowerCase());
 }

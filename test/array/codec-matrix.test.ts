@@ -4,26 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
-import { codecs, type DataType, MemoryStore, open, v2, v3, WorkerPool } from "../../src/index.js";
+import { codecs, DATA_TYPES, type DataType, MemoryStore, open, v2, v3, WorkerPool } from "../../src/index.js";
 import { list } from "../helpers/list.js";
 import { randomArray } from "../helpers/reference.js";
 
-const DTYPES: DataType[] = [
-  "bool",
-  "int8",
-  "uint8",
-  "int16",
-  "uint16",
-  "int32",
-  "uint32",
-  "int64",
-  "uint64",
-  "float16",
-  "float32",
-  "float64",
-  "complex64",
-  "complex128",
-];
+const DTYPES: readonly DataType[] = DATA_TYPES;
 const SHAPE = [9, 13, 7];
 const CHUNKS = [4, 5, 3];
 

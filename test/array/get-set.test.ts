@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
   CorruptChunkError,
+  DATA_TYPES,
   type DataType,
   ExistsError,
   MemoryStore,
@@ -16,22 +17,7 @@ import {
 import { list } from "../helpers/list.js";
 import { randomArray, refGet, refSet } from "../helpers/reference.js";
 
-const DTYPES: DataType[] = [
-  "bool",
-  "int8",
-  "uint8",
-  "int16",
-  "uint16",
-  "int32",
-  "uint32",
-  "int64",
-  "uint64",
-  "float16",
-  "float32",
-  "float64",
-  "complex64",
-  "complex128",
-];
+const DTYPES: readonly DataType[] = DATA_TYPES;
 
 const CASES: Array<{ shape: number[]; chunks: number[]; shards?: number[] }> = [
   { shape: [13], chunks: [4] },

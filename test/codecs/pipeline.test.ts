@@ -21,6 +21,7 @@ import { CodecPipeline, type V2PipelineMeta } from "../../src/codecs/pipeline.js
 import type { V2CodecJSON, V3CodecJSON } from "../../src/codecs/types.js";
 import {
   allocate,
+  DATA_TYPES,
   type DataType,
   lanes,
   parseV2DType,
@@ -48,22 +49,7 @@ function sample(dt: DataType, shape: number[], seed = 1): NDArray {
   return { data, shape, dtype: dt } as NDArray;
 }
 
-const DTYPES: DataType[] = [
-  "bool",
-  "int8",
-  "uint8",
-  "int16",
-  "uint16",
-  "int32",
-  "uint32",
-  "int64",
-  "uint64",
-  "float16",
-  "float32",
-  "float64",
-  "complex64",
-  "complex128",
-];
+const DTYPES: readonly DataType[] = DATA_TYPES;
 
 function v3Lists(dt: DataType): [string, V3CodecJSON[]][] {
   const bytes = Bytes({ endian: "little" });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type DataType, dataTypeInfo, lanes } from "../../src/dtype/index.js";
+import { DATA_TYPES, type DataType, dataTypeInfo, lanes } from "../../src/dtype/index.js";
 import { UnsupportedError, ValueError } from "../../src/errors.js";
 import { type NDArray, ndarray } from "../../src/ndarray.js";
 import {
@@ -109,22 +109,7 @@ function assertMatchesReference(
 }
 
 const SHAPES = [[7], [5, 9], [4, 7, 5], [3, 5, 4, 7], [2, 3, 5, 4, 3]];
-const ALL_TYPES: DataType[] = [
-  "bool",
-  "int8",
-  "int16",
-  "int32",
-  "int64",
-  "uint8",
-  "uint16",
-  "uint32",
-  "uint64",
-  "float16",
-  "float32",
-  "float64",
-  "complex64",
-  "complex128",
-];
+const ALL_TYPES: readonly DataType[] = DATA_TYPES;
 
 /** A few factor vectors per shape mixing 1, 2 and 3 (and one factor larger than its axis). */
 function factorSets(shape: number[], seed: number): number[][] {

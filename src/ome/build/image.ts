@@ -3,7 +3,7 @@
  * spec, path and scale per level. The metadata is generated, validated (every broken rule is thrown
  * at once as a SpecError) and written with the arrays; `fromZarr` reads and validates a stored image.
  */
-import type { DataType } from "../../dtype/types.js";
+import { isIntegerType } from "../../dtype/types.js";
 import { type Issue, SpecError } from "../../errors.js";
 import type { Store } from "../../store/types.js";
 import { isObject, type JSONObject } from "../common/json.js";
@@ -62,17 +62,6 @@ export interface ImageLabelOptions<S> extends ImageOptions<S> {
   /** The `image-label` object: display colors, properties, source image. */
   imageLabel?: ImageLabelMetadata;
 }
-
-const INTEGER_TYPES: ReadonlySet<DataType> = new Set([
-  "int8",
-  "int16",
-  "int32",
-  "int64",
-  "uint8",
-  "uint16",
-  "uint32",
-  "uint64",
-]);
 
 interface Built<S extends AnyArraySpec> {
   attributes: JSONObject;
@@ -173,7 +162,7 @@ function buildImage<S extends AnyArraySpec>(
     }
     if (info.dataType === undefined)
       issues.push({ path: where, message: "has no data type this library supports" });
-    else if (label && !INTEGER_TYPES.has(info.dataType)) {
+    else if (label && !isIntegerType(info.dataType)) {
       issues.push({
         path: where,
         message: `has data type ${info.dataType}; label images MUST have an integer data type`,

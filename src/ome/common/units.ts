@@ -117,6 +117,7 @@ const ALIASES: Record<string, Unit> = {
   μs: "microsecond",
   ms: "millisecond",
   msec: "millisecond",
+  usec: "microsecond",
   min: "minute",
   ns: "nanosecond",
   Ps: "petasecond",
