@@ -61,6 +61,7 @@ export interface ImageMetadataOptions {
   method: DownsampleMethod;
   dtype: DataType;
   labels?: boolean;
+  channelNames?: string[];
 }
 
 export interface ImageMetadata {
@@ -92,6 +93,15 @@ export function buildImageMetadata(o: ImageMetadataOptions): ImageMetadata {
       o.labels ? ImageLabelV05.new({ ...common, arraySpecs }) : ImageV05.new({ ...common, arraySpecs })
     ).toJSON();
   };
+  if (o.channelNames) {
+    const c = o.axes.findIndex((a) => a.type === "channel");
+    const count = c >= 0 ? o.plan.levels[0].shape[c] : 1;
+    if (o.channelNames.length !== count) {
+      throw new ValueError(
+        `channelNames has ${o.channelNames.length} names but the image has ${count} channel(s)`,
+      );
+    }
+  }
   build(); // fail before any data is written
   return {
     attributes(window) {
@@ -105,6 +115,7 @@ export function buildImageMetadata(o: ImageMetadataOptions): ImageMetadata {
 function omeroFor(o: ImageMetadataOptions, window: { min: number; max: number }): JSONObject {
   const c = o.axes.findIndex((a) => a.type === "channel");
   const count = c >= 0 ? o.plan.levels[0].shape[c] : 1;
+  const names = o.channelNames?.length === count ? o.channelNames : undefined;
   const colors =
     count === 1 ? ["FFFFFF"] : ["FF0000", "00FF00", "0000FF", "FF00FF", "00FFFF", "FFFF00", "FFFFFF"];
   return {
@@ -116,7 +127,7 @@ function omeroFor(o: ImageMetadataOptions, window: { min: number; max: number })
       color: colors[i % colors.length],
       family: "linear",
       inverted: false,
-      label: count === 1 ? o.name : `channel ${i}`,
+      label: names?.[i] ?? (count === 1 ? o.name : `channel ${i}`),
       window: { min: window.min, max: window.max, start: window.min, end: window.max },
     })),
     rdefs: { model: count === 1 ? "greyscale" : "color", defaultZ: 0, defaultT: 0 },

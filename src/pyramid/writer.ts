@@ -62,6 +62,8 @@ export interface PyramidOptions {
   /** One unit for all space axes, or one per axis (undefined for none). */
   units?: string | (string | undefined)[];
   name?: string;
+  /** Display names of the channels (one per index of the "c" axis), for the `omero` metadata. */
+  channelNames?: string[];
   /** Explicit per-level factors (relative to the previous level), overriding the automatic choice. */
   factors?: number[][];
   /** A label image: method "mode", integer data required, `image-label` metadata. */
@@ -188,6 +190,7 @@ export async function write(
     method,
     dtype: source.dtype,
     labels: options.labels,
+    channelNames: options.channelNames,
   });
 
   // claim the output or resume an unfinished run with the same settings

@@ -269,3 +269,36 @@ describe("pyramid.write: existing output", () => {
     assertSameValues(got[0], b, "level 0 after overwrite");
   });
 });
+
+it("channel names label the omero channels; a wrong count is an error before anything is written", async () => {
+  const data = new Uint8Array(3 * 8 * 8).map((_, i) => i % 251);
+  const source = {
+    shape: [3, 8, 8],
+    dtype: "uint8" as const,
+    read: async (region: ReadonlyArray<readonly [number, number]>) => {
+      const [[c0, c1], [y0, y1], [x0, x1]] = region;
+      const out = new Uint8Array((c1 - c0) * (y1 - y0) * (x1 - x0));
+      let k = 0;
+      for (let c = c0; c < c1; c++)
+        for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) out[k++] = data[(c * 8 + y) * 8 + x];
+      return { data: out, shape: [c1 - c0, y1 - y0, x1 - x0], dtype: "uint8" as const };
+    },
+  };
+  const store = new MemoryStore();
+  await write(source, store, {
+    axes: ["c", "y", "x"],
+    chunks: [1, 4, 4],
+    channelNames: ["DAPI", "GFP", "RFP"],
+  });
+  const attrs = JSON.parse(new TextDecoder().decode(await store.get(".zattrs")));
+  assert.deepEqual(
+    attrs.omero.channels.map((c: { label: string }) => c.label),
+    ["DAPI", "GFP", "RFP"],
+  );
+  const empty = new MemoryStore();
+  await assert.rejects(
+    write(source, empty, { axes: ["c", "y", "x"], channelNames: ["one"] }),
+    /channelNames has 1 names but the image has 3/,
+  );
+  assert.deepEqual(await empty.list(""), []);
+});

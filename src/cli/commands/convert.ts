@@ -9,8 +9,7 @@ import { ZarrArray } from "../../array/zarr-array.js";
 import type { V2CodecJSON } from "../../codecs/types.js";
 import { WorkerPool } from "../../concurrency/pool.js";
 import { type DataType, itemSize } from "../../dtype/index.js";
-import { writeGroupMetadata } from "../../hierarchy/create.js";
-import { readJSON, readNodeMetadata, writeJSON } from "../../hierarchy/metadata-io.js";
+import { readJSON, writeJSON } from "../../hierarchy/metadata-io.js";
 import { slice } from "../../indexing/selection.js";
 import { product } from "../../ndarray.js";
 import { validate } from "../../ome/index.js";
@@ -19,7 +18,6 @@ import type { PyramidOptions, RegionSource } from "../../pyramid/writer.js";
 import { ArraySpec as ArraySpecV2 } from "../../spec/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../../spec/v3.js";
 import { LocalStore } from "../../store/local.js";
-import type { Store } from "../../store/types.js";
 import { type Input, openInput } from "../inputs.js";
 import { checkInterrupted, guardStore, interruptible, PROGRESS_FILE } from "../interrupt.js";
 import { CliError, formatBytes, type GlobalOptions, printResult } from "../output.js";
@@ -237,13 +235,13 @@ Examples:
           translation,
           units,
           name,
+          channelNames: opts.labels ? undefined : input.channelNames,
           memoryTarget,
           workers,
           overwrite: opts.overwrite,
         };
         const result = await writePyramid(input, output, options, globals, RESUME);
         const store = new LocalStore(output);
-        if (input.channelNames && !opts.labels) await labelChannels(store, input.channelNames);
         const report = await validate(store, "");
         const { stored, raw, ratio } = storageOf(output, result.levels, input.dtype);
         const unitOfSpace = units?.find((u, i) => u !== undefined && SPACE.has(axes[i]));
@@ -289,20 +287,6 @@ Examples:
 }
 
 type InputFormat = (typeof FORMATS)[number] | undefined;
-
-/** Writes the input's channel names into the `omero` channel labels the pyramid writer made. */
-async function labelChannels(store: Store, names: string[]): Promise<void> {
-  const meta = await readNodeMetadata(store, "");
-  if (meta?.kind !== "group") return;
-  const attrs = (meta.format === 3 ? meta.document.attributes : meta.attributes) as Record<string, unknown>;
-  const ns = (meta.format === 3 ? attrs.ome : attrs) as { omero?: { channels?: Array<{ label?: string }> } };
-  const channels = ns.omero?.channels;
-  if (!channels || channels.length !== names.length) return;
-  channels.forEach((c, i) => {
-    c.label = names[i];
-  });
-  await writeGroupMetadata(store, "", meta.format, attrs);
-}
 
 interface PlainOptions {
   zarrVersion: 2 | 3;
