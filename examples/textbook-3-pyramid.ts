@@ -50,5 +50,5 @@ const lowest = result.levels[result.levels.length - 1];
 const array = await open.array(new LocalStore(out), lowest.path);
 const plane = await array.get([null, null, 17]);
 const png = join(dir, "heart-lowest-z17.png");
-writeFileSync(png, render.renderPlanePNG(plane));
+writeFileSync(png, render.renderPlanePNG(plane, { zoom: 8 })); // 8x: the lowest level is only 30x30
 console.log(`z = 17 of level ${lowest.path} (plane [${plane.shape}]) rendered to ${png}`);

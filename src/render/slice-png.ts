@@ -40,6 +40,8 @@ export interface RenderOptions {
   /** Percentiles used when no window is given (default [0.5, 99.5]). */
   percentiles?: [number, number];
   colormap?: Colormap;
+  /** Integer magnification (nearest neighbour), so that small pyramid levels are visible; default 1. */
+  zoom?: number;
 }
 
 function planeValues(plane: NDArray): Float64Array {
@@ -74,7 +76,30 @@ export function renderPlanePNG(plane: NDArray, options: RenderOptions = {}): Uin
     const t = (values[i] - lo) / span;
     level[i] = Number.isNaN(t) ? 0 : t <= 0 ? 0 : t >= 1 ? 255 : Math.round(t * 255);
   }
-  const map = options.colormap ?? "grey";
+  const zoom = options.zoom ?? 1;
+  if (!Number.isInteger(zoom) || zoom < 1 || zoom > 64)
+    throw new ValueError(`zoom must be an integer from 1 to 64, got ${zoom}`);
+  return encodeLevels(
+    zoom === 1 ? level : magnify(level, height, width, zoom),
+    height * zoom,
+    width * zoom,
+    options.colormap ?? "grey",
+  );
+}
+
+/** Nearest-neighbour magnification of a row-major 8-bit image by an integer factor. */
+function magnify(level: Uint8Array, height: number, width: number, zoom: number): Uint8Array {
+  const out = new Uint8Array(level.length * zoom * zoom);
+  const row = new Uint8Array(width * zoom);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) row.fill(level[y * width + x], x * zoom, (x + 1) * zoom);
+    for (let k = 0; k < zoom; k++) out.set(row, (y * zoom + k) * row.length);
+  }
+  return out;
+}
+
+/** 8-bit levels → PNG, through the colormap's lookup table. */
+function encodeLevels(level: Uint8Array, height: number, width: number, map: Colormap): Uint8Array {
   if (map === "grey") return encode({ width, height, data: level, depth: 8, channels: 1 });
   const anchors = ANCHORS[map];
   if (!anchors) throw new ValueError(`unknown colormap "${map}": use grey, viridis, magma or fire`);
@@ -85,7 +110,7 @@ export function renderPlanePNG(plane: NDArray, options: RenderOptions = {}): Uin
     const f = x - k;
     for (let c = 0; c < 3; c++) lut[v * 3 + c] = Math.round(anchors[k][c] * (1 - f) + anchors[k + 1][c] * f);
   }
-  const rgb = new Uint8Array(values.length * 3);
+  const rgb = new Uint8Array(level.length * 3);
   for (let i = 0; i < level.length; i++) rgb.set(lut.subarray(level[i] * 3, level[i] * 3 + 3), i * 3);
   return encode({ width, height, data: rgb, depth: 8, channels: 3 });
 }

@@ -276,6 +276,15 @@ print(json.dumps({"values": [int(a[z, y, x]) for z, y, x in probes], "shape": li
     // the lowest grey level maps to viridis' first colour
     const darkest = plane.data.indexOf(Math.min(...Array.from(plane.data as Uint16Array)) as never);
     assert.deepEqual(Array.from(png.data.slice(darkest * 3, darkest * 3 + 3)), [68, 1, 84]);
+    // --zoom 3: the same picture, each pixel a 3x3 block
+    cliJSON(["slice", store, "--axis", "x", "-o", out, "--colormap", "viridis", "--zoom", "3"]);
+    const big = decode(readFileSync(out));
+    assert.deepEqual([big.width, big.height], [png.width * 3, png.height * 3]);
+    const w = png.width;
+    const [dy, dx] = [Math.floor(darkest / w), darkest % w];
+    const k = ((dy * 3 + 2) * big.width + dx * 3 + 1) * 3;
+    assert.deepEqual(Array.from(big.data.slice(k, k + 3)), [68, 1, 84]);
+    assert.equal(cli(["slice", store, "-o", out, "--zoom", "0"]).code, 2);
   });
 
   it("slice .npy: numpy reads the plane exactly", async () => {

@@ -18,6 +18,7 @@ export interface SliceRequest extends PlaneRequest {
   level?: number;
   window?: [number, number];
   colormap?: Colormap;
+  zoom?: number;
 }
 
 export interface RenderedSlice {
@@ -66,7 +67,7 @@ export async function renderSlicePNG(store: Store, request: SliceRequest): Promi
   const { array, axes, omeroWindow } = await sliceTarget(store, request);
   const plane = await readPlane(array, axes, request);
   const window = request.window ?? omeroWindow ?? percentileWindow(plane.data);
-  const png = renderPlanePNG(plane.data, { window, colormap: request.colormap });
+  const png = renderPlanePNG(plane.data, { window, colormap: request.colormap, zoom: request.zoom });
   return {
     png,
     plane,
@@ -88,6 +89,7 @@ interface SliceOptions {
   output: string;
   colormap: string;
   window?: string;
+  zoom?: string;
 }
 
 export function registerSlice(program: Command): void {
@@ -102,6 +104,7 @@ export function registerSlice(program: Command): void {
     .option("--channel <c>", "channel index (for images with a c axis)", "0")
     .option("--time <t>", "time point (for images with a t axis)", "0")
     .option("--colormap <name>", "grey, viridis, magma or fire", "grey")
+    .option("--zoom <n>", "magnify the PNG n times (nearest neighbour), for small levels", "1")
     .option(
       "--window <min,max>",
       "values shown as black and white (default: omero window, else 0.5/99.5 percentiles)",
@@ -127,6 +130,7 @@ export function registerSlice(program: Command): void {
         time: parseInteger("--time", opts.time ?? "0", 0),
         window,
         colormap: oneOf("--colormap", opts.colormap, ["grey", "viridis", "magma", "fire"] as const),
+        zoom: parseInteger("--zoom", opts.zoom ?? "1", 1, 64),
       };
       const store = await openReadStore(path);
       const rendered = await renderSlicePNG(store, request);
