@@ -13,6 +13,8 @@ import type { Region } from "./types.js";
 const MERGE_GAP = 64 * 1024;
 /** Largest merged read; larger single runs are read straight into the output. */
 const MAX_SPAN = 16 * 1024 * 1024;
+/** Reads of one region in flight at once. */
+const READS_IN_FLIGHT = 8;
 
 export interface StoredArray {
   bytes: ByteSource;
@@ -95,11 +97,18 @@ export async function readRegionBytes(
   return out;
 }
 
-/** Collects runs that lie close together in the file and reads them with one read. */
+/**
+ * Collects runs that lie close together in the file and reads them with one read. Several reads
+ * are kept in flight: each is a round trip through the thread pool, and a region of a large volume
+ * is thousands of them (one per plane), which one at a time would leave the disk and cache idle.
+ */
 class RunBatch {
   #runs: Array<[file: number, out: number, length: number]> = [];
   #spanStart = 0;
   #spanEnd = 0;
+  #inFlight = new Set<Promise<void>>();
+  #failure: { error: unknown } | undefined;
+  #scratch: Uint8Array[] = [];
 
   constructor(
     private readonly source: ByteSource,
@@ -111,26 +120,54 @@ class RunBatch {
       this.#runs.length > 0 &&
       (file - this.#spanEnd > MERGE_GAP || file + length - this.#spanStart > MAX_SPAN)
     ) {
-      await this.flush();
+      await this.#dispatch();
     }
     if (this.#runs.length === 0) this.#spanStart = file;
     this.#runs.push([file, out, length]);
     this.#spanEnd = file + length;
   }
 
+  /** Reads what is collected and waits for every read in flight. */
   async flush(): Promise<void> {
+    await this.#dispatch();
+    await Promise.all(this.#inFlight);
+    if (this.#failure) throw this.#failure.error;
+  }
+
+  async #dispatch(): Promise<void> {
     const runs = this.#runs;
     if (runs.length === 0) return;
     this.#runs = [];
+    const read = this.#read(runs, this.#spanStart, this.#spanEnd).catch((error) => {
+      this.#failure ??= { error };
+    });
+    const tracked = read.then(() => {
+      this.#inFlight.delete(tracked);
+    });
+    this.#inFlight.add(tracked);
+    if (this.#inFlight.size >= READS_IN_FLIGHT) await Promise.race(this.#inFlight);
+    if (this.#failure) throw this.#failure.error;
+  }
+
+  async #read(runs: Array<[number, number, number]>, spanStart: number, spanEnd: number): Promise<void> {
     if (runs.length === 1) {
       const [file, out, length] = runs[0];
       await this.source.read(file, length, this.out.subarray(out, out + length));
       return;
     }
-    const span = await this.source.read(this.#spanStart, this.#spanEnd - this.#spanStart);
-    for (const [file, out, length] of runs) {
-      const from = file - this.#spanStart;
-      this.out.set(span.subarray(from, from + length), out);
+    // spans go through reused scratch buffers: a fresh buffer per read costs more in page faults
+    // than the read itself
+    const size = spanEnd - spanStart;
+    let scratch = this.#scratch.pop();
+    if (!scratch || scratch.length < size) scratch = new Uint8Array(size);
+    try {
+      const span = await this.source.read(spanStart, size, scratch.subarray(0, size));
+      for (const [file, out, length] of runs) {
+        const from = file - spanStart;
+        this.out.set(span.subarray(from, from + length), out);
+      }
+    } finally {
+      this.#scratch.push(scratch);
     }
   }
 }
