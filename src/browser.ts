@@ -8,10 +8,12 @@
  *   const img = await open(new FetchStore("https://example.org/image.ome.zarr/0"));
  */
 
+export { StringArray, type StringNDArray } from "./array/string-array.js";
 export { type ReadOptions, type SetValue, type WriteOptions, ZarrArray } from "./array/zarr-array.js";
 export * as codecs from "./codecs/index.js";
 export { setSharedPool, sharedPool, WorkerPool } from "./concurrency/pool.js";
 export { DATA_TYPES, type DataType, type Scalar, type TypedArray } from "./dtype/index.js";
+export type { StringEncoding } from "./dtype/strings.js";
 export * from "./errors.js";
 export { consolidateMetadata } from "./hierarchy/consolidated.js";
 export type { CreateOptions } from "./hierarchy/create.js";

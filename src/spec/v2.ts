@@ -18,6 +18,7 @@ import {
   parseV2DType,
   type Scalar,
 } from "../dtype/index.js";
+import { parseV2StringDType } from "../dtype/strings.js";
 import { type Issue, SpecError } from "../errors.js";
 import type { CreateOptions as NodeCreateOptions } from "../hierarchy/create.js";
 import { createArray } from "../hierarchy/node.js";
@@ -121,6 +122,11 @@ export class ArraySpec {
     } else {
       const parsed = parseV2DType(v.dtype);
       if (parsed) ({ dataType, endian } = parsed);
+      else if (parseV2StringDType(v.dtype))
+        issues.push({
+          path: "dtype",
+          message: `string dtype ${JSON.stringify(v.dtype)}: string arrays can be read (open.stringArray), not written`,
+        });
       else
         issues.push({
           path: "dtype",

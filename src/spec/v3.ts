@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { ZarrArray } from "../array/zarr-array.js";
+import { isObject } from "../codecs/config.js";
 import type { V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
 import { toV3Codec, validateV3Codecs } from "../codecs/validate.js";
 import {
@@ -16,6 +17,7 @@ import {
   parseFillValue,
   type Scalar,
 } from "../dtype/index.js";
+import { isV3StringDataType } from "../dtype/strings.js";
 import { type Issue, SpecError } from "../errors.js";
 import type { CreateOptions as NodeCreateOptions } from "../hierarchy/create.js";
 import { createArray } from "../hierarchy/node.js";
@@ -168,6 +170,13 @@ export class ArraySpec {
         if (!KNOWN_KEYS.has(key))
           issues.push({ path: key, message: `unknown field "${key}" in a Zarr v3 array spec` });
       }
+    }
+    if (isObject(input) && isV3StringDataType(input.data_type)) {
+      issues.push({
+        path: "data_type",
+        message: "string arrays can be read (open.stringArray), not written",
+      });
+      throw new SpecError("Zarr v3 array spec", issues);
     }
     const result = schema.safeParse(input);
     if (!result.success) throw new SpecError("Zarr v3 array spec", [...issues, ...zodIssues(result.error)]);

@@ -1,7 +1,8 @@
 /**
  * Every Zarr fixture in ../shared/conformance/zarr (written by zarr-python, zarrita.js, zarrs and the
- * zarr-implementations project) reads to its expected values — or, for features zarrsmith does not
- * implement (string dtypes, pcodec, zfpy), fails with a clear UnsupportedError naming what is missing.
+ * zarr-implementations project) reads to its expected values — string arrays through
+ * `open.stringArray` — or, for codecs with no JavaScript implementation (pcodec, zfpy), fails with a
+ * clear UnsupportedError naming what is missing.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -9,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { toBytes } from "../../src/dtype/index.js";
-import { LocalStore, open, SpecError, UnsupportedError, ZarrArray } from "../../src/index.js";
+import { LocalStore, open, SpecError, StringArray, UnsupportedError, ZarrArray } from "../../src/index.js";
 
 const ROOT = join(process.cwd(), "..", "shared", "conformance", "zarr");
 const expected = JSON.parse(readFileSync(join(ROOT, "expected.json"), "utf8")) as {
@@ -25,11 +26,15 @@ const expected = JSON.parse(readFileSync(join(ROOT, "expected.json"), "utf8")) a
   groups: Array<{ path: string; zarr_format: number; attributes: Record<string, unknown> }>;
 };
 
-/** Known-unsupported features: string and object dtypes, and codecs with no JavaScript implementation. */
-function unsupportedReason(dtype: string, path: string): string | undefined {
-  if (/^[<>|]?[SUO]|string|^str|^object/.test(dtype)) return "string/object data types";
+/** Known-unsupported features: codecs with no JavaScript implementation. */
+function unsupportedReason(path: string): string | undefined {
   if (/pcodec|zfpy/.test(path)) return "pcodec/zfpy codecs";
   return undefined;
+}
+
+/** String and object data types: read by StringArray. */
+function isStringDType(dtype: string): boolean {
+  return /^[<>|=]?[SUO]\d*$|^string$/.test(dtype);
 }
 
 function asNumbers(data: ArrayLike<unknown>): unknown[] {
@@ -38,8 +43,26 @@ function asNumbers(data: ArrayLike<unknown>): unknown[] {
 
 describe("conformance fixtures: arrays", () => {
   for (const a of expected.arrays) {
+    if (isStringDType(a.dtype)) {
+      test(a.path, async () => {
+        const store = new LocalStore(ROOT);
+        const arr = await open.stringArray(store, a.path);
+        assert.ok(arr instanceof StringArray);
+        assert.deepEqual(arr.shape, a.shape);
+        const got = await arr.get();
+        assert.equal(got.dtype, "string");
+        assert.deepEqual(got.shape, a.shape);
+        assert.deepEqual(got.data, a.values_c_order);
+        // the numeric entry points refuse it, pointing to open.stringArray
+        await assert.rejects(open.array(store, a.path), (e: unknown) => {
+          return e instanceof UnsupportedError && /open\.stringArray/.test(e.message);
+        });
+        assert.ok((await open.anyArray(store, a.path)) instanceof StringArray);
+      });
+      continue;
+    }
     test(a.path, async () => {
-      const reason = unsupportedReason(a.dtype, a.path);
+      const reason = unsupportedReason(a.path);
       const run = async () => {
         const arr = await open.array(new LocalStore(ROOT), a.path);
         assert.ok(arr instanceof ZarrArray);
