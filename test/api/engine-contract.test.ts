@@ -4,20 +4,20 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { codecs, LocalStore, MemoryStore, open, slice, v2, v3 } from "../../src/index.js";
 import { list } from "../helpers/list.js";
 import { refGet } from "../helpers/reference.js";
+import { HEART, heart, needs } from "../helpers/requirements.js";
 
-const HEART = join(import.meta.dirname, "..", "..", "..", "shared", "data", "hoa_heart.zarr");
 const dir = mkdtempSync(join(tmpdir(), "zarrsmith-contract-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("the engine's API contract runs as written", {
-  skip: !existsSync(HEART) && "heart sample missing",
+  skip: needs(heart()),
 }, async () => {
   const heart = await open.array(new LocalStore(HEART)); // auto-detects v2/v3
   const image = await heart.get();

@@ -23,6 +23,7 @@ import {
   ZarrArray,
 } from "../../src/index.js";
 import { pythonJSON, tempDir } from "../helpers/python.js";
+import { needs, pythonModules } from "../helpers/requirements.js";
 
 /** One axis of a selection, shared by Python and TypeScript: an integer, null, or [start, stop, step]. */
 type AxisSel = number | null | [number | null, number | null, number | null];
@@ -163,7 +164,7 @@ function toSelection(sel: AxisSel[]): Selection {
   return sel.map((a) => (a === null || typeof a === "number" ? a : slice(a[0], a[1], a[2])));
 }
 
-describe("StringArray reads what zarr-python 2 writes", () => {
+describe("StringArray reads what zarr-python 2 writes", { skip: needs(pythonModules("zarr")) }, () => {
   const tmp = tempDir("zarrsmith-strings-");
   let expected: Record<string, Expected>;
   before(() => {

@@ -15,6 +15,7 @@ import { percentileWindow } from "../../src/render/index.js";
 import { LocalStore } from "../../src/store/local.js";
 import { cli, cliJSON, ensureBuilt } from "../helpers/cli.js";
 import { pythonJSON, tempDir } from "../helpers/python.js";
+import { needs, pythonModules } from "../helpers/requirements.js";
 
 /** Digest of every file under a directory (names + bytes), to prove an output was left untouched. */
 function digest(dir: string): string {
@@ -66,7 +67,9 @@ describe("zarrsmith CLI", () => {
     assert.equal(png.index, N / 2);
   });
 
-  it("demo output reads in zarr-python with the phantom's values", async () => {
+  it("demo output reads in zarr-python with the phantom's values", {
+    skip: needs(pythonModules("zarr")),
+  }, async () => {
     const probes = [
       [0, 0, 0],
       [N / 2, N / 2, N / 2],
@@ -287,7 +290,7 @@ print(json.dumps({"values": [int(a[z, y, x]) for z, y, x in probes], "shape": li
     assert.equal(cli(["slice", store, "-o", out, "--zoom", "0"]).code, 2);
   });
 
-  it("slice .npy: numpy reads the plane exactly", async () => {
+  it("slice .npy: numpy reads the plane exactly", { skip: needs(pythonModules()) }, async () => {
     const out = join(dir, "plane.npy");
     cliJSON(["slice", image, "--axis", "y", "--index", "33", "-o", out]);
     const got = pythonJSON<{ dtype: string; shape: number[]; values: number[] }>(

@@ -13,6 +13,7 @@ import {
   portableZstd,
   zstdBackend,
 } from "../../src/codecs/backends.js";
+import { command, needs } from "../helpers/requirements.js";
 import { bytesEqual, smoothBytes } from "./helpers.js";
 
 const data = smoothBytes(200_003, 17);
@@ -25,7 +26,9 @@ describe("codec backends", () => {
     assert.equal((await crc32Backend()).name, "@node-rs/crc32");
   });
 
-  it("WASM zstd reads native frames (with and without content size) and native reads WASM frames", async () => {
+  it("WASM zstd reads native frames (with and without content size) and native reads WASM frames", {
+    skip: needs(command("zstd", "zstd")),
+  }, async () => {
     const native = await zstdBackend();
     const wasm = await portableZstd();
     assert.ok(bytesEqual(await wasm.decompress(await native.compress(data, 5, true)), data));

@@ -4,6 +4,7 @@ import { BloscCodec, chooseBlocksize, decodeBloscFrame } from "../../src/codecs/
 import { FLAG_DONT_SPLIT, FLAG_MEMCPYED, readHeader } from "../../src/codecs/blosc/frame.js";
 import { bitShuffle, bitUnshuffle, byteShuffle, byteUnshuffle } from "../../src/codecs/blosc/shuffle.js";
 import { CodecError } from "../../src/errors.js";
+import { needs, pythonModules } from "../helpers/requirements.js";
 import { b64, bytesEqual, python, rng, smoothBytes, unb64 } from "./helpers.js";
 
 const CNAMES = ["zstd", "lz4", "lz4hc", "zlib"] as const;
@@ -72,7 +73,9 @@ describe("blosc shuffles", () => {
 describe("blosc frames against numcodecs (c-blosc 1.21)", () => {
   const all = cases();
 
-  it("numcodecs decodes ours and we decode numcodecs', for every cname × shuffle × typesize", async () => {
+  it("numcodecs decodes ours and we decode numcodecs', for every cname × shuffle × typesize", {
+    skip: needs(pythonModules("numcodecs")),
+  }, async () => {
     const ours: string[] = [];
     for (const c of all) {
       const codec = new BloscCodec({
@@ -122,7 +125,9 @@ OUTPUT = {"bad": bad, "theirs": theirs}
     }
   });
 
-  it("decodes blosclz and snappy frames (WASM c-blosc) and refuses to encode them", async () => {
+  it("decodes blosclz and snappy frames (WASM c-blosc) and refuses to encode them", {
+    skip: needs(pythonModules("numcodecs")),
+  }, async () => {
     const raw = smoothBytes(20_000, 3);
     const frames = python<Record<string, string>>(
       `

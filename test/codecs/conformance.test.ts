@@ -22,8 +22,10 @@ import {
 } from "../../src/dtype/index.js";
 import { UnsupportedError } from "../../src/errors.js";
 import { full } from "../../src/ndarray.js";
+import { needs, SHARED, shared } from "../helpers/requirements.js";
 
-const ROOT = join(process.cwd(), "../shared/conformance/zarr");
+const ROOT = join(SHARED, "conformance/zarr");
+const skip = needs(shared("conformance/zarr"));
 
 interface Expected {
   path: string;
@@ -112,9 +114,9 @@ function same(actual: unknown, expected: unknown, tol: number): boolean {
   return Math.abs((actual as number) - (expected as number)) <= tol;
 }
 
-const expected: Expected[] = JSON.parse(readFileSync(join(ROOT, "expected.json"), "utf8")).arrays;
+const expected: Expected[] = skip ? [] : JSON.parse(readFileSync(join(ROOT, "expected.json"), "utf8")).arrays;
 
-describe("conformance arrays decode through CodecPipeline", () => {
+describe("conformance arrays decode through CodecPipeline", { skip }, () => {
   it("every numeric array with supported codecs matches expected.json; others are unsupported", async () => {
     let decoded = 0;
     let unsupported = 0;

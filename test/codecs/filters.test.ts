@@ -9,6 +9,7 @@ import type { ArrayToArrayCodec } from "../../src/codecs/types.js";
 import { allocate, type DataType, fromBytes, type TypedArray, toBytes } from "../../src/dtype/index.js";
 import { CodecError, SpecError } from "../../src/errors.js";
 import type { NDArray } from "../../src/ndarray.js";
+import { needs, pythonModules } from "../helpers/requirements.js";
 import { b64, bytesEqual, python, rng, smoothBytes, unb64 } from "./helpers.js";
 
 /** Values of `dt` drawn from [lo, hi) (integers for integer types, quarter steps for floats to hit ties). */
@@ -104,7 +105,7 @@ function bytesOf(a: NDArray): Uint8Array {
 }
 
 describe("array filters against numcodecs", () => {
-  it("encode and decode exactly as numcodecs does", async () => {
+  it("encode and decode exactly as numcodecs does", { skip: needs(pythonModules("numcodecs")) }, async () => {
     const theirs = python<{ enc: string; dec: string }[]>(
       `
 import numcodecs
@@ -167,7 +168,7 @@ for c in INPUT:
 });
 
 describe("shuffle filter", () => {
-  it("matches numcodecs for several element sizes", async () => {
+  it("matches numcodecs for several element sizes", { skip: needs(pythonModules("numcodecs")) }, async () => {
     const raw = smoothBytes(8 * 3 * 5 * 7, 21);
     const sizes = [1, 2, 3, 4, 8];
     const theirs = python<string[]>(

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PYTHON } from "../helpers/python.js";
 
 /**
  * Runs Python code with `input` available as the JSON value `INPUT` (bytes travel as base64) and
@@ -24,7 +25,7 @@ export function python<T = unknown>(code: string, input: unknown = null): T {
       code,
       `json.dump(OUTPUT, open(${JSON.stringify(outFile)}, "w"))`,
     ].join("\n");
-    const r = spawnSync("/usr/bin/python3", ["-c", script], { encoding: "utf8", maxBuffer: 1 << 28 });
+    const r = spawnSync(PYTHON, ["-c", script], { encoding: "utf8", maxBuffer: 1 << 28 });
     if (r.status !== 0) throw new Error(`python failed (${r.status}):\n${r.stderr}`);
     return JSON.parse(readFileSync(outFile, "utf8")) as T;
   } finally {

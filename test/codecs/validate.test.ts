@@ -20,6 +20,7 @@ import type { V3CodecJSON } from "../../src/codecs/types.js";
 import { validateV2Codec, validateV3Codecs } from "../../src/codecs/validate.js";
 import type { DataType } from "../../src/dtype/index.js";
 import type { SpecError } from "../../src/errors.js";
+import { needs, pythonModules } from "../helpers/requirements.js";
 import { python } from "./helpers.js";
 
 const bytes = { name: "bytes", configuration: { endian: "little" } };
@@ -275,7 +276,7 @@ describe("validateV2Codec", () => {
 });
 
 describe("codec builders", () => {
-  it("write exactly what numcodecs' get_config writes", () => {
+  it("write exactly what numcodecs' get_config writes", { skip: needs(pythonModules("numcodecs")) }, () => {
     const ours = [
       Zstd({ level: 5 }),
       Blosc(),

@@ -12,8 +12,12 @@ import {
   toBytes,
 } from "../../src/dtype/index.js";
 import { list } from "../helpers/list.js";
+import { PYTHON } from "../helpers/python.js";
+import { needs, pythonModules } from "../helpers/requirements.js";
 
-test("float16 conversion matches NumPy for every half value and for rounding cases", () => {
+test("float16 conversion matches NumPy for every half value and for rounding cases", {
+  skip: needs(pythonModules()),
+}, () => {
   const bits = Uint16Array.from({ length: 65536 }, (_, i) => i);
   const floats = Float32Array.from({ length: 2000 }, (_, i) => (i - 1000) * 0.37 + 1 / (i + 1));
   const specials = new Float32Array([
@@ -31,7 +35,7 @@ test("float16 conversion matches NumPy for every half value and for rounding cas
   ]);
   const all = new Float32Array([...floats, ...specials]);
   const py = spawnSync(
-    "/usr/bin/python3",
+    PYTHON,
     [
       "-c",
       "import sys,numpy as np; b=np.frombuffer(sys.stdin.buffer.read(),dtype='<f4'); sys.stdout.buffer.write(b.astype('<f2').tobytes())",

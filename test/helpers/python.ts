@@ -1,13 +1,15 @@
 /**
  * Runs code in Debian's Python (zarr-python 2.13, numcodecs, numpy, tifffile, nibabel) — the
- * independent implementation our output is checked against.
+ * independent implementation our output is checked against. `$ZARRSMITH_PYTHON` replaces
+ * /usr/bin/python3 (e.g. to check that tests skip cleanly with an interpreter lacking the modules).
+ * Tests that call it declare what they need with `needs(pythonModules(...))` (./requirements.ts).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export const PYTHON = "/usr/bin/python3";
+export const PYTHON = process.env.ZARRSMITH_PYTHON || "/usr/bin/python3";
 
 /** Runs `code` (with `args` in sys.argv[1:]); returns stdout. Throws with stderr on failure. */
 export function python(code: string, args: string[] = [], input?: Uint8Array): string {
@@ -27,6 +29,3 @@ export function tempDir(prefix = "zarrsmith-test-"): { dir: string; cleanup: () 
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
-
-/** Path of the shared material, relative to the project root (tests run from there). */
-export const SHARED = join(process.cwd(), "..", "shared");

@@ -20,6 +20,7 @@ import {
 import { list } from "../helpers/list.js";
 import { pythonJSON } from "../helpers/python.js";
 import { randomArray } from "../helpers/reference.js";
+import { needs, pythonModules } from "../helpers/requirements.js";
 
 const dir = mkdtempSync(join(tmpdir(), "zarrsmith-consolidated-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,7 +49,9 @@ function assertRootMetadataOnly(asked: string[]) {
   );
 }
 
-test("v2: .zmetadata is written, read by zarr-python, and answers every metadata read", async () => {
+test("v2: .zmetadata is written, read by zarr-python, and answers every metadata read", {
+  skip: needs(pythonModules("zarr")),
+}, async () => {
   const path = join(dir, "v2.zarr");
   const local = new LocalStore(path);
   const root = await createGroup(local, "", 2, { title: "root" });

@@ -1,17 +1,17 @@
 /**
  * The public API contract of the OME-Zarr issue, run as written from the package root export on the
  * textbook's heart sample: spec → Image.new → toJSON → toZarr → group.array(dataset path) → set →
- * ome.validate. The sample is ../shared/data/hoa_heart.zarr (or $HEART); the test skips without it.
+ * ome.validate. The sample is ../shared/data/hoa_heart.zarr (or $ZARRSMITH_HEART); the test skips without it.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { codecs, LocalStore, MemoryStore, ome, open, v2 } from "../../src/index.js";
 import { tempDir } from "../helpers/python.js";
+import { HEART, heart, needs } from "../helpers/requirements.js";
 
-const heartPath = process.env.HEART ?? join(process.cwd(), "..", "shared", "data", "hoa_heart.zarr");
-const skip = existsSync(heartPath) ? false : `heart sample not found at ${heartPath}`;
+const heartPath = HEART;
+const skip = needs(heart());
 
 const { dir, cleanup } = tempDir("zarrsmith-contract-");
 after(cleanup);

@@ -3,8 +3,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { MemoryStore } from "../../src/store/memory.js";
+import { SHARED } from "../helpers/requirements.js";
 
-export const CONFORMANCE = join(process.cwd(), "../shared/conformance");
+export const CONFORMANCE = join(SHARED, "conformance");
 
 const validators = new Map<string, Ajv2020>();
 

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type NiftiSource, openNifti, openSource } from "../../src/sources/index.js";
+import { needs, pythonModules } from "../helpers/requirements.js";
 import { assertClose, checkReads, pythonJSON, tempDir, values } from "./util.js";
 
 // nibabel writes each file; `c_order` is the array transposed to C order ([t, z, y, x]).
@@ -64,7 +65,7 @@ print(json.dumps(out))
 
 type Expect = Record<string, number[]> & { scaled_slope: number; scaled_inter: number };
 
-describe("NIfTI sources", () => {
+describe("NIfTI sources", { skip: needs(pythonModules("nibabel")) }, () => {
   const { dir, cleanup } = tempDir();
   let expect: Expect;
   before(() => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { openSource } from "../../src/sources/index.js";
+import { needs, pythonModules } from "../helpers/requirements.js";
 import { checkReads, pythonJSON, tempDir } from "./util.js";
 
 const WRITE = `
@@ -38,7 +39,7 @@ open(d + "/trunc.npy", "wb").write(open(d + "/c.npy", "rb").read()[:1000])
 print(json.dumps(out))
 `;
 
-describe("NumPy .npy sources", () => {
+describe("NumPy .npy sources", { skip: needs(pythonModules()) }, () => {
   const { dir, cleanup } = tempDir();
   let expect: Record<string, number[]>;
   before(() => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { openSource, parseNrrdHeader } from "../../src/sources/index.js";
+import { needs, pythonModules } from "../helpers/requirements.js";
 import { checkReads, pythonJSON, tempDir } from "./util.js";
 
 // numpy writes the raw element bytes; the NRRD headers are written here, per the NRRD spec.
@@ -27,7 +28,7 @@ function header(lines: string[]): Buffer {
   return Buffer.from(`${lines.join("\n")}\n\n`, "latin1");
 }
 
-describe("NRRD sources", () => {
+describe("NRRD sources", { skip: needs(pythonModules()) }, () => {
   const { dir, cleanup } = tempDir();
   let expect: Record<string, number[]>;
   const bin = (name: string) => readFileSync(join(dir, name));

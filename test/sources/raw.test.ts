@@ -6,6 +6,7 @@ import { NotFoundError, ValueError } from "../../src/errors.js";
 import { type ByteSource, FileBytes } from "../../src/sources/byte-source.js";
 import { detectFormat, openSource } from "../../src/sources/index.js";
 import { readStoredRegion } from "../../src/sources/stored-array.js";
+import { needs, pythonModules } from "../helpers/requirements.js";
 import { checkReads, cut, pythonJSON, tempDir, values } from "./util.js";
 
 const WRITE = `
@@ -46,7 +47,7 @@ class Counting implements ByteSource {
   }
 }
 
-describe("raw binary sources and format detection", () => {
+describe("raw binary sources and format detection", { skip: needs(pythonModules()) }, () => {
   const { dir, cleanup } = tempDir();
   let expect: Record<string, number[]>;
   before(() => {

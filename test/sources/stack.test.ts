@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { encode } from "fast-png";
 import { naturalSort, openSource } from "../../src/sources/index.js";
+import { needs, pythonModules } from "../helpers/requirements.js";
 import { checkReads, pythonJSON, tempDir } from "./util.js";
 
 // Pillow writes the PNGs and tifffile the TIFF slices; file names need natural sorting.
@@ -55,7 +56,7 @@ for z, shape in enumerate([(8, 8), (8, 8), (8, 9), (8, 8)]):
 print(json.dumps(out))
 `;
 
-describe("image stacks", () => {
+describe("image stacks", { skip: needs(pythonModules("tifffile")) }, () => {
   const { dir, cleanup } = tempDir();
   let expect: Record<string, number[]>;
   before(() => {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ZarrsmithError } from "../../src/errors.js";
 import { openSource } from "../../src/sources/index.js";
+import { needs, pythonModules } from "../helpers/requirements.js";
 import { checkReads, pythonJSON, tempDir, values } from "./util.js";
 
 // One Python run writes every file with tifffile and reports the arrays it wrote.
@@ -70,7 +71,7 @@ print(json.dumps(out))
 
 type Expect = Record<string, number[]> & { _descr: Record<string, string> };
 
-describe("TIFF sources", () => {
+describe("TIFF sources", { skip: needs(pythonModules("tifffile")) }, () => {
   const { dir, cleanup } = tempDir();
   let expect: Expect;
   before(() => {
