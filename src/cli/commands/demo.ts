@@ -2,7 +2,7 @@
  * `zarrsmith demo [OUT]` — the main job on a built-in default, no input needed: a synthetic phantom
  * volume is streamed into a multiscale OME-Zarr image, validated, and a middle slice is rendered.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { phantom } from "../../demo/phantom.js";
@@ -13,6 +13,9 @@ import { parseInteger } from "../parse.js";
 import { levelTable, storageOf } from "../summary.js";
 import { writePyramid } from "../write-output.js";
 import { renderSlicePNG } from "./slice.js";
+
+/** The multiscale name the demo writes; with zarrsmith's pyramid metadata it marks a demo output. */
+const DEMO_NAME = "phantom";
 
 interface DemoOptions {
   size: string;
@@ -33,6 +36,34 @@ export function stem(path: string): string {
   );
 }
 
+/**
+ * Whether `path` is a finished output of an earlier `demo` — what a re-run replaces without
+ * --overwrite. Recognised by its metadata (multiscale named "phantom", written by zarrsmith's
+ * pyramid writer) and by holding nothing but that image (its metadata files and level folders), so a
+ * folder with anything else in it is never replaced. (An unfinished demo is resumed instead.)
+ */
+export function isDemoOutput(path: string): boolean {
+  try {
+    const names = readdirSync(path);
+    const v2 = existsSync(join(path, ".zattrs"));
+    const doc = JSON.parse(readFileSync(join(path, v2 ? ".zattrs" : "zarr.json"), "utf8"));
+    const ms = (v2 ? doc : doc?.attributes?.ome)?.multiscales?.[0];
+    const method = ms?.metadata?.method;
+    if (ms?.name !== DEMO_NAME || typeof method !== "string" || !method.startsWith("zarrsmith.pyramid.")) {
+      return false;
+    }
+    const own = new Set([
+      ".zattrs",
+      ".zgroup",
+      "zarr.json",
+      ...ms.datasets.map((d: { path: string }) => d.path),
+    ]);
+    return names.every((n) => own.has(n));
+  } catch {
+    return false; // unreadable or not an image: not ours
+  }
+}
+
 export function registerDemo(program: Command): void {
   program
     .command("demo")
@@ -44,7 +75,7 @@ export function registerDemo(program: Command): void {
     .option("--ome-zarr-version <v>", "0.4 (Zarr v2) or 0.5 (Zarr v3)", "0.4")
     .option("--png <file>", "where to write the slice (default: <out>/../<name>-slice.png)")
     .option("--workers <n>", "worker threads (default: all cores)")
-    .option("--overwrite", "replace an existing output")
+    .option("--overwrite", "replace an existing output (an earlier demo output is replaced anyway)")
     .action(async (out: string, opts: DemoOptions, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const size = parseInteger("--size", opts.size, 8, 2048);
@@ -56,6 +87,11 @@ export function registerDemo(program: Command): void {
       const path = resolve(out);
       const pngPath = resolve(opts.png ?? join(dirname(path), `${stem(path)}-slice.png`));
       const source = phantom(size);
+      // Re-running the demo replaces its own earlier output; anything else at `out` is left alone.
+      const replacing = !opts.overwrite && isDemoOutput(path);
+      if (replacing && !globals.quiet && !globals.json) {
+        process.stderr.write(`zarrsmith: replacing the earlier demo output ${path}\n`);
+      }
       const result = await writePyramid(
         source,
         path,
@@ -67,9 +103,9 @@ export function registerDemo(program: Command): void {
           axes: source.axes,
           scale: source.scale,
           units: "micrometer",
-          name: "phantom",
+          name: DEMO_NAME,
           workers,
-          overwrite: opts.overwrite,
+          overwrite: opts.overwrite || replacing,
         },
         globals,
         "re-run the same command to resume",
