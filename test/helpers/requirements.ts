@@ -39,10 +39,14 @@ export interface Requirement {
 export function shared(sub = "conformance"): Requirement {
   const top = sub.split("/")[0];
   const kind =
-    top === "conformance" ? "the shared conformance corpus" : top === "data" ? "the shared sample data" : "";
+    top === "conformance"
+      ? "the shared conformance corpus"
+      : top === "data"
+        ? "the shared sample data"
+        : "shared material";
   return {
     what: `../shared/${sub}`,
-    how: `${kind ? `${kind}, ` : ""}expected in the folder "shared" beside the project root (${SHARED})`,
+    how: `${kind}, in ${SHARED} beside the project root`,
     present: () => existsSync(join(SHARED, sub)),
   };
 }
@@ -52,8 +56,8 @@ export function heart(): Requirement {
   return {
     what: process.env.ZARRSMITH_HEART ? `the heart sample at ${HEART}` : "../shared/data/hoa_heart.zarr",
     how:
-      "the textbook's heart sample (book/data/hoa_heart.zarr of github.com/ome-zarr-models/ome-zarr-book); " +
-      "put it there or set ZARRSMITH_HEART to its path",
+      "the textbook's heart sample, book/data/hoa_heart.zarr in github.com/ome-zarr-models/ome-zarr-book; " +
+      "or set ZARRSMITH_HEART to its path",
     present: () => existsSync(HEART),
   };
 }
@@ -131,8 +135,10 @@ export function needs(...requirements: Array<Requirement | Requirement[]>): stri
       : flat.filter((r) => !r.present());
   if (missing.length === 0) return false;
   const apt = missing.filter((r) => r.how.startsWith("apt-get install ") && !r.how.includes(","));
-  const other = missing.filter((r) => !apt.includes(r));
-  const parts = other.map((r) => `${r.what} (${r.how})`);
+  // the others grouped by how to get them: "../shared/a and ../shared/b (the shared corpus, ...)"
+  const byHow = new Map<string, string[]>();
+  for (const r of missing) if (!apt.includes(r)) byHow.set(r.how, [...(byHow.get(r.how) ?? []), r.what]);
+  const parts = [...byHow].map(([how, what]) => `${what.join(" and ")} (${how})`);
   if (apt.length > 0) {
     const pkgs = [...new Set(apt.flatMap((r) => r.how.slice("apt-get install ".length).split(" ")))];
     parts.push(`${apt.map((r) => r.what).join(", ")}: apt-get install ${pkgs.join(" ")}`);

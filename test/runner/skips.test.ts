@@ -9,7 +9,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, describe, test } from "node:test";
 import { PYTHON, tempDir } from "../helpers/python.js";
-import { command, needs, python3, shared } from "../helpers/requirements.js";
+import { command, needs, python3, SHARED, shared } from "../helpers/requirements.js";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
 const RUN_TESTS = join(ROOT, "scripts", "run-tests.mjs");
@@ -81,6 +81,10 @@ describe("test/helpers/requirements.ts messages", () => {
     );
     const both = needs(shared("no-such-folder"), command("zarrsmith-no-such-binary", "pkg"));
     assert.ok(typeof both === "string" && !both.includes("\n"));
+    assert.equal(
+      needs(shared("conformance/no-a"), shared("conformance/no-b")),
+      `needs ../shared/conformance/no-a and ../shared/conformance/no-b (the shared conformance corpus, in ${SHARED} beside the project root)`,
+    );
     assert.match(
       String(both),
       /^needs \.\.\/shared\/no-such-folder \(.*beside the project root.*\); zarrsmith-no-such-binary: apt-get install pkg$/,
