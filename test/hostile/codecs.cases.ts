@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { createDeflate, gzipSync } from "node:zlib";
 import * as zstd from "zstd-napi";
 import { codecs, MemoryStore, v2, v3 } from "../../src/index.js";
+import { PYTHON } from "../helpers/python.js";
 
 /** What each bomb decodes to; far more than the 4 KiB chunk. */
 const BOMB = 512 * 1024 * 1024;
@@ -103,7 +104,7 @@ function bz2Bomb(): Uint8Array {
 c=bz2.BZ2Compressor(9); z=bytes(1<<20); out=b''
 for i in range(256): out+=c.compress(z)
 sys.stdout.buffer.write(out+c.flush())`;
-  const r = spawnSync("python3", ["-c", py], { maxBuffer: 1 << 26 });
+  const r = spawnSync(PYTHON, ["-c", py], { maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`python3 bz2: ${r.stderr}`);
   return new Uint8Array(r.stdout);
 }

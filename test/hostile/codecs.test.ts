@@ -6,6 +6,7 @@
  * and a peak-RSS bound (harness.ts).
  */
 import { test } from "node:test";
+import { needs, python3 } from "../helpers/requirements.js";
 import { assertOutcome, type Expect, runCase } from "./harness.js";
 
 const CASES = new URL("./codecs.cases.ts", import.meta.url);
@@ -57,7 +58,9 @@ export const ROWS: Array<{ kind: string; name: string; case: string; expect: Exp
 ];
 
 for (const row of ROWS) {
-  test(`[${row.kind}] ${row.name}`, async () => {
+  // the bz2 bomb is made by Python's bz2 (zarrsmith only decodes bz2)
+  const skip = row.case === "bz2" ? needs(python3()) : false;
+  test(`[${row.kind}] ${row.name}`, { skip }, async () => {
     const run = await runCase(CASES, row.case, null, { timeoutMs: 60_000, killAtMiB: 1800 });
     assertOutcome(run, row.expect);
   });
