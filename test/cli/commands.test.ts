@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { decode } from "fast-png";
@@ -104,12 +104,17 @@ print(json.dumps({"values": [int(a[z, y, x]) for z, y, x in probes], "shape": li
   });
 
   it("an existing output without --overwrite: exit 2, one-line message, output untouched", () => {
-    const before = digest(image);
-    const r = cli(["demo", image, "--size", "16"], dir);
+    // a Zarr group that is not a demo output (a demo output would be replaced: demo-rerun.test.ts)
+    const other = join(dir, "other.ome.zarr");
+    mkdirSync(other);
+    writeFileSync(join(other, ".zgroup"), '{"zarr_format": 2}');
+    writeFileSync(join(other, ".zattrs"), "{}");
+    const before = digest(other);
+    const r = cli(["demo", other, "--size", "16"], dir);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^zarrsmith: output .*demo\.ome\.zarr already exists; pass --overwrite/);
+    assert.match(r.stderr, /^zarrsmith: output .*other\.ome\.zarr already exists; pass --overwrite/);
     assert.equal(r.stderr.trim().split("\n").length, 1);
-    assert.equal(digest(image), before);
+    assert.equal(digest(other), before);
   });
 
   it("bad flags exit 2 with a clear message", () => {
