@@ -5,5 +5,11 @@
  */
 export { DOWNSAMPLE_METHODS, type DownsampleMethod, downsample, haloFor } from "./downsample/index.js";
 export { type AxisInput, resolveAxes } from "./metadata.js";
-export { type PyramidLevel, type PyramidPlan, type PyramidPlanOptions, planPyramid } from "./plan.js";
+export {
+  type LevelTranslations,
+  type PyramidLevel,
+  type PyramidPlan,
+  type PyramidPlanOptions,
+  planPyramid,
+} from "./plan.js";
 export { type PyramidOptions, type PyramidResult, type RegionSource, write } from "./writer.js";

@@ -62,6 +62,8 @@ export interface ImageMetadataOptions {
   dtype: DataType;
   labels?: boolean;
   channelNames?: string[];
+  /** Write every level's translation, zeros included (the textbook's form with translations "zero"). */
+  explicitTranslations?: boolean;
 }
 
 export interface ImageMetadata {
@@ -76,7 +78,9 @@ export function buildImageMetadata(o: ImageMetadataOptions): ImageMetadata {
       paths: o.paths,
       axes: o.axes,
       scales: o.plan.levels.map((l) => l.scale),
-      translations: o.plan.levels.map((l) => (l.translation.some((t) => t !== 0) ? l.translation : null)),
+      translations: o.plan.levels.map((l) =>
+        o.explicitTranslations || l.translation.some((t) => t !== 0) ? l.translation : null,
+      ),
       name: o.name,
       multiscaleType: o.method,
       metadata: { method: `zarrsmith.pyramid.${o.method}`, description: `downsampled with ${o.method}` },

@@ -30,7 +30,15 @@ export interface PyramidPlanOptions {
   factors?: readonly (readonly number[])[];
   /** The downsampling method; it decides where the voxel centres of coarser levels lie. */
   method?: DownsampleMethod;
+  /**
+   * "centred" (the default): each level's translation is where its first voxel's centre lies (see
+   * `levelTranslation`). "zero": every level keeps the level-0 translation (zeros unless given), as
+   * the textbook chapter writes it; viewers then draw coarser levels shifted by half a voxel.
+   */
+  translations?: LevelTranslations;
 }
+
+export type LevelTranslations = "centred" | "zero";
 
 export interface PyramidLevel {
   index: number;
@@ -116,7 +124,10 @@ export function planPyramid(options: PyramidPlanOptions): PyramidPlan {
       factors,
       cumulativeFactors: cumulative,
       scale: scale.map((s, d) => s * cumulative[d]),
-      translation: levelTranslation(translation, scale, cumulative, method),
+      translation:
+        options.translations === "zero"
+          ? [...translation]
+          : levelTranslation(translation, scale, cumulative, method),
     });
   };
   push(shape.map(() => 1));
@@ -177,6 +188,15 @@ function check(options: PyramidPlanOptions, translation: readonly number[], meth
   chunks.forEach((c, d) => {
     if (!Number.isInteger(c) || c < 1) throw new ValueError(`chunks[${d}] must be an integer >= 1, got ${c}`);
   });
+  if (
+    options.translations !== undefined &&
+    options.translations !== "centred" &&
+    options.translations !== "zero"
+  ) {
+    throw new ValueError(
+      `translations must be "centred" or "zero", got ${JSON.stringify(options.translations)}`,
+    );
+  }
   if (!isDownsampleMethod(method)) {
     throw new ValueError(
       `method must be one of mean, gaussian, nearest, mode, min, max, got ${String(method)}`,

@@ -28,12 +28,12 @@ import { slice } from "../indexing/selection.js";
 import { type NDArray, product } from "../ndarray.js";
 import { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
-import { normalizePath } from "../store/keys.js";
+import { normalizePath, validateKey } from "../store/keys.js";
 import type { Store } from "../store/types.js";
 import type { BlockLevel, BlockResult, BlockTask, Region } from "./block.js";
 import { type DownsampleMethod, type Halo, haloFor } from "./downsample/index.js";
 import { type AxisInput, buildImageMetadata, resolveAxes } from "./metadata.js";
-import { type PyramidPlan, planPyramid } from "./plan.js";
+import { type LevelTranslations, type PyramidPlan, planPyramid } from "./plan.js";
 
 /** Anything that can read a region: a ZarrArray, a file source, a generated volume. */
 export interface RegionSource {
@@ -64,6 +64,14 @@ export interface PyramidOptions {
   name?: string;
   /** Display names of the channels (one per index of the "c" axis), for the `omero` metadata. */
   channelNames?: string[];
+  /**
+   * Level translations: "centred" (default; a level's voxel centres where its downsampling put them,
+   * half a coarse voxel in from level 0's) or "zero" (every level at the level-0 translation, the
+   * textbook chapter's form).
+   */
+  translations?: LevelTranslations;
+  /** Array path of each level (one per level, e.g. ["level0", "level1", "level2"]). Default "0", "1", ... */
+  paths?: string[];
   /** Explicit per-level factors (relative to the previous level), overriding the automatic choice. */
   factors?: number[][];
   /** A label image: method "mode", integer data required, `image-label` metadata. */
@@ -155,7 +163,9 @@ export async function write(
     levels: options.levels ?? "auto",
     factors: options.factors,
     method,
+    translations: options.translations,
   });
+  const paths = levelPaths(options.paths, plan.levels.length);
 
   // one spec per level
   const specs = plan.levels.map((l) => {
@@ -185,12 +195,13 @@ export async function write(
     axes,
     plan,
     specs,
-    paths: specs.map((_, i) => levelPath(i)),
+    paths,
     name: options.name ?? "image",
     method,
     dtype: source.dtype,
     labels: options.labels,
     channelNames: options.channelNames,
+    explicitTranslations: options.translations === "zero",
   });
 
   // claim the output or resume an unfinished run with the same settings
@@ -200,6 +211,8 @@ export async function write(
     specs: specs.map((s) => s.toJSON()),
     factors: plan.levels.map((l) => l.factors),
     method,
+    // default paths keep the fingerprint of runs started before `paths` existed
+    ...(options.paths ? { paths } : {}),
   });
   const previous = (await readJSON(store, path, PROGRESS_FILE).catch(() => undefined)) as
     | { fingerprint: string; done: string[]; window?: { min: number; max: number } }
@@ -223,11 +236,11 @@ export async function write(
       );
     }
     await createGroup(store, path, version === "0.4" ? 2 : 3, {}, { overwrite: options.overwrite });
-    for (let i = 0; i < specs.length; i++) await specs[i].toZarr(store, joinPath(path, levelPath(i)));
+    for (let i = 0; i < specs.length; i++) await specs[i].toZarr(store, joinPath(path, paths[i]));
     // from here on the output is resumable, even if the process dies before any node finishes
     await writeJSON(store, path, PROGRESS_FILE, { fingerprint, done: [] });
   }
-  const arrays = specs.map((spec, i) => new ZarrArray(store, joinPath(path, levelPath(i)), spec));
+  const arrays = specs.map((spec, i) => new ZarrArray(store, joinPath(path, paths[i]), spec));
 
   // the work tree
   const levelInfo: BlockLevel[] = arrays.map((a, i) => ({
@@ -514,7 +527,7 @@ export async function write(
   return {
     path,
     levels: plan.levels.map((l, i) => ({
-      path: levelPath(i),
+      path: paths[i],
       shape: arrays[i].shape,
       chunks: arrays[i].chunks,
       shards: arrays[i].shards,
@@ -559,9 +572,34 @@ function* gridCoords(grid: number[]): Generator<number[]> {
   }
 }
 
-/** Level i is stored at "i" ("0" the full resolution), as ome-zarr-py and bioformats2raw do. */
-function levelPath(i: number): string {
-  return String(i);
+/**
+ * The array path of each level: as given (one per level, distinct, each one store key segment), else
+ * level i at "i" ("0" the full resolution), as ome-zarr-py and bioformats2raw do.
+ */
+function levelPaths(given: string[] | undefined, levels: number): string[] {
+  if (given === undefined) return Array.from({ length: levels }, (_, i) => String(i));
+  if (!Array.isArray(given) || given.length !== levels) {
+    throw new ValueError(
+      `paths must name each of the ${levels} levels, got ${Array.isArray(given) ? given.length : "no list"}: ${JSON.stringify(given)}`,
+    );
+  }
+  const taken = new Set([".zattrs", ".zgroup", ".zarray", "zarr.json", PROGRESS_FILE]);
+  given.forEach((p, i) => {
+    let segment = typeof p === "string" && !p.includes("/") && !taken.has(p);
+    try {
+      if (segment) validateKey(p);
+    } catch {
+      segment = false;
+    }
+    if (!segment) {
+      throw new ValueError(
+        `paths[${i}] must be one path segment (no "/", ".", "..", not a metadata file name), got ${JSON.stringify(p)}`,
+      );
+    }
+    if (given.indexOf(p) !== i)
+      throw new ValueError(`paths[${i}] "${p}" is used twice; each level needs its own path`);
+  });
+  return [...given];
 }
 
 function joinPath(path: string, child: string): string {

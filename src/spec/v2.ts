@@ -164,8 +164,13 @@ export class ArraySpec {
     return new ArraySpec(json, dataType, endian, fillValue);
   }
 
-  /** A spec that fits `array` (shape, dtype), with chunks picked for it unless given. */
-  static fromArray(array: NDArray, overrides: Partial<ArraySpecInput> = {}): ArraySpec {
+  /**
+   * A spec for data like `array`, as pydantic-zarr's `from_array`: for an in-memory NDArray its shape
+   * and dtype, with chunks picked for it; for a Zarr v2 array everything it was created with (chunks,
+   * compressor, filters, fill value, order, attributes). `overrides` replace fields either way.
+   */
+  static fromArray(array: NDArray | ZarrArray, overrides: Partial<ArraySpecInput> = {}): ArraySpec {
+    if ("spec" in array && array.spec instanceof ArraySpec) return array.spec.with(overrides);
     return ArraySpec.parse({
       shape: array.shape,
       dtype: array.dtype,

@@ -48,6 +48,8 @@ interface ConvertOptions {
   units?: string;
   axes?: string;
   translation?: string;
+  translations?: string;
+  paths?: string;
   name?: string;
   omeZarrVersion: string;
   plain?: boolean;
@@ -124,6 +126,11 @@ export function registerConvert(program: Command): void {
     )
     .option("--axes <names>", "axis names, slowest first, e.g. zyx or tczyx (default: from the input)")
     .option("--translation <list>", "physical position of the first voxel per axis")
+    .option(
+      "--translations <mode>",
+      "level translations: centred (voxel centres, default) or zero (every level at --translation, as the textbook)",
+    )
+    .option("--paths <list>", "array path of each level, e.g. level0,level1,level2 (default 0,1,2,...)")
     .option("--name <name>", "image name (default: the input's file name)")
     .option("--ome-zarr-version <v>", "0.4 (Zarr v2) or 0.5 (Zarr v3)", "0.4")
     .option("--plain", "write a single Zarr array instead of an OME-Zarr image")
@@ -222,6 +229,13 @@ Examples:
           ? perAxis<string | undefined>("--units", unitFlag, axes, undefined)
           : input.units?.map((u) => (u === undefined ? undefined : normalizeUnitFlag(u, warn)));
         const name = opts.name ?? stem(inputs[0]);
+        if (
+          opts.translations !== undefined &&
+          opts.translations !== "centred" &&
+          opts.translations !== "zero"
+        ) {
+          throw new CliError(`--translations must be centred or zero, got "${opts.translations}"`);
+        }
         const options: PyramidOptions = {
           levels,
           method: opts.method as DownsampleMethod | undefined,
@@ -233,6 +247,8 @@ Examples:
           axes,
           scale,
           translation,
+          translations: opts.translations as PyramidOptions["translations"],
+          paths: opts.paths?.split(",").map((p) => p.trim()),
           units,
           name,
           channelNames: opts.labels ? undefined : input.channelNames,
