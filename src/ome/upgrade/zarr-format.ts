@@ -90,7 +90,10 @@ function toV2Compressor(codec: V3CodecJSON, dataType: DataType): V2CodecJSON | s
   if (codec.name.startsWith("numcodecs.")) return { id: codec.name.slice("numcodecs.".length), ...config };
   switch (codec.name) {
     case "zstd":
-      return { id: "zstd", level: config.level ?? 0, checksum: config.checksum ?? false };
+      // numcodecs before 0.13 (Debian's) rejects a `checksum` key, so it is only written when set.
+      return config.checksum
+        ? { id: "zstd", level: config.level ?? 0, checksum: true }
+        : { id: "zstd", level: config.level ?? 0 };
     case "gzip":
       return { id: "gzip", level: config.level ?? 1 };
     case "blosc": {
@@ -117,13 +120,18 @@ function toV2Compressor(codec: V3CodecJSON, dataType: DataType): V2CodecJSON | s
  * and checksum codecs, chunk key encodings other than "v2", storage transformers, string types.
  */
 export function v3ArrayToV2(doc: JSONObject, where: string): { zarray: JSONObject; attributes: JSONObject } {
-  const fail = (field: string, why: string): never => {
-    throw new NotRepresentableError(
-      `${where}/zarr.json: ${field}: ${why}, so it cannot be Zarr v2 (OME-Zarr 0.4)`,
-    );
+  // Every reason is collected, so one error names all that Zarr v2 cannot express.
+  const problems: string[] = [];
+  const fail = (field: string, why: string) => {
+    problems.push(`${field}: ${why}`);
   };
+  const refuse = () =>
+    new NotRepresentableError(`${where}/zarr.json cannot be Zarr v2 (OME-Zarr 0.4): ${problems.join("; ")}`);
   const dataType = doc.data_type;
-  if (!isDataType(dataType)) fail("data_type", `${JSON.stringify(dataType)} has no Zarr v2 dtype here`);
+  if (!isDataType(dataType)) {
+    fail("data_type", `${JSON.stringify(dataType)} has no Zarr v2 dtype here`);
+    throw refuse();
+  }
   const type = dataType as DataType;
   const shape = doc.shape as number[];
   const grid = doc.chunk_grid as { name?: string; configuration?: { chunk_shape?: number[] } };
@@ -166,7 +174,15 @@ export function v3ArrayToV2(doc: JSONObject, where: string): { zarray: JSONObjec
         });
         continue;
       }
-      if (codec.name !== "bytes") fail(at, `codec "${codec.name}" has no Zarr v2 equivalent`);
+      if (codec.name !== "bytes") {
+        fail(
+          at,
+          codec.name === "sharding_indexed"
+            ? `codec "sharding_indexed" (sharding) has no Zarr v2 equivalent`
+            : `codec "${codec.name}" has no Zarr v2 equivalent`,
+        );
+        break;
+      }
       endian = ((codec.configuration as { endian?: "little" | "big" })?.endian ?? "little") as
         | "little"
         | "big";
@@ -185,7 +201,8 @@ export function v3ArrayToV2(doc: JSONObject, where: string): { zarray: JSONObjec
     if (typeof v2 === "string") fail(at, v2);
     compressor = v2 as V2CodecJSON;
   }
-  if (stage === "array") fail("codecs", "no bytes codec (sharding_indexed or another array-to-bytes codec)");
+  if (stage === "array" && problems.length === 0) fail("codecs", "there is no bytes codec");
+  if (problems.length > 0) throw refuse();
   const zarray: JSONObject = {
     zarr_format: 2,
     shape: [...shape],
