@@ -14,6 +14,8 @@ import { memoryStoreToZip, readOzxVersion } from "@fideus-labs/ngff-zarr";
 import { ome, open, slice, ZarrArray } from "../../src/index.js";
 import { write } from "../../src/pyramid/writer.js";
 import { isOzxPath, OzxWriter, openOzx, ozxEntryOrder } from "../../src/store/ozx.js";
+import { PYTHON } from "../helpers/python.js";
+import { command, needs, python3 } from "../helpers/requirements.js";
 import { zarritaRead } from "../helpers/zarrita.js";
 import { randomArray } from "../pyramid/helpers.js";
 import { memorySource } from "../pyramid/pyramid-helpers.js";
@@ -46,7 +48,9 @@ async function writeImage(path: string, shape = [3, 200, 256]) {
   return data;
 }
 
-test("an .ozx we write lists with unzip in RFC-9's order: root zarr.json, other zarr.json breadth first, then data", async (t) => {
+test("an .ozx we write lists with unzip in RFC-9's order: root zarr.json, other zarr.json breadth first, then data", {
+  skip: needs(command("unzip", "unzip")),
+}, async (t) => {
   const dir = await tempDir(t);
   const path = join(dir, "image.ozx");
   await writeImage(path);
@@ -69,11 +73,13 @@ test("an .ozx we write lists with unzip in RFC-9's order: root zarr.json, other 
   assert.match((await run("unzip", ["-t", path])).stdout, /No errors detected/);
 });
 
-test("an .ozx we write has ZIP64 records, stored entries and the RFC-9 comment (Python zipfile, ngff-zarr)", async (t) => {
+test("an .ozx we write has ZIP64 records, stored entries and the RFC-9 comment (Python zipfile, ngff-zarr)", {
+  skip: needs(python3()),
+}, async (t) => {
   const dir = await tempDir(t);
   const path = join(dir, "image.ozx");
   await writeImage(path, [1, 64, 64]);
-  const { stdout } = await run("/usr/bin/python3", [
+  const { stdout } = await run(PYTHON, [
     "-c",
     `
 import sys, json, zipfile, struct
@@ -145,12 +151,14 @@ test("an .ozx reads back over HTTP: metadata in 3 requests, then one range reque
   assert.deepEqual(Array.from(region.data as Uint16Array), want);
 });
 
-test("zarrita reads the arrays of an .ozx unzipped by Python; we read an .ozx ngff-zarr wrote", async (t) => {
+test("zarrita reads the arrays of an .ozx unzipped by Python; we read an .ozx ngff-zarr wrote", {
+  skip: needs(python3()),
+}, async (t) => {
   const dir = await tempDir(t);
   const path = join(dir, "image.ozx");
   const data = await writeImage(path, [2, 70, 90]);
   const out = join(dir, "unzipped");
-  await run("/usr/bin/python3", [
+  await run(PYTHON, [
     "-c",
     "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])",
     path,
