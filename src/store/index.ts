@@ -4,6 +4,7 @@ export { joinKey, normalizePath, validateKey } from "./keys.js";
 export { LocalStore, type LocalStoreOptions, TEMP_PREFIX } from "./local.js";
 export { type MemoryEntries, MemoryStore } from "./memory.js";
 export { checkRange, resolveRange } from "./range.js";
+export { parseS3Url, S3Store, type S3StoreOptions } from "./s3.js";
 export { bytesSource, fileSource, type RandomAccessSource } from "./source.js";
 export type {
   DeletableStore,

@@ -42,7 +42,7 @@ export interface S3StoreOptions {
   credentials?: S3ClientConfig["credentials"];
   /** Requests in flight at once, across all operations of this store. Default 64. */
   maxConcurrency?: number;
-  /** Milliseconds a request may wait for the server (connecting, or between bytes) before it is retried. Default 30,000. */
+  /** Milliseconds a request may go without progress (connecting, or no bytes either way) before it is retried. Default 30,000. */
   requestTimeout?: number;
   /** Tries per request (1 = no retry) for 5xx, 429/503 SlowDown, resets and timeouts; 4xx are not retried. Default 6. */
   maxAttempts?: number;
@@ -559,8 +559,10 @@ function clientConfig(options: S3StoreOptions, concurrency: number, timeout: num
     credentials: options.credentials,
     maxAttempts: 1, // retries are this store's (see #request)
     // Node: an http(s).Agent per client; browsers: fetch, which takes the timeout only
+    // the timeout is for silence (connecting, or no bytes either way), not for the whole transfer,
+    // which for a large object can rightly take long
     requestHandler: {
-      requestTimeout: timeout,
+      socketTimeout: timeout,
       connectionTimeout: timeout,
       httpAgent: agent,
       httpsAgent: agent,

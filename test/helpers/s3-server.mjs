@@ -36,7 +36,7 @@ const client = new S3Client({
   endpoint,
   region: "us-east-1",
   forcePathStyle: true,
-  credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
 });
 for (const bucket of buckets) await client.send(new CreateBucketCommand({ Bucket: bucket }));
 client.destroy();

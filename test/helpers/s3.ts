@@ -20,8 +20,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "s3-server.mjs");
 
-/** Credentials the emulators accept (they check none); set in the environment for CLI child processes. */
-export const TEST_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
+/** Credentials the emulators accept (s3rver knows only these; fauxqs checks none); set in the environment for CLI child processes. */
+export const TEST_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 
 export interface S3TestServer {
   endpoint: string;
