@@ -53,7 +53,10 @@ describe("S3Store against fauxqs", () => {
     assert.equal(store.requests - before, 5);
     const back = await store.get("big");
     assert.deepEqual(back, value.subarray(1, 11 * MiB + 2));
-    assert.deepEqual(await store.get("big", { suffixLength: 10 }), value.subarray(11 * MiB - 8, 11 * MiB + 2));
+    assert.deepEqual(
+      await store.get("big", { suffixLength: 10 }),
+      value.subarray(11 * MiB - 8, 11 * MiB + 2),
+    );
     assert.deepEqual(await store.list(), ["big"], "no parts or temporaries left visible");
   });
 
@@ -110,7 +113,9 @@ interface Hostile {
 
 function xmlError(res: ServerResponse, status: number, code: string): void {
   res.writeHead(status, { "Content-Type": "application/xml" });
-  res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`);
+  res.end(
+    `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`,
+  );
 }
 
 async function startHostile(): Promise<Hostile> {
@@ -195,7 +200,8 @@ describe("S3Store failure modes against a hostile server", () => {
     hostile.hook = undefined;
     assert.ok(refusals >= 100, `the server refused ${refusals} requests`);
     assert.deepEqual(back, values);
-    for (const [i, v] of values.entries()) assert.deepEqual(new Uint8Array(hostile.objects.get(`/bucket/root/c/${i}`)!), v);
+    for (const [i, v] of values.entries())
+      assert.deepEqual(new Uint8Array(hostile.objects.get(`/bucket/root/c/${i}`)!), v);
     await s.close();
   });
 
@@ -228,7 +234,10 @@ describe("S3Store failure modes against a hostile server", () => {
     const started = Date.now();
     await assert.rejects(s.get("k"), (e: Error & { code?: string }) => {
       assert.equal(e.code, "io");
-      assert.match(e.message, /cannot read s3:\/\/bucket\/root\/k: the server did not answer within 300 ms \(after 2 tries\)/);
+      assert.match(
+        e.message,
+        /cannot read s3:\/\/bucket\/root\/k: the server did not answer within 300 ms \(after 2 tries\)/,
+      );
       return true;
     });
     assert.ok(Date.now() - started < 10_000);
@@ -261,7 +270,8 @@ describe("S3Store failure modes against a hostile server", () => {
     const s = store();
     await assert.rejects(s.set("a/b", encode("x")), {
       code: "io",
-      message: "no permission to write s3://bucket/root/a/b: check credentials/profile (AccessDenied, HTTP 403)",
+      message:
+        "no permission to write s3://bucket/root/a/b: check credentials/profile (AccessDenied, HTTP 403)",
     });
     assert.equal(hostile.log.length, 1, "one request, no retry");
     await assert.rejects(s.get("a/b"), /no permission to read s3:\/\/bucket\/root\/a\/b/);
