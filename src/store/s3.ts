@@ -25,6 +25,7 @@ import {
 import { ValueError, ZarrsmithError } from "../errors.js";
 import { normalizePath, validateKey } from "./keys.js";
 import { checkRange, isEmptyRange, sliceRange } from "./range.js";
+import { Slots } from "./slots.js";
 import type { DeletableStore, ListableStore, RangeQuery, WritableStore } from "./types.js";
 
 export interface S3StoreOptions {
@@ -72,26 +73,6 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
     );
   }
   return { bucket, prefix: normalizePath(decodeURIComponent(rest)) };
-}
-
-/** A counting semaphore: at most `count` requests in flight. */
-class Slots {
-  #free: number;
-  readonly #waiting: (() => void)[] = [];
-  constructor(count: number) {
-    this.#free = count;
-  }
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#free > 0) this.#free--;
-    else await new Promise<void>((wake) => this.#waiting.push(wake));
-    try {
-      return await fn();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#free++;
-    }
-  }
 }
 
 interface SdkError {
@@ -324,15 +305,21 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
    * or more go up in parts (views of `value`, never copies), completed only when every part is in.
    */
   async set(key: string, value: Uint8Array): Promise<void> {
+    if (value.byteLength >= this.#threshold) return this.#multipart(key, this.objectKey(key), value);
+    await this.#put(key, value, undefined);
+  }
+
+  /** One PutObject, optionally conditional. */
+  #put(key: string, value: Uint8Array, ifNoneMatch: "*" | undefined) {
     const object = this.objectKey(key);
-    if (value.byteLength >= this.#threshold) return this.#multipart(key, object, value);
-    await this.#request("write", this.urlOf(key), () =>
+    return this.#request("write", this.urlOf(key), () =>
       this.client.send(
         new PutObjectCommand({
           Bucket: this.bucket,
           Key: object,
           Body: value,
           ContentLength: value.byteLength,
+          IfNoneMatch: ifNoneMatch,
         }),
       ),
     );
@@ -344,20 +331,9 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
    * case on servers that ignore the header (s3rver, fauxqs), where two racing writers can both win.
    */
   async setIfAbsent(key: string, value: Uint8Array): Promise<boolean> {
-    const object = this.objectKey(key);
     if (await this.has(key)) return false;
     try {
-      await this.#request("write", this.urlOf(key), () =>
-        this.client.send(
-          new PutObjectCommand({
-            Bucket: this.bucket,
-            Key: object,
-            Body: value,
-            ContentLength: value.byteLength,
-            IfNoneMatch: "*",
-          }),
-        ),
-      );
+      await this.#put(key, value, "*");
       return true;
     } catch (error) {
       const cause = (error as { cause?: unknown }).cause;
@@ -468,15 +444,13 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
     return out.sort();
   }
 
-  /** Keys under `prefix` with their sizes (for usage summaries). */
+  /** Bytes and objects under `prefix` (for usage summaries). */
   async usage(prefix = ""): Promise<{ bytes: number; files: number }> {
     let bytes = 0;
     let files = 0;
     for await (const page of this.#pages(this.#folder(prefix))) {
-      for (const item of page.Contents ?? []) {
-        bytes += item.Size ?? 0;
-        files++;
-      }
+      files += page.Contents?.length ?? 0;
+      bytes += (page.Contents ?? []).reduce((sum, item) => sum + (item.Size ?? 0), 0);
     }
     return { bytes, files };
   }
