@@ -17,6 +17,7 @@ import { DOWNSAMPLE_METHODS, type DownsampleMethod } from "../../pyramid/index.j
 import type { PyramidOptions, RegionSource } from "../../pyramid/writer.js";
 import { ArraySpec as ArraySpecV2 } from "../../spec/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../../spec/v3.js";
+import { isOzxPath, openOzx } from "../../store/ozx.js";
 import { type Input, openInput } from "../inputs.js";
 import { checkInterrupted, guardStore, interruptible, PROGRESS_FILE } from "../interrupt.js";
 import {
@@ -165,6 +166,8 @@ Examples:
         throw new CliError("the output must differ from the inputs");
 
       // every flag is checked before the input is opened or the output touched
+      if (opts.plain && isOzxPath(output))
+        throw new CliError("an .ozx file holds an OME-Zarr image (RFC-9); drop --plain or write a directory");
       const omeVersion = oneOf("--ome-zarr-version", opts.omeZarrVersion, ["0.4", "0.5"] as const);
       const zarrVersion = oneOf("--zarr-version", opts.zarrVersion ?? "2", ["2", "3"] as const);
       if (!opts.plain && cmd.getOptionValueSource("zarrVersion") === "cli") {
@@ -248,8 +251,8 @@ Examples:
           overwrite: opts.overwrite,
         };
         const result = await writePyramid(input, output, options, globals, RESUME);
-        const store = openOutputStore(output);
-        const report = await validate(store, "");
+        const store = isOzxPath(output) ? await openOzx(output) : openOutputStore(output);
+        const report = await validate(store, "").finally(() => store.close?.());
         const { stored, raw, ratio } = storageOf(
           output,
           result.levels,
