@@ -1,5 +1,5 @@
 /**
- * `ome`: OME-Zarr 0.4 / 0.5 metadata — typed models, validation of documents and stored
+ * `ome`: OME-Zarr 0.4 / 0.5 / 0.6 metadata — typed models, validation of documents and stored
  * hierarchies, and builders for images, label images, labels groups, plates, wells and
  * bioformats2raw layouts.
  *
@@ -20,6 +20,7 @@ export {
 } from "./common/units.js";
 export * as v04 from "./v04/index.js";
 export * as v05 from "./v05/index.js";
+export * as v06 from "./v06/index.js";
 export {
   detectKind,
   detectVersion,
