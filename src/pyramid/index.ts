@@ -4,8 +4,11 @@
  * `planPyramid` shows the levels it would write; `downsample` reduces one block.
  */
 export { DOWNSAMPLE_METHODS, type DownsampleMethod, downsample, haloFor } from "./downsample/index.js";
+export { type LabelsOptions, writeLabels } from "./labels.js";
 export { type AxisInput, resolveAxes } from "./metadata.js";
 export {
+  DOWNSAMPLE_AXES,
+  type DownsampleAxes,
   type LevelTranslations,
   type PyramidLevel,
   type PyramidPlan,
