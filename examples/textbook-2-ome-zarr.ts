@@ -1,140 +1,120 @@
 /**
- * The textbook chapter "Creating chunked datasets", second half, in TypeScript:
- * take the heart array's spec → describe an OME-Zarr image with it → write the group → fill the
- * level through its dataset path → then describe a three-level multiscale image.
+ * The textbook chapter "Creating chunked datasets", second half, in TypeScript: an OME-Zarr image from
+ * the heart array's spec (`ArraySpec.fromZarr`), its group, level 0 filled through its dataset path;
+ * then a three-level multiscale image from `ArraySpec.fromArray(zarr_array)` and shrunk copies of it,
+ * filled level by level, and the lowest level plotted. Printed where the chapter prints; `plot_slice`
+ * writes a PNG and prints its path.
  *
- *   npm run example:ome            (reads ../shared/data/hoa_heart.zarr, or the path in $HEART)
+ *   npm run example:ome        (the heart sample from $ZARRSMITH_HEART or ../shared/data/hoa_heart.zarr;
+ *                               PNGs into $ZARRSMITH_EXAMPLES_OUT or a new temporary folder)
  *
- * The heart sample is `book/data/hoa_heart.zarr` in the ome-zarr-models/ome-zarr-book repository.
+ * The chapter fills the lower levels with scipy's `zoom`; here each level is the 2x2x2 mean of the one
+ * above (`pyramid.downsample`). Axis units: the chapter writes "um"; the OME-Zarr specification's name
+ * is "micrometer", used here (with "um" the image is still valid, with a warning).
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { codecs, LocalStore, MemoryStore, type NDArray, ome, open, v2 } from "zarrsmith";
+import { codecs, LocalStore, MemoryStore, ome, open, pyramid, v2 } from "zarrsmith";
+import { arraySummary, groupSummary, heartPath, outputDir, plotSlice, pretty } from "./textbook-helpers.js";
 
-const heartPath = process.env.HEART ?? join(process.cwd(), "..", "shared", "data", "hoa_heart.zarr");
-if (!existsSync(heartPath)) {
-  console.error(
-    `Heart sample not found at ${heartPath}.\n` +
-      "Get book/data/hoa_heart.zarr from the ome-zarr-book repository (github.com/ome-zarr-models/ome-zarr-book)\n" +
-      "and run again with HEART=/path/to/hoa_heart.zarr.",
-  );
-  process.exit(2);
-}
+const out = outputDir();
+console.log(`PNG output folder: ${out}`);
 
-/** A one-line summary of a 2-D plane: its shape, the distinct values or their range, and the mean. */
-function describePlane(plane: NDArray): string {
-  const values = plane.data as Uint8Array;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  let sum = 0;
-  for (const v of values) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-    sum += v;
-  }
-  const range = min === max ? `all ${values.length} values are ${min}` : `values ${min}..${max}`;
-  return `shape [${plane.shape}], ${range}, mean ${(sum / values.length).toFixed(2)}`;
-}
-
-/** JSON with 2-space indentation, but short lists of numbers kept on one line. */
-function pretty(x: unknown): string {
-  return JSON.stringify(x, null, 2).replace(
-    /\[\s+([-\d.e,\s]+?)\s+\]/g,
-    (_, inner: string) => `[${inner.split(/,\s*/).join(", ")}]`,
-  );
-}
-
-/** The centre 6x6 of a 2-D plane, as rows of numbers. */
-function centre(plane: NDArray): string {
-  const [h, w] = plane.shape;
-  const r0 = Math.floor(h / 2) - 3;
-  const c0 = Math.floor(w / 2) - 3;
-  const rows: string[] = [];
-  for (let r = r0; r < r0 + 6; r++) {
-    const row: string[] = [];
-    for (let c = c0; c < c0 + 6; c++) row.push(String(plane.data[r * w + c]).padStart(4));
-    rows.push(`    ${row.join("")}`);
-  }
-  return rows.join("\n");
-}
-
-// ---- the heart array and its spec (as in part one) ----
-
-const image = await (await open.array(new LocalStore(heartPath))).get();
-console.log(`heart image: shape [${image.shape}], dtype ${image.dtype}`);
-const spec = v2.ArraySpec.parse({
-  shape: image.shape,
-  dtype: image.dtype,
+// zarr_array: the heart sample in a Zarr array in memory (as at the end of part one)
+const heartImage = await (await open.array(new LocalStore(heartPath()))).get();
+const arraySpec = v2.ArraySpec.parse({
+  shape: heartImage.shape,
+  dtype: heartImage.dtype,
   chunks: [32, 32, 32],
   compressor: codecs.Zstd({ level: 5 }),
 });
+const zarrArray = await arraySpec.toZarr(new MemoryStore(), "/");
+await zarrArray.set(null, heartImage);
 
 // ---- an OME-Zarr image with one level ----
 
-// The textbook writes "um"; the specification's unit is "micrometer". The builder keeps what it was
-// given and reports the difference as a warning.
-const voxel = 19.89;
+const voxelSize = 19.89;
 const axes = [
-  { name: "x", type: "space", unit: "um" },
-  { name: "y", type: "space", unit: "um" },
-  { name: "z", type: "space", unit: "um" },
+  { name: "x", type: "space", unit: "micrometer" },
+  { name: "y", type: "space", unit: "micrometer" },
+  { name: "z", type: "space", unit: "micrometer" },
 ];
-const img = ome.v04.Image.new({
-  arraySpecs: [spec],
+const omeZarrImage = ome.v04.Image.new({
+  arraySpecs: [v2.ArraySpec.fromZarr(zarrArray)],
   paths: ["level0"],
   axes,
-  globalScale: [voxel, voxel, voxel],
+  globalScale: [voxelSize, voxelSize, voxelSize],
   scales: [[1, 1, 1]],
   translations: [[0, 0, 0]],
   name: "heart_image",
 });
-console.log(`\nwarnings (${img.warnings.length}; SHOULD rules, so the image is still valid):`);
-for (const w of img.warnings) console.log(`  ${w.path}: ${w.message}`);
-console.log("\nthe image's .zattrs:");
-console.log(pretty(img.toJSON()));
+console.log("\nprint(ome_zarr_image):");
+console.log(pretty(omeZarrImage.toJSON()));
 
-// Writing the group creates the metadata and an empty array per level.
-const group = await img.toZarr(new MemoryStore(), "");
-const datasetPath = img.attributes.multiscales[0].datasets[0].path;
-const level0 = await group.array(datasetPath);
-console.log(`\ngroup members: [${(await group.members()).map((m) => m.name).join(", ")}]`);
-console.log(
-  `"${datasetPath}": shape [${level0.shape}], chunks [${level0.chunks}], fill value ${level0.fillValue}`,
-);
+// ome_group = ome_zarr_image.to_zarr(ome_store, path=''); print(ome_group)
+const omeGroup = await omeZarrImage.toZarr(new MemoryStore(), "");
+console.log(`\nprint(ome_group):\n${await groupSummary(omeGroup)}`);
 
-const z = 70;
-console.log(`\nplane z=${z} before filling: ${describePlane(await level0.get([null, null, z]))}`);
-await level0.set(null, image);
-const plane = await level0.get([null, null, z]);
-console.log(`plane z=${z} after filling:  ${describePlane(plane)}`);
-console.log(`  its centre:\n${centre(plane)}`);
+// level0_array = ome_group[ome_zarr_image.attributes.multiscales[0].datasets[0].path]
+const level0Array = await omeGroup.array(omeZarrImage.attributes.multiscales[0].datasets[0].path);
+const column = async () => {
+  const plane = await level0Array.get([null, null, 0]);
+  return Array.from({ length: 12 }, (_, i) => plane.data[i]).join(" ");
+};
+console.log(`\nbefore filling, level0_array[:, :, 0] starts: ${await column()} ...`);
+await level0Array.set(null, await zarrArray.get());
+console.log(`after filling, level0_array[:, :, 0] starts:  ${await column()} ...`);
+
+// print(ome_zarr_image.attributes.multiscales[0].datasets[0])
+console.log(`\ndatasets[0]: ${pretty(omeZarrImage.attributes.multiscales[0].datasets[0])}`);
 
 // ---- a multiscale image: levels 0, 1, 2 ----
 
-// Level d halves every axis d times: shape ceil(shape / 2^d), scale 2^d (in level-0 voxels; the
-// global scale turns them into micrometres). A level-d voxel averages 2^d level-0 voxels, so its
-// centre sits (2^d - 1) / 2 level-0 voxels from the origin: that is the translation.
-const depths = [0, 1, 2];
-const specs = depths.map((d) => spec.with({ shape: spec.shape.map((s) => Math.ceil(s / 2 ** d)) }));
-const multiscale = ome.v04.Image.new({
-  arraySpecs: specs,
-  paths: depths.map((d) => `level${d}`),
+// full_res_spec = ArraySpec.from_array(zarr_array): the array's own chunks, compressor, fill value
+const fullResSpec = v2.ArraySpec.fromArray(zarrArray);
+console.log("\nOriginal array specification:", fullResSpec.toJSON());
+const downsampleLevels = [0, 1, 2];
+const downsampledSpecs = downsampleLevels.map((d) =>
+  fullResSpec.with({ shape: fullResSpec.shape.map((n) => Math.ceil(n / 2 ** d)) }),
+);
+console.log("Downsampled array specifications:");
+for (const s of downsampledSpecs) console.log(" ", JSON.stringify(s.toJSON()));
+
+const multiscaleImage = ome.v04.Image.new({
+  arraySpecs: downsampledSpecs,
+  paths: downsampleLevels.map((d) => `level${d}`),
   axes,
-  globalScale: [voxel, voxel, voxel],
-  scales: depths.map((d) => [2 ** d, 2 ** d, 2 ** d]),
-  translations: depths.map((d) => Array(3).fill((2 ** d - 1) / 2)),
+  globalScale: [voxelSize, voxelSize, voxelSize],
+  scales: downsampleLevels.map((d) => [2 ** d, 2 ** d, 2 ** d]),
+  translations: downsampleLevels.map(() => [0, 0, 0]),
   name: "heart_image",
 });
-console.log("\nlevels:");
-for (const [d, s] of specs.entries())
-  console.log(`  level${d}: shape [${s.shape}], voxel size ${+(2 ** d * voxel).toFixed(2)} um`);
-console.log("\nthe multiscale image's .zattrs:");
-console.log(pretty(multiscale.toJSON()));
+console.log("\nprint(multiscale_image):");
+console.log(pretty(multiscaleImage.toJSON()));
 
-const store = new MemoryStore();
-await multiscale.toZarr(store, "");
-const report = await ome.validate(store);
+const multiscaleStore = new MemoryStore();
+const multiscaleGroup = await multiscaleImage.toZarr(multiscaleStore, "");
+console.log(`\nprint(multiscale_group):\n${await groupSummary(multiscaleGroup)}`);
+
+// multiscale_group['level0'][:] = zarr_array[:]; then each lower level from the one above
+const datasets = multiscaleImage.attributes.multiscales[0].datasets;
+let level = await zarrArray.get();
+await (await multiscaleGroup.array(datasets[0].path)).set(null, level);
+for (const dataset of datasets.slice(1)) {
+  const scale = (dataset.coordinateTransformations[0] as { scale: number[] }).scale;
+  console.log(`scale [${scale}]`);
+  level = pyramid.downsample(level, [2, 2, 2], "mean");
+  await (await multiscaleGroup.array(dataset.path)).set(null, level);
+}
+
+// level2_dataset = multiscale_image.datasets[0][2]; level2_array = multiscale_group[...]; plot_slice
+const level2Dataset = datasets[2];
+console.log(`\nlevel2_dataset: ${pretty(level2Dataset)}`);
+const level2Array = await multiscaleGroup.array(level2Dataset.path);
+console.log(arraySummary(level2Array));
+await plotSlice(level2Array, 17, out, "4-level2-z17", 8); // 8x: level 2 is only 30x30
+
+const report = await ome.validate(multiscaleStore);
 console.log(
   `\nvalidation of the written hierarchy: valid ${report.valid}, OME-Zarr ${report.version} ${report.kind}, ` +
-    `${report.errors.length} errors, ${report.warnings.length} warnings (the SHOULD rules listed above)`,
+    `${report.errors.length} errors, ${report.warnings.length} warnings`,
 );
+for (const w of report.warnings) console.log(`  warning ${w.path}: ${w.message}`);

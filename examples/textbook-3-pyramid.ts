@@ -1,54 +1,60 @@
 /**
- * The textbook chapter "Creating chunked datasets", part three, in TypeScript: a multiscale
- * OME-Zarr image of the heart — level 0 is the sample itself, levels 1 and 2 are downsampled —
- * then the z = 17 slice of the lowest level rendered to a PNG.
+ * The textbook chapter's multiscale heart image in one call: `pyramid.write` streams level 0 (the
+ * sample itself) and the downsampled levels into a directory, then the z = 17 slice of the lowest
+ * level is plotted to a PNG (the chapter's last `plot_slice`).
  *
- *   npm run example:pyramid           (reads ../shared/data/hoa_heart.zarr, or the path in $HEART)
+ *   npm run example:pyramid    (the heart sample from $ZARRSMITH_HEART or ../shared/data/hoa_heart.zarr;
+ *                               output into $ZARRSMITH_EXAMPLES_OUT or a new temporary folder)
  *
- * The heart sample is `book/data/hoa_heart.zarr` in the ome-zarr-models/ome-zarr-book repository.
- * The book fills the levels with scipy's `zoom` on the whole array; here `pyramid.write` streams it.
+ * First zarrsmith's defaults (levels at "0", "1", "2"; lower levels translated by half a voxel so
+ * that voxel centres stay where the averaged voxels were), then the chapter's form: paths
+ * "level0".."level2" and zero translations (`paths`, `translations: "zero"`).
  */
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { codecs, LocalStore, open, pyramid, render } from "zarrsmith";
+import { codecs, LocalStore, ome, open, pyramid } from "zarrsmith";
+import { arraySummary, heartPath, outputDir, plotSlice, pretty } from "./textbook-helpers.js";
 
-const heartPath = process.env.HEART ?? join(process.cwd(), "..", "shared", "data", "hoa_heart.zarr");
-if (!existsSync(heartPath)) {
-  console.error(
-    `Heart sample not found at ${heartPath}. Get book/data/hoa_heart.zarr from the ome-zarr-book repository and set HEART=/path/to/hoa_heart.zarr.`,
-  );
-  process.exit(2);
-}
+const out = outputDir();
+const src = await open.array(new LocalStore(heartPath()));
+console.log(`heart image: ${arraySummary(src)}`);
 
-const src = await open.array(new LocalStore(heartPath));
-console.log(`heart image: shape [${src.shape}], dtype ${src.dtype}`);
-
-const dir = mkdtempSync(join(tmpdir(), "zarrsmith-textbook-"));
-const out = join(dir, "heart.ome.zarr");
-const result = await pyramid.write(src, new LocalStore(out), {
+const options: pyramid.PyramidOptions = {
   levels: 3,
   method: "mean",
   chunks: [64, 64, 64],
   codec: codecs.Zstd({ level: 5 }),
   omeZarrVersion: "0.4",
   axes: ["x", "y", "z"],
+  downsampleAxes: "xyz", // the chapter halves every axis (zarrsmith's default keeps z, as viewers want)
   scale: [19.89, 19.89, 19.89],
   units: "micrometer",
-  name: "heart",
+  name: "heart_image",
   workers: 2,
-});
-console.log(`wrote ${out} in ${result.seconds.toFixed(2)} s (${result.bytesWritten} bytes of chunks)`);
-for (const level of result.levels) {
-  console.log(
-    `  level ${level.path}: shape [${level.shape}], chunks [${level.chunks}], scale [${level.scale.map((s) => s.toFixed(2))}] µm, translation [${level.translation.map((t) => t.toFixed(2))}]`,
-  );
-}
+  overwrite: true,
+};
 
-// The lowest-resolution level, read back like any Zarr array; axes are x, y, z, so z is the last.
-const lowest = result.levels[result.levels.length - 1];
-const array = await open.array(new LocalStore(out), lowest.path);
-const plane = await array.get([null, null, 17]);
-const png = join(dir, "heart-lowest-z17.png");
-writeFileSync(png, render.renderPlanePNG(plane, { zoom: 8 })); // 8x: the lowest level is only 30x30
-console.log(`z = 17 of level ${lowest.path} (plane [${plane.shape}]) rendered to ${png}`);
+for (const [label, extra] of [
+  ["zarrsmith's defaults", {}],
+  ["the chapter's form", { paths: ["level0", "level1", "level2"], translations: "zero" }],
+] as Array<[string, Partial<pyramid.PyramidOptions>]>) {
+  const path = join(out, extra.paths ? "heart-textbook.ome.zarr" : "heart.ome.zarr");
+  const result = await pyramid.write(src, new LocalStore(path), { ...options, ...extra });
+  console.log(
+    `\n${label}: wrote ${path} in ${result.seconds.toFixed(2)} s (${result.bytesWritten} bytes of chunks)`,
+  );
+  for (const level of result.levels) {
+    console.log(
+      `  ${level.path}: shape [${level.shape}], chunks [${level.chunks}], scale [${level.scale}] micrometer, translation [${level.translation}]`,
+    );
+  }
+  const group = await open.group(new LocalStore(path));
+  const datasets = (group.attrs as { multiscales: Array<{ datasets: unknown[] }> }).multiscales[0].datasets;
+  console.log(`  datasets[2]: ${pretty(datasets[2])}`);
+  const report = await ome.validate(new LocalStore(path));
+  console.log(
+    `  valid: ${report.valid} (${report.errors.length} errors, ${report.warnings.length} warnings)`,
+  );
+  // plot_slice(level2_array, z_idx=17); axes are x, y, z, so z is the last
+  const lowest = await open.array(new LocalStore(path), result.levels[2].path);
+  await plotSlice(lowest, 17, out, `${extra.paths ? "textbook" : "default"}-level2-z17`, 8);
+}
