@@ -26,6 +26,7 @@ export {
   detectVersion,
   type HierarchyIssue,
   type HierarchyReport,
+  type HierarchyValidateOptions,
   issuePath,
   type OmeKind,
   type OmeVersion,

@@ -31,6 +31,7 @@ export {
   describeTransformation,
 } from "./transformations/describe.js";
 export type * from "./transformations/models.js";
+export { validateTransformations } from "./validate.js";
 export { isV06Version, RELEASE_CANDIDATE } from "./version.js";
 export { type WellOptions, WellV06 as Well } from "./well/build.js";
 
