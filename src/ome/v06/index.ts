@@ -17,6 +17,7 @@ export {
   type ImageOptionsV06 as ImageOptions,
   ImageV06 as Image,
 } from "./image/build.js";
+export { type ExtraSystems, parseExtraSystems } from "./image/extra.js";
 export type { Dataset, Multiscale } from "./image/models.js";
 export { type LabelsOptions, LabelsV06 as Labels } from "./labels/build.js";
 export * from "./models.js";
