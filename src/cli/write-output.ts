@@ -7,6 +7,7 @@ import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { ExistsError } from "../errors.js";
 import { type PyramidOptions, type PyramidResult, type RegionSource, write } from "../pyramid/writer.js";
 import { LocalStore } from "../store/local.js";
+import { isOzxPath, OzxWriter } from "../store/ozx.js";
 import { guardStore, interruptible, PROGRESS_FILE } from "./interrupt.js";
 import { CliError, type GlobalOptions } from "./output.js";
 import { createProgress } from "./progress.js";
@@ -48,6 +49,7 @@ export async function writePyramid(
   globals: GlobalOptions,
   resumeHint: string,
 ): Promise<PyramidResult> {
+  if (isOzxPath(path)) return writeOzxPyramid(source, path, options, globals);
   const state = claimOutput(path, options.overwrite);
   const store = guardStore(new LocalStore(path));
   const progress = createProgress(globals);
@@ -66,6 +68,44 @@ export async function writePyramid(
       );
     }
     throw e;
+  } finally {
+    progress.stop();
+  }
+}
+
+/**
+ * Runs pyramid.write into a single-file OME-Zarr (`.ozx`): the archive is built aside and renamed
+ * into place when complete, so an existing file is only replaced (with --overwrite) by a finished
+ * one. There is no resume: an interrupted run leaves nothing behind.
+ */
+async function writeOzxPyramid(
+  source: RegionSource,
+  path: string,
+  options: PyramidOptions,
+  globals: GlobalOptions,
+): Promise<PyramidResult> {
+  if (existsSync(path) && !options.overwrite) {
+    throw new CliError(`output ${path} already exists; pass --overwrite to replace it`);
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) throw new CliError(`output ${path} is a directory`);
+  const writer = await OzxWriter.create(path, { overwrite: options.overwrite });
+  const store = guardStore(writer);
+  const progress = createProgress(globals);
+  try {
+    return await interruptible(path, "nothing was written; run the command again", async () => {
+      try {
+        const result = await write(source, store, {
+          ...options,
+          overwrite: false,
+          onProgress: ({ level, done, total }) => progress.update(`level ${level}`, done, total),
+        });
+        await writer.close();
+        return result;
+      } catch (e) {
+        await writer.abort();
+        throw e;
+      }
+    });
   } finally {
     progress.stop();
   }
