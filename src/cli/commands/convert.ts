@@ -405,7 +405,7 @@ async function addLabels(
   globals: GlobalOptions,
 ) {
   if (!looksLikeZarr(output)) throw new CliError(`--add-labels: ${output} is not an existing OME-Zarr image`);
-  const store = guardStore(new LocalStore(output));
+  const store = guardStore(openOutputStore(output));
   const progress = createProgress(globals);
   let result: Awaited<ReturnType<typeof writeLabels>>;
   try {
