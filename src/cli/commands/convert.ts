@@ -25,7 +25,6 @@ import {
 import type { PyramidOptions, RegionSource } from "../../pyramid/writer.js";
 import { ArraySpec as ArraySpecV2 } from "../../spec/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../../spec/v3.js";
-import { LocalStore } from "../../store/local.js";
 import { isOzxPath, openOzx } from "../../store/ozx.js";
 import { type Input, openInput } from "../inputs.js";
 import { checkInterrupted, guardStore, interruptible, PROGRESS_FILE } from "../interrupt.js";
