@@ -15,6 +15,7 @@ export { type OpenSourceOptions, openSource, type Source } from "./sources/index
 export { LocalStore, type LocalStoreOptions, TEMP_PREFIX } from "./store/local.js";
 export { isOzxPath, type OzxCreateOptions, OzxWriter, openOzx } from "./store/ozx.js";
 export { bytesSource, fileSource, type RandomAccessSource } from "./store/source.js";
+export { isRemote, isS3URL, type StoreFromURLOptions, storeFromURL } from "./store/url.js";
 export {
   type ZipCreateOptions,
   type ZipSource,
