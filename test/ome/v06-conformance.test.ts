@@ -21,11 +21,14 @@ import { join, relative } from "node:path";
 import { describe, test } from "node:test";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { MemoryStore, ome, open } from "../../src/index.js";
+import { needs, shared } from "../helpers/requirements.js";
 import { CONFORMANCE, storeOf } from "./helpers.js";
 
 const RC0 = join(CONFORMANCE, "ngff", "0.6rc0");
+const skip = needs(shared("conformance/ngff/0.6rc0"));
 
 function files(dir: string, suffix: string): string[] {
+  if (skip) return []; // the describes reading them are skipped
   return readdirSync(dir)
     .flatMap((n) => {
       const p = join(dir, n);
@@ -52,8 +55,10 @@ function schemaSet(release: boolean) {
   return { generic: get("ome_zarr"), strict: get("strict_ome_zarr"), get };
 }
 
-const rc0Schemas = schemaSet(false);
-const releaseSchemas = schemaSet(true);
+/** Stands in for the schemas when the corpus is missing (every describe using them is skipped). */
+const unavailable = { generic: () => false, strict: () => false, get: () => () => false };
+const rc0Schemas = skip ? unavailable : schemaSet(false);
+const releaseSchemas = skip ? unavailable : schemaSet(true);
 
 interface Case {
   id: string;
@@ -117,7 +122,7 @@ const BREAKS_TEXT_RULE: Record<string, string> = {
     "ome.multiscales[0].datasets[1].coordinateTransformations[0].input.path",
 };
 
-describe("OME-Zarr 0.6 conformance: tests/attributes", () => {
+describe("OME-Zarr 0.6 conformance: tests/attributes", { skip }, () => {
   test("the corpus is complete", () => {
     assert.equal(attributeCases.length, 143);
     assert.equal(attributeCases.filter((c) => !c.valid).length, 106);
@@ -200,7 +205,7 @@ const withObjectReferences = (doc: unknown): unknown =>
 
 const hasStringReferences = (doc: unknown): boolean => /"(input|output)":"/.test(JSON.stringify(doc));
 
-describe("OME-Zarr 0.6 conformance: tests/zarr hierarchies", () => {
+describe("OME-Zarr 0.6 conformance: tests/zarr hierarchies", { skip }, () => {
   test("the corpus is complete", () => assert.equal(zarrCases.length, 85));
 
   for (const c of zarrCases) {
@@ -249,7 +254,7 @@ describe("OME-Zarr 0.6 conformance: tests/zarr hierarchies", () => {
   }
 });
 
-describe("OME-Zarr 0.6: release vs. release candidate", () => {
+describe("OME-Zarr 0.6: release vs. release candidate", { skip }, () => {
   const doc = attributeCases.find((c) => c.id === "strict/valid/image/image.json")!.doc;
   test('rc0 schemas accept only "0.6rc0", the release schemas only "0.6"', () => {
     assert.equal(rc0Schemas.generic(doc), true);
@@ -325,7 +330,7 @@ const EXAMPLE_VERDICT: Record<string, true | string> = {
   "well_strict/well_4fields.json": true,
 };
 
-describe("OME-Zarr 0.6 examples", () => {
+describe("OME-Zarr 0.6 examples", { skip }, () => {
   const examples = files(join(RC0, "examples"), ".json");
   test("every example has a verdict", () => {
     assert.deepEqual(
