@@ -3,7 +3,7 @@
  * `zarrsmith create SPEC.json OUTPUT` creates it, empty. The two round-trip: an OME-Zarr image's
  * spec is a group spec whose attributes hold the multiscales, so `create` makes its skeleton.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ZarrArray } from "../../array/zarr-array.js";
@@ -16,7 +16,7 @@ import { LocalStore } from "../../store/local.js";
 import type { Store } from "../../store/types.js";
 import { CliError, type GlobalOptions, printResult } from "../output.js";
 import { omeImage, openReadStore } from "../stores.js";
-import { claimOutput } from "../write-output.js";
+import { commitOutput, prepareOutput } from "../write-output.js";
 
 /** The spec JSON of the node at the root of `store`. */
 export async function specOf(store: Store): Promise<unknown> {
@@ -84,9 +84,13 @@ Spec forms:
       }
       const spec = parseSpec(doc);
       const path = resolve(output);
-      claimOutput(path, opts.overwrite);
+      // --overwrite builds the new node aside and swaps it in, like convert
+      const target = prepareOutput(path, opts.overwrite);
+      if (target.replaces) rmSync(target.dir, { recursive: true, force: true });
+      await spec.toZarr(new LocalStore(target.dir), "");
+      const warning = commitOutput(target);
+      if (warning) process.stderr.write(`zarrsmith: warning: ${warning}\n`);
       const store = new LocalStore(path);
-      await spec.toZarr(store, "");
       const isArray = spec instanceof ArraySpecV2 || spec instanceof ArraySpecV3;
       const ome = !isArray && omeImage(spec.attributes as Record<string, unknown>) !== undefined;
       const report = ome ? await validate(store, "") : undefined;
