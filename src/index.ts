@@ -13,6 +13,13 @@
 export * from "./browser.js";
 export { type OpenSourceOptions, openSource, type Source } from "./sources/index.js";
 export { LocalStore, type LocalStoreOptions, TEMP_PREFIX } from "./store/local.js";
+export {
+  isOzxPath,
+  type OzxCreateOptions,
+  type OzxInfo,
+  OzxWriter,
+  openOzx,
+} from "./store/ozx.js";
 export { bytesSource, fileSource, type RandomAccessSource } from "./store/source.js";
 export {
   type ZipCreateOptions,

@@ -9,6 +9,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerInfo } from "./commands/info.js";
 import { registerSlice } from "./commands/slice.js";
 import { registerSpec } from "./commands/spec.js";
+import { registerUpgrade } from "./commands/upgrade.js";
 import { registerValidate } from "./commands/validate.js";
 import { installInterruptHandler } from "./interrupt.js";
 import { EXIT, exitCodeFor, type GlobalOptions, reportError } from "./output.js";
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerSlice(program);
   registerSpec(program);
+  registerUpgrade(program);
   return program;
 }
 

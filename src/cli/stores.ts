@@ -8,6 +8,7 @@ import type { ZarrArray } from "../array/zarr-array.js";
 import type { Group } from "../hierarchy/group.js";
 import { HttpStore } from "../store/http.js";
 import { LocalStore, TEMP_PREFIX } from "../store/local.js";
+import { isOzxPath, openOzx } from "../store/ozx.js";
 import type { Store } from "../store/types.js";
 import { ZipStore } from "../store/zip.js";
 import { CliError } from "./output.js";
@@ -16,11 +17,15 @@ const URL_RE = /^https?:\/\//i;
 
 /** Opens a store for reading; a missing local path is a usage error naming it. */
 export async function openReadStore(path: string): Promise<Store> {
-  if (URL_RE.test(path)) return /\.zip$/i.test(path) ? ZipStore.open(path) : new HttpStore(path);
+  if (URL_RE.test(path)) {
+    if (isOzxPath(path)) return openOzx(path);
+    return /\.zip$/i.test(path) ? ZipStore.open(path) : new HttpStore(path);
+  }
   if (!existsSync(path)) throw new CliError(`${path}: no such file or directory`);
   if (statSync(path).isFile()) {
+    if (isOzxPath(path)) return openOzx(path);
     if (/\.zip$/i.test(path)) return ZipStore.open(path);
-    throw new CliError(`${path} is a file, not a Zarr store (a directory, a .zip or a URL)`);
+    throw new CliError(`${path} is a file, not a Zarr store (a directory, a .zip, an .ozx or a URL)`);
   }
   return new LocalStore(path);
 }
@@ -28,7 +33,7 @@ export async function openReadStore(path: string): Promise<Store> {
 /** Whether `path` names Zarr data (a store directory with root metadata, a .zip store, a URL) rather than an image file. */
 export function looksLikeZarr(path: string): boolean {
   if (URL_RE.test(path)) return true;
-  if (/\.zarr\.zip$/i.test(path) || /\.zip$/i.test(path)) return true;
+  if (/\.zarr\.zip$/i.test(path) || /\.zip$/i.test(path) || isOzxPath(path)) return true;
   if (!existsSync(path) || !statSync(path).isDirectory()) return false;
   return [".zgroup", ".zarray", "zarr.json"].some((m) => existsSync(`${path}/${m}`));
 }

@@ -34,6 +34,7 @@ import {
 import { ExistsError } from "../errors.js";
 import { type PyramidOptions, type PyramidResult, type RegionSource, write } from "../pyramid/writer.js";
 import { LocalStore } from "../store/local.js";
+import { isOzxPath, OzxWriter } from "../store/ozx.js";
 import { guardStore, interruptible } from "./interrupt.js";
 import { CliError, type GlobalOptions } from "./output.js";
 import { createProgress } from "./progress.js";
@@ -181,6 +182,7 @@ export async function writePyramid(
   resumeHint: string,
   warn: (message: string) => void = () => {},
 ): Promise<PyramidResult> {
+  if (isOzxPath(path)) return writeOzxPyramid(source, path, options, globals);
   const target = prepareOutput(path, options.overwrite);
   const progress = createProgress(globals);
   try {
@@ -224,4 +226,42 @@ export function cliOutputError(path: string, e: unknown): unknown {
   if (e instanceof ExistsError)
     return new CliError(`output ${path} already exists; pass --overwrite to replace it`);
   return e;
+}
+
+/**
+ * Runs pyramid.write into a single-file OME-Zarr (`.ozx`): the archive is built aside and renamed
+ * into place when complete, so an existing file is only replaced (with --overwrite) by a finished
+ * one. There is no resume: an interrupted run leaves nothing behind.
+ */
+async function writeOzxPyramid(
+  source: RegionSource,
+  path: string,
+  options: PyramidOptions,
+  globals: GlobalOptions,
+): Promise<PyramidResult> {
+  if (existsSync(path) && !options.overwrite) {
+    throw new CliError(`output ${path} already exists; pass --overwrite to replace it`);
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) throw new CliError(`output ${path} is a directory`);
+  const writer = await OzxWriter.create(path, { overwrite: options.overwrite });
+  const store = guardStore(writer);
+  const progress = createProgress(globals);
+  try {
+    return await interruptible(path, "nothing was written; run the command again", async () => {
+      try {
+        const result = await write(source, store, {
+          ...options,
+          overwrite: false,
+          onProgress: ({ level, done, total }) => progress.update(`level ${level}`, done, total),
+        });
+        await writer.close();
+        return result;
+      } catch (e) {
+        await writer.abort();
+        throw e;
+      }
+    });
+  } finally {
+    progress.stop();
+  }
 }

@@ -3,6 +3,16 @@ export { HttpStore as FetchStore, HttpStore, type HttpStoreOptions, httpSource }
 export { joinKey, normalizePath, validateKey } from "./keys.js";
 export { LocalStore, type LocalStoreOptions, TEMP_PREFIX } from "./local.js";
 export { type MemoryEntries, MemoryStore } from "./memory.js";
+export {
+  isOzxPath,
+  type OzxCreateOptions,
+  type OzxInfo,
+  OzxWriter,
+  openOzx,
+  ozxComment,
+  ozxEntryOrder,
+  parseOzxComment,
+} from "./ozx.js";
 export { checkRange, resolveRange } from "./range.js";
 export { bytesSource, fileSource, type RandomAccessSource } from "./source.js";
 export type {

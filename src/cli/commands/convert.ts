@@ -20,6 +20,7 @@ import type { PyramidOptions, RegionSource } from "../../pyramid/writer.js";
 import { ArraySpec as ArraySpecV2 } from "../../spec/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../../spec/v3.js";
 import { LocalStore } from "../../store/local.js";
+import { isOzxPath, openOzx } from "../../store/ozx.js";
 import { type Input, openInput } from "../inputs.js";
 import { checkInterrupted, guardStore, interruptible } from "../interrupt.js";
 import { CliError, formatBytes, type GlobalOptions, printResult } from "../output.js";
@@ -160,6 +161,8 @@ Examples:
         throw new CliError("the output must differ from the inputs");
 
       // every flag is checked before the input is opened or the output touched
+      if (opts.plain && isOzxPath(output))
+        throw new CliError("an .ozx file holds an OME-Zarr image (RFC-9); drop --plain or write a directory");
       const omeVersion = oneOf("--ome-zarr-version", opts.omeZarrVersion, ["0.4", "0.5"] as const);
       const zarrVersion = oneOf("--zarr-version", opts.zarrVersion ?? "2", ["2", "3"] as const);
       if (!opts.plain && cmd.getOptionValueSource("zarrVersion") === "cli") {
@@ -244,8 +247,8 @@ Examples:
           overwrite: opts.overwrite,
         };
         const result = await writePyramid(input, output, options, globals, RESUME, warn);
-        const store = new LocalStore(output);
-        const report = await validate(store, "");
+        const store = isOzxPath(output) ? await openOzx(output) : new LocalStore(output);
+        const report = await validate(store, "").finally(() => store.close?.());
         const { stored, raw, ratio } = storageOf(output, result.levels, input.dtype);
         const unitOfSpace = units?.find((u, i) => u !== undefined && SPACE.has(axes[i]));
         const summary = {
