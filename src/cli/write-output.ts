@@ -33,18 +33,24 @@ import {
 } from "../checkpoint/index.js";
 import { ExistsError } from "../errors.js";
 import { type PyramidOptions, type PyramidResult, type RegionSource, write } from "../pyramid/writer.js";
-import { LocalStore } from "../store/local.js";
 import { isOzxPath, OzxWriter } from "../store/ozx.js";
+import { isS3URL } from "../store/url.js";
 import { guardStore, interruptible } from "./interrupt.js";
+import { claimS3Output, finishOutput, openOutputStore } from "./locations.js";
 import { CliError, type GlobalOptions } from "./output.js";
 import { createProgress } from "./progress.js";
 
 const ZARR_MARKERS = [".zgroup", ".zarray", "zarr.json", PROGRESS_FILE];
 
-/** Where a run writes: `dir`; when `replaces` is set, `dir` is swapped in for it at the end. */
+/**
+ * Where a run writes: `dir` (a directory or an s3:// URL); when `replaces` is set, `dir` is swapped in
+ * for it at the end. `overwrite`: the writer replaces what is at `dir` itself (S3, where nothing can be
+ * renamed: its claim refuses a live run, then clears the prefix).
+ */
 export interface OutputTarget {
   dir: string;
   replaces?: string;
+  overwrite?: boolean;
 }
 
 function asidePath(path: string): string {
@@ -105,7 +111,8 @@ function checkDeletable(path: string): void {
  * `overwrite` an existing Zarr output (never an unrelated non-empty folder) is replaced by building
  * the new one aside; a live run's output is refused either way.
  */
-export function prepareOutput(path: string, overwrite: boolean | undefined): OutputTarget {
+export async function prepareOutput(path: string, overwrite: boolean | undefined): Promise<OutputTarget> {
+  if (isS3URL(path)) return { dir: path, overwrite: (await claimS3Output(path, overwrite)) === "replace" };
   checkWritable(path);
   const aside = asidePath(path);
   if (!existsSync(path)) {
@@ -183,17 +190,20 @@ export async function writePyramid(
   warn: (message: string) => void = () => {},
 ): Promise<PyramidResult> {
   if (isOzxPath(path)) return writeOzxPyramid(source, path, options, globals);
-  const target = prepareOutput(path, options.overwrite);
+  const target = await prepareOutput(path, options.overwrite);
   const progress = createProgress(globals);
   try {
     const result = await writeTarget(target, (overwrite) =>
-      interruptible(target.dir, resumeHint, () =>
-        write(source, guardStore(new LocalStore(target.dir)), {
+      interruptible(target.dir, resumeHint, async () => {
+        const store = guardStore(openOutputStore(target.dir));
+        const written = await write(source, store, {
           ...options,
           overwrite,
           onProgress: ({ level, done, total }) => progress.update(`level ${level}`, done, total),
-        }),
-      ),
+        });
+        await finishOutput(target.dir, store);
+        return written;
+      }),
     );
     progress.stop();
     const warning = commitOutput(target);

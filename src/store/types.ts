@@ -24,7 +24,8 @@ export interface WritableStore extends ReadableStore {
   /**
    * Stores `value` at `key` only if `key` does not exist yet, atomically (two callers racing: exactly
    * one gets true). Returns true when it created the key, false when the key already existed.
-   * Used to claim an output (see checkpoint/). Optional: stores without it get a check-then-write.
+   * Atomic where the backend allows it (LocalStore: link(2); MemoryStore; S3: If-None-Match). Used
+   * to claim an output (see checkpoint/). Optional: stores without it get a check-then-write.
    */
   setIfAbsent?(key: string, value: Uint8Array): Promise<boolean>;
   /**
