@@ -30,6 +30,8 @@ export interface RunRecord {
   host: string;
   /** ISO time the run started. */
   started: string;
+  /** ISO time of the last save (how a run on another host is judged alive). */
+  updated?: string;
   /** The settings' fingerprint: a run resumes only an output written with the same one. */
   fingerprint: string;
   /** Finished pieces of work (ids chosen by the writer). */
@@ -71,12 +73,24 @@ export class CorruptRecordError extends ZarrsmithError {
 }
 
 export function describeRun(r: RunRecord): string {
-  return `run ${r.run.slice(0, 8)}, process ${r.pid} on ${r.host}, started ${r.started}`;
+  return `run ${r.run.slice(0, 8)}, process ${r.pid} on ${r.host}, started ${r.started}${r.updated ? `, last saved ${r.updated}` : ""}`;
 }
 
-/** Whether the run that wrote `r` may still be running (unknowable on another host: assumed so). */
-export function isLive(r: Pick<RunRecord, "pid" | "host">): boolean {
-  if (r.host !== hostname()) return true;
+/**
+ * A run on another host cannot be asked whether it is alive; it counts as dead once its record has
+ * not been saved for this long (runs save after finished work, at most once a second).
+ */
+export const STALE_AFTER_MS = 30 * 60 * 1000;
+
+/**
+ * Whether the run that wrote `r` may still be running: on this host, whether its process exists; on
+ * another, whether its record was saved within STALE_AFTER_MS.
+ */
+export function isLive(r: Pick<RunRecord, "pid" | "host" | "started" | "updated">): boolean {
+  if (r.host !== hostname()) {
+    const last = Date.parse(r.updated ?? r.started);
+    return !(Date.now() - last > STALE_AFTER_MS);
+  }
   if (r.pid === process.pid) return false; // an earlier process that had our pid is gone
   try {
     process.kill(r.pid, 0);
@@ -120,6 +134,7 @@ async function readRecord(store: Store, key: string, where: string): Promise<Run
     pid: Number(r.pid ?? 0),
     host: String(r.host ?? "unknown"),
     started: String(r.started ?? "unknown"),
+    updated: typeof r.updated === "string" ? r.updated : undefined,
     fingerprint: r.fingerprint,
     done: r.done,
     state: r.state && typeof r.state === "object" ? r.state : undefined,
@@ -229,7 +244,10 @@ export async function claimOutput(store: Store, path: string, options: ClaimOpti
       if (finished) return;
       if (!force && performance.now() - lastSave < 1000) return;
       lastSave = performance.now();
-      await store.set!(key, encode({ ...mine, done: [...done], state: checkpoint.state }));
+      await store.set!(
+        key,
+        encode({ ...mine, updated: new Date().toISOString(), done: [...done], state: checkpoint.state }),
+      );
     },
     async finish() {
       finished = true;

@@ -87,6 +87,27 @@ describe("checkpoint.claimOutput", () => {
     assert.deepEqual(await store.list(), [`img/${PROGRESS_FILE}`]);
   });
 
+  it("a run on another host counts as alive until its record is stale", async () => {
+    const other = (updated: string) =>
+      enc({
+        run: "r-2",
+        pid: 1,
+        host: "elsewhere.example",
+        started: updated,
+        updated,
+        fingerprint: "f",
+        done: ["0:0"],
+      });
+    const fresh = new MemoryStore({ [`img/${PROGRESS_FILE}`]: other(new Date().toISOString()) });
+    await assert.rejects(claimOutput(fresh, "img", options(fresh, "f")), OutputBusyError);
+    const stale = new MemoryStore({
+      [`img/${PROGRESS_FILE}`]: other(new Date(Date.now() - 2 * 3600_000).toISOString()),
+    });
+    const c = await claimOutput(stale, "img", options(stale, "f"));
+    assert.equal(c.resumed, true);
+    assert.deepEqual([...c.done], ["0:0"]);
+  });
+
   it("a corrupt record is named as such; overwrite starts again", async () => {
     const store = new MemoryStore({ [`img/${PROGRESS_FILE}`]: new TextEncoder().encode("{nope") });
     await assert.rejects(claimOutput(store, "img", options(store, "f")), CorruptRecordError);

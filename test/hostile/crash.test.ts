@@ -189,6 +189,39 @@ describe("crash windows: kill -9 at exact moments of a convert, then re-run", ()
     });
   }
 
+  it("--plain (Zarr v3, sharded): killed mid-write, the re-run resumes to identical data with no temporary files", async () => {
+    const flags = [
+      "--plain",
+      "--zarr-version",
+      "3",
+      "--chunks",
+      "8,16,16",
+      "--shards",
+      "8,32,32",
+      "--memory-target",
+      "1MiB",
+    ];
+    const ref = join(dir, "plain-ref", "out.zarr");
+    mkdirSync(join(ref, ".."), { recursive: true });
+    const r = run(["convert", ...input(raw), ref, ...flags]);
+    assert.equal(r.code, 0, r.stderr);
+    for (const [i, moment] of [
+      { op: "link", match: "zarrsmith-progress\\.json$", when: "after" },
+      { op: "rename", match: "out\\.zarr/c/\\d+/\\d+/\\d+$", nth: 2, when: "before" },
+    ].entries()) {
+      const out = join(dir, `plain-${i}`, "out.zarr");
+      mkdirSync(join(out, ".."), { recursive: true });
+      const args = ["convert", ...input(raw), out, ...flags];
+      const first = await startStalled(args, moment as Parameters<typeof startStalled>[1]);
+      assert.ok(first.stalled, first.stderr());
+      await kill9(first.child);
+      const again = run(args);
+      assert.equal(again.code, 0, again.stderr);
+      assert.deepEqual(temps(out), []);
+      assertSameTree(out, ref, "resumed plain array");
+    }
+  });
+
   it("a second convert --overwrite while the first writes is refused, naming the first; nothing is deleted", async () => {
     const out = join(dir, "busy", "out.zarr");
     mkdirSync(join(out, ".."), { recursive: true });
