@@ -14,6 +14,7 @@ import { registerValidate } from "./commands/validate.js";
 import { registerView } from "./commands/view.js";
 import { installInterruptHandler } from "./interrupt.js";
 import { EXIT, exitCodeFor, type GlobalOptions, reportError } from "./output.js";
+import { registerS3Flags } from "./s3-flags.js";
 
 const EXIT_HELP = `
 Exit codes:
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", EXIT_HELP)
     .exitOverride();
+  registerS3Flags(program);
   registerDemo(program);
   registerConvert(program);
   registerInfo(program);

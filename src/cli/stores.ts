@@ -1,5 +1,5 @@
 /**
- * Where the CLI reads Zarr data from: a local directory, a .zip of a store, or an http(s) URL; and
+ * Where the CLI reads Zarr data from: a local directory, a .zip of a store, an http(s) or s3:// URL; and
  * the bits of OME metadata the commands summarise (first multiscale: axes, levels, physical scale).
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -11,13 +11,16 @@ import { HttpStore } from "../store/http.js";
 import { LocalStore, TEMP_PREFIX } from "../store/local.js";
 import { isOzxPath, openOzx } from "../store/ozx.js";
 import type { Store } from "../store/types.js";
+import { isRemote, isS3URL, storeFromURL } from "../store/url.js";
 import { ZipStore } from "../store/zip.js";
 import { CliError } from "./output.js";
+import { s3Options } from "./s3-flags.js";
 
 const URL_RE = /^https?:\/\//i;
 
 /** Opens a store for reading; a missing local path is a usage error naming it. */
 export async function openReadStore(path: string): Promise<Store> {
+  if (isS3URL(path)) return storeFromURL(path, { s3: s3Options() });
   if (URL_RE.test(path)) {
     if (isOzxPath(path)) return openOzx(path);
     return /\.zip$/i.test(path) ? ZipStore.open(path) : new HttpStore(path);
@@ -33,7 +36,7 @@ export async function openReadStore(path: string): Promise<Store> {
 
 /** Whether `path` names Zarr data (a store directory with root metadata, a .zip store, a URL) rather than an image file. */
 export function looksLikeZarr(path: string): boolean {
-  if (URL_RE.test(path)) return true;
+  if (isRemote(path)) return true;
   if (/\.zarr\.zip$/i.test(path) || /\.zip$/i.test(path) || isOzxPath(path)) return true;
   if (!existsSync(path) || !statSync(path).isDirectory()) return false;
   return [".zgroup", ".zarray", "zarr.json"].some((m) => existsSync(`${path}/${m}`));

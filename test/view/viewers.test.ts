@@ -151,7 +151,7 @@ describe("Neuroglancer page", () => {
     });
     const { view } = await checkNeuroglancer(new LocalStore(out), []);
     assert.equal(
-      view.state?.layers instanceof Array &&
+      Array.isArray(view.state?.layers) &&
         (view.state.layers as { source: string }[])[0].source.startsWith("zarr3://"),
       true,
     );

@@ -23,10 +23,17 @@ import {
 import type { PyramidOptions, RegionSource } from "../../pyramid/writer.js";
 import { ArraySpec as ArraySpecV2 } from "../../spec/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../../spec/v3.js";
-import { LocalStore } from "../../store/local.js";
 import { isOzxPath, openOzx } from "../../store/ozx.js";
 import { type Input, openInput } from "../inputs.js";
 import { checkInterrupted, guardStore, interruptible, PROGRESS_FILE } from "../interrupt.js";
+import {
+  claimS3Output,
+  finishOutput,
+  isS3URL,
+  openOutputStore,
+  outputLocation,
+  storedBytes,
+} from "../locations.js";
 import { CliError, formatBytes, type GlobalOptions, printResult } from "../output.js";
 import {
   normalizeUnitFlag,
@@ -176,7 +183,7 @@ Examples:
       const warn = warner(cmd);
       if (args.length < 2) throw new CliError("convert needs at least one INPUT and an OUTPUT");
       const inputs = args.slice(0, -1);
-      const output = resolve(args[args.length - 1]);
+      const output = outputLocation(args[args.length - 1]);
       if (inputs.some((i) => resolve(i) === output))
         throw new CliError("the output must differ from the inputs");
 
@@ -298,9 +305,14 @@ Examples:
           overwrite: opts.overwrite,
         };
         const result = await writePyramid(input, output, options, globals, RESUME);
-        const store = isOzxPath(output) ? await openOzx(output) : new LocalStore(output);
+        const store = isOzxPath(output) ? await openOzx(output) : openOutputStore(output);
         const report = await validate(store, "").finally(() => store.close?.());
-        const { stored, raw, ratio } = storageOf(output, result.levels, input.dtype);
+        const { stored, raw, ratio } = storageOf(
+          output,
+          result.levels,
+          input.dtype,
+          await storedBytes(output),
+        );
         const unitOfSpace = units?.find((u, i) => u !== undefined && SPACE.has(axes[i]));
         // a time axis gets a unit only when the input gives one: say so rather than guess "second"
         const notes = axes.flatMap((a, i) =>
@@ -362,7 +374,7 @@ async function addLabels(
   globals: GlobalOptions,
 ) {
   if (!looksLikeZarr(output)) throw new CliError(`--add-labels: ${output} is not an existing OME-Zarr image`);
-  const store = guardStore(new LocalStore(output));
+  const store = guardStore(openOutputStore(output));
   const progress = createProgress(globals);
   let result: Awaited<ReturnType<typeof writeLabels>>;
   try {
@@ -451,8 +463,8 @@ async function convertPlain(input: Input, output: string, o: PlainOptions) {
           compressor: o.codec,
           dimension_names: axes,
         });
-  const state = claimOutput(output, o.overwrite);
-  const store = guardStore(new LocalStore(output));
+  const state = isS3URL(output) ? await claimS3Output(output, o.overwrite) : claimOutput(output, o.overwrite);
+  const store = guardStore(openOutputStore(output));
   const fingerprint = JSON.stringify({ spec: spec.toJSON(), source: input.description });
   const done = new Set<number>();
   if (state === "resume") {
@@ -501,12 +513,18 @@ async function convertPlain(input: Input, output: string, o: PlainOptions) {
         progress.update("array", done.size, total);
       }
       await store.delete!(PROGRESS_FILE);
+      await finishOutput(output, store);
     });
   } finally {
     progress.stop();
     await pool.close();
   }
-  const { stored, raw, ratio } = storageOf(output, [{ shape: input.shape }], input.dtype);
+  const { stored, raw, ratio } = storageOf(
+    output,
+    [{ shape: input.shape }],
+    input.dtype,
+    await storedBytes(output),
+  );
   return {
     output,
     input: { description: input.description, shape: input.shape, dtype: input.dtype, axes },

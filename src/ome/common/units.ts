@@ -183,7 +183,7 @@ const NON_SI: Record<string, [number, "m" | "s"]> = {
   inch: [0.0254, "m"],
   yard: [0.9144, "m"],
   mile: [1609.344, "m"],
-  parsec: [3.0856775814913673e16, "m"],
+  parsec: [3.085677581491367e16, "m"],
   minute: [60, "s"],
   hour: [3600, "s"],
   day: [86400, "s"],
