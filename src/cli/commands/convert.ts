@@ -9,6 +9,7 @@ import { ZarrArray } from "../../array/zarr-array.js";
 import type { V2CodecJSON } from "../../codecs/types.js";
 import { WorkerPool } from "../../concurrency/pool.js";
 import { type DataType, itemSize } from "../../dtype/index.js";
+import { stringifyJSON } from "../../dtype/json.js";
 import { readJSON, writeJSON } from "../../hierarchy/metadata-io.js";
 import { slice } from "../../indexing/selection.js";
 import { product } from "../../ndarray.js";
@@ -344,7 +345,7 @@ async function convertPlain(input: Input, output: string, o: PlainOptions) {
         });
   const state = claimOutput(output, o.overwrite);
   const store = guardStore(new LocalStore(output));
-  const fingerprint = JSON.stringify({ spec: spec.toJSON(), source: input.description });
+  const fingerprint = stringifyJSON({ spec: spec.toJSON(), source: input.description });
   const done = new Set<number>();
   if (state === "resume") {
     const previous = (await readJSON(store, "", PROGRESS_FILE)) as
