@@ -13,6 +13,7 @@ import { registerUpgrade } from "./commands/upgrade.js";
 import { registerValidate } from "./commands/validate.js";
 import { installInterruptHandler } from "./interrupt.js";
 import { EXIT, exitCodeFor, type GlobalOptions, reportError } from "./output.js";
+import { registerS3Flags } from "./s3-flags.js";
 
 const EXIT_HELP = `
 Exit codes:
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", EXIT_HELP)
     .exitOverride();
+  registerS3Flags(program);
   registerDemo(program);
   registerConvert(program);
   registerInfo(program);

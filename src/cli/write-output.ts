@@ -6,9 +6,10 @@
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { ExistsError } from "../errors.js";
 import { type PyramidOptions, type PyramidResult, type RegionSource, write } from "../pyramid/writer.js";
-import { LocalStore } from "../store/local.js";
 import { isOzxPath, OzxWriter } from "../store/ozx.js";
+import { isS3URL } from "../store/url.js";
 import { guardStore, interruptible, PROGRESS_FILE } from "./interrupt.js";
+import { claimS3Output, finishOutput, openOutputStore } from "./locations.js";
 import { CliError, type GlobalOptions } from "./output.js";
 import { createProgress } from "./progress.js";
 
@@ -50,17 +51,21 @@ export async function writePyramid(
   resumeHint: string,
 ): Promise<PyramidResult> {
   if (isOzxPath(path)) return writeOzxPyramid(source, path, options, globals);
-  const state = claimOutput(path, options.overwrite);
-  const store = guardStore(new LocalStore(path));
+  const state = isS3URL(path)
+    ? await claimS3Output(path, options.overwrite)
+    : claimOutput(path, options.overwrite);
+  const store = guardStore(openOutputStore(path));
   const progress = createProgress(globals);
   try {
-    return await interruptible(path, resumeHint, () =>
-      write(source, store, {
+    return await interruptible(path, resumeHint, async () => {
+      const result = await write(source, store, {
         ...options,
         overwrite: false, // claimOutput already removed what --overwrite replaces
         onProgress: ({ level, done, total }) => progress.update(`level ${level}`, done, total),
-      }),
-    );
+      });
+      await finishOutput(path, store);
+      return result;
+    });
   } catch (e) {
     if (e instanceof ExistsError && state === "resume") {
       throw new CliError(

@@ -14,6 +14,7 @@ export {
   parseOzxComment,
 } from "./ozx.js";
 export { checkRange, resolveRange } from "./range.js";
+export { parseS3Url, S3Store, type S3StoreOptions } from "./s3.js";
 export { bytesSource, fileSource, type RandomAccessSource } from "./source.js";
 export type {
   DeletableStore,

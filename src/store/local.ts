@@ -26,6 +26,7 @@ import { KeyError, ZarrsmithError } from "../errors.js";
 import { isInside, realDirFor, realInside } from "./contain.js";
 import { normalizePath, validateKey } from "./keys.js";
 import { checkRange, resolveRange } from "./range.js";
+import { Slots } from "./slots.js";
 import type { DeletableStore, ListableStore, RangeQuery, WritableStore } from "./types.js";
 
 /** Name prefix of in-flight writes; such files are invisible to listings and never valid keys. */
@@ -38,26 +39,6 @@ export interface LocalStoreOptions {
    * Default 64.
    */
   maxOpenFiles?: number;
-}
-
-/** A counting semaphore: `run` waits for a free slot. */
-class Slots {
-  #free: number;
-  readonly #waiting: (() => void)[] = [];
-  constructor(count: number) {
-    this.#free = count;
-  }
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#free > 0) this.#free--;
-    else await new Promise<void>((wake) => this.#waiting.push(wake));
-    try {
-      return await fn();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#free++;
-    }
-  }
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -15,16 +15,13 @@
  * Reading: `openOzx` opens the archive with ZipStore (locally or over HTTP with range requests),
  * checks the root `zarr.json`, and reads all the `zarr.json` entries at the front in one request.
  */
-import { randomUUID } from "node:crypto";
-import { access, mkdir, open, rm } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
-import { ExistsError, ZarrsmithError } from "../errors.js";
+import { open, rm } from "node:fs/promises";
+import { ZarrsmithError } from "../errors.js";
 import { validateKey } from "./keys.js";
 import { childrenOf, keysUnder } from "./listing.js";
-import { TEMP_PREFIX } from "./local.js";
 import { checkRange, sliceRange } from "./range.js";
 import type { DeletableStore, ListableStore, RangeQuery, WritableStore } from "./types.js";
-import { type ZipSource, ZipStore, type ZipStoreOptions } from "./zip.js";
+import { claimFileTarget, tempPathNextTo, type ZipSource, ZipStore, type ZipStoreOptions } from "./zip.js";
 
 const ROOT = "zarr.json";
 const isMetadata = (key: string) =>
@@ -101,16 +98,8 @@ export class OzxWriter implements WritableStore, ListableStore, DeletableStore {
   }
 
   static async create(path: string, options: OzxCreateOptions = {}): Promise<OzxWriter> {
-    const target = resolve(path);
-    if (!options.overwrite) {
-      const exists = await access(target).then(
-        () => true,
-        () => false,
-      );
-      if (exists) throw new ExistsError(`${target} already exists; pass overwrite: true to replace it`);
-    }
-    await mkdir(dirname(target), { recursive: true });
-    const spoolPath = join(dirname(target), `${TEMP_PREFIX}${randomUUID()}-${basename(target)}.chunks`);
+    const target = await claimFileTarget(path, options.overwrite);
+    const spoolPath = tempPathNextTo(target, ".chunks");
     const spool = await open(spoolPath, "wx+");
     return new OzxWriter(target, spoolPath, spool, options);
   }

@@ -382,6 +382,28 @@ export class ZipStore implements ReadableStore, ListableStore {
 const METADATA_NAME = /(^|\/)(zarr\.json|\.zarray|\.zgroup|\.zattrs|\.zmetadata)$/;
 
 /**
+ * The absolute path of a file to be written at `path`, with its folder created; an existing file
+ * is an ExistsError unless `overwrite` (it is then replaced only when the new file is complete).
+ */
+export async function claimFileTarget(path: string, overwrite: boolean | undefined): Promise<string> {
+  const target = resolve(path);
+  if (!overwrite) {
+    const exists = await access(target).then(
+      () => true,
+      () => false,
+    );
+    if (exists) throw new ExistsError(`${target} already exists; pass overwrite: true to replace it`);
+  }
+  await mkdir(dirname(target), { recursive: true });
+  return target;
+}
+
+/** A fresh temporary file name next to `target` (swept by LocalStore.cleanTemporaryFiles). */
+export function tempPathNextTo(target: string, suffix = ""): string {
+  return join(dirname(target), `${TEMP_PREFIX}${randomUUID()}-${basename(target)}${suffix}`);
+}
+
+/**
  * Writes a zip, one entry per `set`, streamed to a temporary file next to the target and renamed
  * into place by `close()` — an interrupted write never leaves a half zip at the path.
  * Each `set` resolves once its bytes have been handed to the zip stream, which bounds memory.
@@ -426,16 +448,8 @@ export class ZipStoreWriter implements WritableStore, ListableStore, DeletableSt
   }
 
   static async create(path: string, options: ZipCreateOptions = {}): Promise<ZipStoreWriter> {
-    const target = resolve(path);
-    if (!options.overwrite) {
-      const exists = await access(target).then(
-        () => true,
-        () => false,
-      );
-      if (exists) throw new ExistsError(`${target} already exists; pass overwrite: true to replace it`);
-    }
-    await mkdir(dirname(target), { recursive: true });
-    const temp = join(dirname(target), `${TEMP_PREFIX}${randomUUID()}-${basename(target)}`);
+    const target = await claimFileTarget(path, options.overwrite);
+    const temp = tempPathNextTo(target);
     const file = createWriteStream(temp, { flags: "wx" });
     await new Promise<void>((opened, fail) => {
       file.once("open", () => opened());
