@@ -6,12 +6,10 @@
  */
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { PROGRESS_FILE } from "../checkpoint/index.js";
 import { LocalStore, TEMP_PREFIX } from "../store/local.js";
 import type { Store } from "../store/types.js";
 import { CliError, EXIT } from "./output.js";
-
-/** The file the pyramid writer (and the plain-array converter) keeps its resume state in. */
-export const PROGRESS_FILE = "zarrsmith-progress.json";
 
 const controller = new AbortController();
 const roots = new Set<string>();

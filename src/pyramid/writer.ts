@@ -14,19 +14,21 @@
  * re-run resumes: finished nodes are read back instead of recomputed, giving identical chunks.
  */
 import { ZarrArray } from "../array/zarr-array.js";
+import { claimOutput, clearExcept } from "../checkpoint/index.js";
 import type { V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
 import { forEachLimit } from "../concurrency/limit.js";
 import { collectTransferables } from "../concurrency/messages.js";
 import { resolvePool, type WorkerPool } from "../concurrency/pool.js";
 import { allocate, type DataType, isIntegerType, itemSize, lanes } from "../dtype/index.js";
 import { stringifyJSON } from "../dtype/json.js";
-import { ExistsError, ValueError } from "../errors.js";
-import { writeGroupMetadata } from "../hierarchy/create.js";
-import { readJSON, readNodeMetadata, writeJSON } from "../hierarchy/metadata-io.js";
+import { ValueError } from "../errors.js";
+import { writeArrayMetadata, writeGroupMetadata } from "../hierarchy/create.js";
+import { readNodeMetadata } from "../hierarchy/metadata-io.js";
 import { createGroup } from "../hierarchy/node.js";
 import { copyStrided, stridesOf } from "../indexing/copy.js";
 import { slice } from "../indexing/selection.js";
 import { type NDArray, product } from "../ndarray.js";
+import type { CoordinateSystem, Transformation } from "../ome/v06/transformations/models.js";
 import { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
 import { normalizePath } from "../store/keys.js";
@@ -52,11 +54,17 @@ export interface PyramidOptions {
   method?: DownsampleMethod;
   /** Chunk shape of every level (clipped to small levels). Default 64 per space axis, 1 elsewhere. */
   chunks?: number[];
-  /** OME-Zarr 0.5 only: shard shape (multiples of `chunks`). */
+  /** OME-Zarr 0.5 and 0.6 (Zarr v3) only: shard shape (multiples of `chunks`). */
   shards?: number[];
   /** Compressor: `codecs.Zstd({ level: 5 })` (default), Blosc, GZip, ... or null. */
   codec?: V2CodecJSON | V3CodecJSON | null;
-  omeZarrVersion?: "0.4" | "0.5";
+  omeZarrVersion?: "0.4" | "0.5" | "0.6";
+  /**
+   * OME-Zarr 0.6 only: coordinate systems besides the image's "physical" one (e.g. a reference
+   * space) and transformations from "physical" to them (`input` defaults to it).
+   */
+  coordinateSystems?: CoordinateSystem[];
+  coordinateTransformations?: Transformation[];
   /** Axis names (x, y, z, c, t) or full axes, in the source's dimension order. */
   axes?: AxisInput[];
   /** Voxel size per axis (level 0 scale). Default 1. */
@@ -110,7 +118,6 @@ export interface PyramidResult {
   channelWindows?: ChannelWindow[];
 }
 
-const PROGRESS_FILE = "zarrsmith-progress.json";
 /** Peak bytes per byte of block input in flight (see where `blockBudget` is set). */
 const BLOCK_OVERHEAD = 6;
 // a named module (see concurrency/modules.ts): resolvable in worker threads, Web Workers and bundles alike
@@ -151,7 +158,13 @@ export async function write(
   if (options.labels && (method === "mean" || method === "gaussian")) {
     throw new ValueError(`labels need a method that keeps values (mode, nearest, min or max), not ${method}`);
   }
-  if (options.shards && version !== "0.5") throw new ValueError('shards need omeZarrVersion "0.5" (Zarr v3)');
+  if (options.shards && version === "0.4")
+    throw new ValueError('shards need Zarr v3: omeZarrVersion "0.5" or "0.6"');
+  if ((options.coordinateSystems || options.coordinateTransformations) && version !== "0.6") {
+    throw new ValueError(
+      `coordinateSystems/coordinateTransformations need omeZarrVersion "0.6" (this is ${version})`,
+    );
+  }
   const axes = resolveAxes(options.axes, source.shape.length, options.units);
   const ndim = source.shape.length;
   const chunks = (options.chunks ?? axes.map((a) => (a.type === "space" ? 64 : 1))).map((c, i) =>
@@ -205,6 +218,13 @@ export async function write(
     dtype: source.dtype,
     labels: options.labels,
     channelNames: options.channelNames,
+    extra:
+      version === "0.6"
+        ? {
+            coordinateSystems: options.coordinateSystems,
+            coordinateTransformations: options.coordinateTransformations,
+          }
+        : undefined,
   });
 
   // claim the output or resume an unfinished run with the same settings
@@ -215,43 +235,35 @@ export async function write(
     factors: plan.levels.map((l) => l.factors),
     method,
   });
-  const previous = (await readJSON(store, path, PROGRESS_FILE).catch(() => undefined)) as
-    | {
-        fingerprint: string;
-        done: string[];
-        window?: ChannelRanges;
-        counts?: Array<[number, number]>;
-        countsComplete?: boolean;
-      }
-    | undefined;
-  const done = new Set<string>();
+  // the run record is written before anything else (see checkpoint/)
+  const checkpoint = await claimOutput(store, path, {
+    fingerprint,
+    overwrite: options.overwrite,
+    existing: async () => {
+      const node = await readNodeMetadata(store, path).catch(() => ({
+        kind: "node with unreadable metadata",
+      }));
+      return node && `Zarr ${node.kind}`;
+    },
+    clear: (keep) => clearExcept(store, path, keep),
+  });
+  const done = checkpoint.done;
   // the data range per channel seen so far; saved with the progress, since resumed nodes are not read again
-  let window: ChannelRanges | undefined;
+  let window = checkpoint.state.window as ChannelRanges | undefined;
   // label images: voxels per label value (for the colour table), saved with the progress likewise
   const counts = new Map<number, number>();
-  let countsComplete = true;
+  for (const [v, n] of (checkpoint.state.counts as Array<[number, number]> | undefined) ?? [])
+    counts.set(v, n);
+  let countsComplete = (checkpoint.state.countsComplete as boolean | undefined) ?? true;
   const channelAxis = axes.findIndex((a) => a.type === "channel");
-  if (previous && previous.fingerprint === fingerprint && !options.overwrite) {
-    for (const id of previous.done) done.add(id);
-    window = previous.window;
-    for (const [v, n] of previous.counts ?? []) counts.set(v, n);
-    countsComplete = previous.countsComplete ?? true;
+  if (checkpoint.resumed) {
+    // the dead run may have died before (or while) writing the metadata: write it again (same bytes)
+    if (!(await readNodeMetadata(store, path))) await createGroup(store, path, version === "0.4" ? 2 : 3, {});
+    for (let i = 0; i < specs.length; i++)
+      await writeArrayMetadata(store, joinPath(path, levelPath(i)), specs[i]);
   } else {
-    if (previous && !options.overwrite) {
-      throw new ExistsError(
-        `${store.description ?? "the store"} has an unfinished pyramid at /${path} written with different settings; re-run with the same settings to resume, or pass overwrite to start again`,
-      );
-    }
-    const existing = await readNodeMetadata(store, path);
-    if (existing && !options.overwrite) {
-      throw new ExistsError(
-        `${store.description ?? "the store"} already has a Zarr ${existing.kind} at /${path}; pass overwrite to replace it`,
-      );
-    }
-    await createGroup(store, path, version === "0.4" ? 2 : 3, {}, { overwrite: options.overwrite });
+    await createGroup(store, path, version === "0.4" ? 2 : 3, {});
     for (let i = 0; i < specs.length; i++) await specs[i].toZarr(store, joinPath(path, levelPath(i)));
-    // from here on the output is resumable, even if the process dies before any node finishes
-    await writeJSON(store, path, PROGRESS_FILE, { fingerprint, done: [] });
   }
   const arrays = specs.map((spec, i) => new ZarrArray(store, joinPath(path, levelPath(i)), spec));
 
@@ -279,16 +291,13 @@ export async function write(
   let bytesWritten = 0;
   let chunksWritten = 0;
   let resumed = 0;
-  let lastSave = 0;
   const saveProgress = async (force = false) => {
-    if (!force && performance.now() - lastSave < 1000) return;
-    lastSave = performance.now();
-    await writeJSON(store, path, PROGRESS_FILE, {
-      fingerprint,
-      done: [...done],
-      ...(window ? { window } : {}),
-      ...(options.labels ? { counts: [...counts], countsComplete } : {}),
-    });
+    if (window) checkpoint.state.window = window;
+    if (options.labels) {
+      checkpoint.state.counts = [...counts];
+      checkpoint.state.countsComplete = countsComplete;
+    }
+    await checkpoint.save(force);
   };
   const report = (level: number, n: number) => {
     progress[level] += n;
@@ -563,7 +572,7 @@ export async function write(
     version === "0.4" ? 2 : 3,
     metadata.attributes(channelWindows, labelInfo),
   );
-  await store.delete!(joinPath(path, PROGRESS_FILE));
+  await checkpoint.finish();
 
   return {
     path,

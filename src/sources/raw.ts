@@ -3,6 +3,7 @@ import { type DataType, type Endian, isDataType } from "../dtype/index.js";
 import { ValueError } from "../errors.js";
 import { defaultAxes, parseAxes } from "./axes.js";
 import { FileBytes } from "./byte-source.js";
+import { num } from "./format.js";
 import { checkRegion, emptyArray, regionShape } from "./region.js";
 import { readStoredRegion, type StoredArray, storedByteLength } from "./stored-array.js";
 import type { Source } from "./types.js";
@@ -33,10 +34,11 @@ export async function openRaw(path: string, options: Partial<RawOptions>): Promi
   const stored: StoredArray = { bytes, offset, shape: [...shape], dtype, endian };
   const need = offset + storedByteLength(stored);
   const size = await bytes.size();
-  if (size < need) {
+  if (size !== need) {
     await bytes.close();
+    // a longer file is as wrong as a shorter one: its tail would be silently dropped
     throw new ValueError(
-      `raw binary ${path} has ${size} bytes but shape [${shape.join(", ")}] of ${dtype} after a ${offset}-byte offset needs ${need}`,
+      `raw binary ${path} has ${num(size)} bytes but shape [${shape.join(", ")}] of ${dtype} after a ${num(offset)}-byte offset needs ${num(need)}${size > need ? `: ${num(size - need)} bytes would be left unread (check --shape/--dtype, or give --offset for a header)` : ""}`,
     );
   }
   const description = `raw binary, ${shape.join("x")} ${dtype} (${endian} endian)`;

@@ -3,17 +3,21 @@
  * OME-Zarr image (pyramid.write) or, with --plain, a single Zarr array written block by block.
  * The command only turns flags and the input's metadata into library options.
  */
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { ZarrArray } from "../../array/zarr-array.js";
+import { claimOutput, clearExcept } from "../../checkpoint/index.js";
 import type { V2CodecJSON } from "../../codecs/types.js";
 import { WorkerPool } from "../../concurrency/pool.js";
 import { type DataType, itemSize } from "../../dtype/index.js";
 import { stringifyJSON } from "../../dtype/json.js";
-import { readJSON, writeJSON } from "../../hierarchy/metadata-io.js";
+import { writeArrayMetadata } from "../../hierarchy/create.js";
+import { readJSON, readNodeMetadata } from "../../hierarchy/metadata-io.js";
 import { slice } from "../../indexing/selection.js";
 import { product } from "../../ndarray.js";
 import { validate } from "../../ome/index.js";
+import { type ExtraSystems, parseExtraSystems } from "../../ome/v06/image/extra.js";
 import {
   DOWNSAMPLE_AXES,
   DOWNSAMPLE_METHODS,
@@ -24,17 +28,11 @@ import {
 import type { PyramidOptions, RegionSource } from "../../pyramid/writer.js";
 import { ArraySpec as ArraySpecV2 } from "../../spec/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../../spec/v3.js";
+import { LocalStore } from "../../store/local.js";
 import { isOzxPath, openOzx } from "../../store/ozx.js";
 import { type Input, openInput } from "../inputs.js";
-import { checkInterrupted, guardStore, interruptible, PROGRESS_FILE } from "../interrupt.js";
-import {
-  claimS3Output,
-  finishOutput,
-  isS3URL,
-  openOutputStore,
-  outputLocation,
-  storedBytes,
-} from "../locations.js";
+import { checkInterrupted, guardStore, interruptible } from "../interrupt.js";
+import { finishOutput, openOutputStore, outputLocation, storedBytes } from "../locations.js";
 import { CliError, formatBytes, type GlobalOptions, printResult } from "../output.js";
 import {
   normalizeUnitFlag,
@@ -50,7 +48,7 @@ import {
 import { createProgress } from "../progress.js";
 import { looksLikeZarr, omeImage } from "../stores.js";
 import { levelTable, storageOf } from "../summary.js";
-import { claimOutput, writePyramid } from "../write-output.js";
+import { cliOutputError, commitOutput, prepareOutput, writePyramid, writeTarget } from "../write-output.js";
 import { stem } from "./demo.js";
 
 interface ConvertOptions {
@@ -68,6 +66,7 @@ interface ConvertOptions {
   translation?: string;
   name?: string;
   omeZarrVersion: string;
+  transform?: string;
   plain?: boolean;
   zarrVersion?: string;
   format?: string;
@@ -155,7 +154,11 @@ export function registerConvert(program: Command): void {
     .option("--axes <names>", "axis names, slowest first, e.g. zyx or tczyx (default: from the input)")
     .option("--translation <list>", "physical position of the first voxel per axis")
     .option("--name <name>", "image name (default: the input's file name)")
-    .option("--ome-zarr-version <v>", "0.4 (Zarr v2) or 0.5 (Zarr v3)", "0.4")
+    .option("--ome-zarr-version <v>", "0.4 (Zarr v2), 0.5 or 0.6 (Zarr v3)", "0.4")
+    .option(
+      "--transform <file>",
+      "OME-Zarr 0.6: JSON file of extra coordinate systems and transformations to them",
+    )
     .option("--plain", "write a single Zarr array instead of an OME-Zarr image")
     .option("--zarr-version <v>", "with --plain: Zarr format 2 or 3", "2")
     .addOption(new Option("--format <f>", "input format (default: detected)").choices([...FORMATS]))
@@ -191,7 +194,10 @@ Examples:
       // every flag is checked before the input is opened or the output touched
       if (opts.plain && isOzxPath(output))
         throw new CliError("an .ozx file holds an OME-Zarr image (RFC-9); drop --plain or write a directory");
-      const omeVersion = oneOf("--ome-zarr-version", opts.omeZarrVersion, ["0.4", "0.5"] as const);
+      const omeVersion = oneOf("--ome-zarr-version", opts.omeZarrVersion, ["0.4", "0.5", "0.6"] as const);
+      if (opts.transform !== undefined && omeVersion !== "0.6")
+        throw new CliError("--transform needs --ome-zarr-version 0.6 (coordinate systems are new in 0.6)");
+      const extra = opts.transform === undefined ? undefined : readTransformFile(opts.transform);
       const zarrVersion = oneOf("--zarr-version", opts.zarrVersion ?? "2", ["2", "3"] as const);
       if (!opts.plain && cmd.getOptionValueSource("zarrVersion") === "cli") {
         throw new CliError(
@@ -201,8 +207,10 @@ Examples:
       const codec = parseCodec(opts.codec);
       const chunkFlag = opts.chunks === undefined ? undefined : parseIntList("--chunks", opts.chunks);
       const shardFlag = opts.shards === undefined ? undefined : parseIntList("--shards", opts.shards);
-      if (shardFlag && (opts.plain ? zarrVersion !== "3" : omeVersion !== "0.5")) {
-        throw new CliError("--shards needs Zarr v3: --ome-zarr-version 0.5, or --plain --zarr-version 3");
+      if (shardFlag && (opts.plain ? zarrVersion !== "3" : omeVersion === "0.4")) {
+        throw new CliError(
+          "--shards needs Zarr v3: --ome-zarr-version 0.5 or 0.6, or --plain --zarr-version 3",
+        );
       }
       const levels = opts.levels === "auto" ? "auto" : parseInteger("--levels", opts.levels, 1, 64);
       const memoryTarget = parseBytes("--memory-target", opts.memoryTarget);
@@ -219,6 +227,7 @@ Examples:
         endian: opts.endian as "little" | "big" | undefined,
         axes: opts.axes,
         offset: opts.offset === undefined ? undefined : parseInteger("--offset", opts.offset, 0),
+        memoryLimit: memoryTarget,
       });
       try {
         const ndim = input.shape.length;
@@ -295,6 +304,7 @@ Examples:
           shards,
           codec,
           omeZarrVersion: omeVersion,
+          ...extra,
           axes,
           scale,
           translation,
@@ -305,7 +315,7 @@ Examples:
           workers,
           overwrite: opts.overwrite,
         };
-        const result = await writePyramid(input, output, options, globals, RESUME);
+        const result = await writePyramid(input, output, options, globals, RESUME, warn);
         const store = isOzxPath(output) ? await openOzx(output) : openOutputStore(output);
         const report = await validate(store, "").finally(() => store.close?.());
         const { stored, raw, ratio } = storageOf(
@@ -365,6 +375,23 @@ Examples:
 }
 
 type InputFormat = (typeof FORMATS)[number] | undefined;
+
+/** The `--transform` file: JSON of extra coordinate systems (format in the README, checked by the library). */
+function readTransformFile(file: string): ExtraSystems {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new CliError(`--transform ${file}: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new CliError(`--transform ${file} is not valid JSON (${(e as Error).message})`);
+  }
+  return parseExtraSystems(doc, `--transform ${file}`);
+}
 
 /** --add-labels: the input as a label image under the existing image OUTPUT (resumable like convert). */
 async function addLabels(
@@ -464,58 +491,78 @@ async function convertPlain(input: Input, output: string, o: PlainOptions) {
           compressor: o.codec,
           dimension_names: axes,
         });
-  const state = isS3URL(output) ? await claimS3Output(output, o.overwrite) : claimOutput(output, o.overwrite);
-  const store = guardStore(openOutputStore(output));
   const fingerprint = stringifyJSON({ spec: spec.toJSON(), source: input.description });
-  const done = new Set<number>();
-  if (state === "resume") {
-    const previous = (await readJSON(store, "", PROGRESS_FILE)) as
-      | { fingerprint?: string; done?: number[] }
-      | undefined;
-    if (previous?.fingerprint !== fingerprint) {
-      throw new CliError(
-        `output ${output} holds an unfinished run with different settings; pass --overwrite to start again`,
-      );
-    }
-    for (const b of previous.done ?? []) done.add(b);
-  }
-  const array = state === "resume" ? new ZarrArray(store, "", spec) : await spec.toZarr(store, "");
-  const grid = array.storageChunkShape;
-  const block = blockShape(input.shape, grid, input.dtype, o.memoryTarget / 4);
-  const counts = input.shape.map((s, i) => Math.ceil(s / block[i]));
-  const total = product(counts);
+  const target = await prepareOutput(output, o.overwrite);
   const progress = createProgress(o.globals, "blocks");
   const pool = new WorkerPool(o.workers);
   let resumed = 0;
+  let array: ZarrArray;
   try {
-    await interruptible(output, RESUME, async () => {
-      await writeJSON(store, "", PROGRESS_FILE, { fingerprint, done: [...done] });
-      for (let b = 0; b < total; b++) {
-        if (done.has(b)) {
-          resumed++;
-          continue;
-        }
-        checkInterrupted();
-        let rest = b;
-        const region = counts.map((_, i, all) => {
-          const stride = product(all.slice(i + 1));
-          const k = Math.floor(rest / stride);
-          rest %= stride;
-          return [k * block[i], Math.min((k + 1) * block[i], input.shape[i])] as [number, number];
+    array = await writeTarget(target, (overwrite) =>
+      interruptible(target.dir, RESUME, async () => {
+        const store = guardStore(openOutputStore(target.dir));
+        // the same claim and resume record as pyramid.write (see checkpoint/)
+        const checkpoint = await claimOutput(store, "", {
+          fingerprint,
+          overwrite,
+          existing: async () => {
+            const node = await readNodeMetadata(store, "").catch(() => ({
+              kind: "node with unreadable metadata",
+            }));
+            return node && `Zarr ${node.kind}`;
+          },
+          clear: (keep) => clearExcept(store, "", keep),
         });
-        const data = await (input as RegionSource).read(region);
-        await array.set(
-          region.map(([a, z]) => slice(a, z)),
-          data,
-          { workers: pool },
-        );
-        done.add(b);
-        await writeJSON(store, "", PROGRESS_FILE, { fingerprint, done: [...done] });
-        progress.update("array", done.size, total);
-      }
-      await store.delete!(PROGRESS_FILE);
-      await finishOutput(output, store);
-    });
+        let a: ZarrArray;
+        if (checkpoint.resumed) {
+          await writeArrayMetadata(store, "", spec); // the dead run may have died before writing it
+          a = new ZarrArray(store, "", spec);
+        } else {
+          a = await spec.toZarr(store, "");
+        }
+        const done = checkpoint.done;
+        const grid = a.storageChunkShape;
+        const block = blockShape(input.shape, grid, input.dtype, o.memoryTarget / 4);
+        const counts = input.shape.map((s, i) => Math.ceil(s / block[i]));
+        const total = product(counts);
+        try {
+          for (let b = 0; b < total; b++) {
+            if (done.has(String(b))) {
+              resumed++;
+              continue;
+            }
+            checkInterrupted();
+            let rest = b;
+            const region = counts.map((_, i, all) => {
+              const stride = product(all.slice(i + 1));
+              const k = Math.floor(rest / stride);
+              rest %= stride;
+              return [k * block[i], Math.min((k + 1) * block[i], input.shape[i])] as [number, number];
+            });
+            const data = await (input as RegionSource).read(region);
+            await a.set(
+              region.map(([x, z]) => slice(x, z)),
+              data,
+              { workers: pool },
+            );
+            done.add(String(b));
+            await checkpoint.save();
+            progress.update("array", done.size, total);
+          }
+        } catch (e) {
+          await checkpoint.save(true).catch(() => {});
+          throw e;
+        }
+        await checkpoint.finish();
+        await finishOutput(target.dir, store);
+        return a;
+      }),
+    );
+    progress.stop();
+    const warning = commitOutput(target);
+    if (warning) process.stderr.write(`zarrsmith: warning: ${warning}\n`);
+  } catch (e) {
+    throw cliOutputError(output, e);
   } finally {
     progress.stop();
     await pool.close();

@@ -13,7 +13,7 @@ import { open } from "../../hierarchy/open.js";
 import { LocalStore } from "../../store/local.js";
 import type { Store } from "../../store/types.js";
 import { formatBytes, type GlobalOptions, printResult } from "../output.js";
-import { directoryUsage, type OmeImageInfo, omeImage, openReadStore } from "../stores.js";
+import { directoryUsage, type OmeImageInfo, omeImage, omeScene, openReadStore } from "../stores.js";
 
 export interface ArrayInfo {
   path: string;
@@ -37,6 +37,8 @@ export interface GroupInfo {
   zarrFormat: 2 | 3;
   attributes: string[];
   ome?: OmeImageInfo;
+  /** OME-Zarr 0.6 scene: its coordinate systems and transformations, in words. */
+  scene?: string[];
   members: Array<ArrayInfo | GroupInfo>;
 }
 
@@ -79,12 +81,14 @@ async function groupInfo(g: Group, root?: string): Promise<GroupInfo> {
     }
   }
   const ome = omeImage(g.attrs);
+  const scene = omeScene(g.attrs);
   return {
     path: g.path,
     kind: "group",
     zarrFormat: g.zarrFormat,
     attributes: Object.keys(g.attrs),
     ...(ome && { ome }),
+    ...(scene && { scene }),
     members,
   };
 }
@@ -147,7 +151,9 @@ function render(node: ArrayInfo | GroupInfo, indent: string, lines: string[]): v
         `${indent}    level ${l.path}: scale ${l.scale?.map(fmt).join(",") ?? "-"}${l.translation ? `  translation ${l.translation.map(fmt).join(",")}` : ""}`,
       );
     }
+    for (const t of o.transformations ?? []) lines.push(`${indent}    ${t}`);
   }
+  for (const t of node.scene ?? []) lines.push(`${indent}  ${t}`);
   for (const m of node.members) render(m, `${indent}  `, lines);
 }
 
