@@ -20,7 +20,7 @@ import {
   type TypedArrayFor,
   typedArrayMatches,
 } from "../dtype/index.js";
-import { CorruptChunkError, ValueError, ZarrsmithError } from "../errors.js";
+import { CorruptChunkError, SelectionError, ValueError, ZarrsmithError } from "../errors.js";
 import {
   type AxisProjection,
   copyStrided,
@@ -129,7 +129,15 @@ export class ZarrArray<D extends DataType = DataType> {
     const { shape, dataType, gridShape, fillValue } = this.layout;
     const ranges = normalizeSelection(selection, shape);
     const counts = ranges.map((r) => r.count);
-    const out = allocate(dataType, product(counts)) as TypedArrayFor[D];
+    let out: TypedArrayFor[D];
+    try {
+      out = allocate(dataType, product(counts)) as TypedArrayFor[D];
+    } catch (e) {
+      if (!(e instanceof ValueError)) throw e;
+      throw new SelectionError(
+        `selection of shape [${counts}] is too large to read at once: ${e.message}; read it in parts`,
+      );
+    }
     const outStrides = stridesOf(counts);
     const gridStrides = stridesOf(gridShape);
     const slots = fillSlots(fillValue, dataType);

@@ -14,10 +14,9 @@
  *   without a record is a finished one.
  * On resume, temporary files left by the dead run's interrupted writes are removed first.
  */
-import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
 import { ExistsError, ZarrsmithError } from "../errors.js";
 import type { Store } from "../store/types.js";
+import { hostName as hostname, ownPid, processExists } from "./host.js";
 
 /** The run record's name, at the root of the output path. */
 export const PROGRESS_FILE = "zarrsmith-progress.json";
@@ -91,13 +90,8 @@ export function isLive(r: Pick<RunRecord, "pid" | "host" | "started" | "updated"
     const last = Date.parse(r.updated ?? r.started);
     return !(Date.now() - last > STALE_AFTER_MS);
   }
-  if (r.pid === process.pid) return false; // an earlier process that had our pid is gone
-  try {
-    process.kill(r.pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
+  if (r.pid === ownPid) return false; // an earlier process that had our pid is gone
+  return processExists(r.pid);
 }
 
 function join(path: string, name: string): string {
@@ -187,8 +181,8 @@ export async function claimOutput(store: Store, path: string, options: ClaimOpti
   const key = join(path, PROGRESS_FILE);
   const where = `${store.description ?? "the store"} at /${path}`;
   const mine: RunRecord = {
-    run: randomUUID(),
-    pid: process.pid,
+    run: globalThis.crypto.randomUUID(),
+    pid: ownPid,
     host: hostname(),
     started: new Date().toISOString(),
     fingerprint: options.fingerprint,

@@ -2,6 +2,8 @@
  * How every command talks to the user: results on stdout (human text, or one JSON document with
  * --json), progress and messages on stderr, one-line errors with a documented exit code.
  */
+
+import { stringifyJSON } from "../dtype/json.js";
 import { SpecError, ZarrsmithError } from "../errors.js";
 
 export const EXIT = {
@@ -68,7 +70,7 @@ export function reportError(error: unknown, options: GlobalOptions): void {
 
 /** Prints the command's result: JSON with --json, else the human text (nothing extra with -q). */
 export function printResult(options: GlobalOptions, json: unknown, human: () => string): void {
-  if (options.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  if (options.json) process.stdout.write(`${stringifyJSON(json, 2)}\n`);
   else process.stdout.write(`${human()}\n`);
 }
 

@@ -5,7 +5,8 @@
 import { halfToFloat } from "./float16.js";
 import { type DataType, dataTypeInfo, type Scalar } from "./types.js";
 
-export type FillValueJSON = number | string | boolean | null | [number | string, number | string];
+/** bigint: an int64/uint64 value beyond 2^53, kept exact (see json.ts for reading and writing it). */
+export type FillValueJSON = number | bigint | string | boolean | null | [number | string, number | string];
 
 const INT_RANGE: Partial<Record<DataType, [bigint, bigint]>> = {
   int8: [-128n, 127n],
@@ -24,6 +25,9 @@ const SPECIAL_FLOATS: Record<string, number> = {
   "-Infinity": Number.NEGATIVE_INFINITY,
 };
 
+/** A fill value for messages (JSON.stringify cannot write a BigInt). */
+const show = (json: unknown) => (typeof json === "bigint" ? String(json) : JSON.stringify(json));
+
 /** Throws a RangeError whose message names the rule; callers attach the field path. */
 function fail(message: string): never {
   throw new RangeError(message);
@@ -36,7 +40,7 @@ function parseFloatJSON(json: unknown, dtype: DataType, format: 2 | 3): number {
     if (format === 3 && /^0x[0-9a-fA-F]+$/.test(json)) return hexToFloat(json, dtype);
   }
   return fail(
-    `fill_value ${JSON.stringify(json)} is not a ${dtype}: expected a number, "NaN", "Infinity" or "-Infinity"${
+    `fill_value ${show(json)} is not a ${dtype}: expected a number, "NaN", "Infinity" or "-Infinity"${
       format === 3 ? " or a hex bit pattern like 0x7fc00000" : ""
     }`,
   );
@@ -65,16 +69,16 @@ export function parseFillValue(json: unknown, dtype: DataType, format: 2 | 3): S
   if (kind === "bool") {
     if (typeof json === "boolean") return json;
     if (format === 2 && (json === 0 || json === 1)) return json === 1;
-    return fail(`fill_value ${JSON.stringify(json)} is not a bool: expected true or false`);
+    return fail(`fill_value ${show(json)} is not a bool: expected true or false`);
   }
   if (kind === "int" || kind === "uint") {
-    if (typeof json !== "number" || !Number.isInteger(json)) {
-      return fail(`fill_value ${JSON.stringify(json)} is not an integer, as ${dtype} requires`);
+    if (typeof json !== "bigint" && (typeof json !== "number" || !Number.isInteger(json))) {
+      return fail(`fill_value ${show(json)} is not an integer, as ${dtype} requires`);
     }
     const [lo, hi] = INT_RANGE[dtype]!;
     const big = BigInt(json);
     if (big < lo || big > hi) fail(`fill_value ${json} is outside the ${dtype} range [${lo}, ${hi}]`);
-    return dtype === "int64" || dtype === "uint64" ? big : json;
+    return dtype === "int64" || dtype === "uint64" ? big : Number(json);
   }
   if (kind === "float") return parseFloatJSON(json, dtype, format);
   // complex
@@ -82,7 +86,7 @@ export function parseFillValue(json: unknown, dtype: DataType, format: 2 | 3): S
     return [parseFloatJSON(json[0], dtype, format), parseFloatJSON(json[1], dtype, format)];
   }
   if (typeof json === "number") return [json, 0];
-  return fail(`fill_value ${JSON.stringify(json)} is not a ${dtype}: expected [real, imaginary]`);
+  return fail(`fill_value ${show(json)} is not a ${dtype}: expected [real, imaginary]`);
 }
 
 function floatToJSON(v: number): number | string {
@@ -101,7 +105,7 @@ export function fillValueToJSON(value: Scalar | null, dtype: DataType): FillValu
     const [re, im] = Array.isArray(value) ? value : [Number(value), 0];
     return [floatToJSON(re), floatToJSON(im)];
   }
-  if (typeof value === "bigint") return Number(value);
+  if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value;
   if (typeof value === "boolean") return value ? 1 : 0;
   if (Array.isArray(value)) return floatToJSON(value[0]);
   return kind === "float" ? floatToJSON(value) : value;

@@ -8,6 +8,8 @@
  * - complex64/complex128 → Float32Array/Float64Array with interleaved (re, im): two "lanes" per element
  */
 
+import { ValueError } from "../errors.js";
+
 export const DATA_TYPES = [
   "bool",
   "int8",
@@ -123,7 +125,15 @@ export function isFloatType(dtype: DataType): boolean {
 /** A zeroed typed array for `count` elements of `dtype`. */
 export function allocate<D extends DataType>(dtype: D, count: number): TypedArrayFor[D] {
   const info = INFO[dtype];
-  return new info.ctor(count * info.lanes) as TypedArrayFor[D];
+  try {
+    return new info.ctor(count * info.lanes) as TypedArrayFor[D];
+  } catch (e) {
+    // "Invalid typed array length" / "Array buffer allocation failed": say what was asked for.
+    if (!(e instanceof RangeError)) throw e;
+    throw new ValueError(
+      `cannot allocate ${count} ${dtype} elements (${count * info.itemSize} bytes): more than this runtime can hold in one array (${e.message})`,
+    );
+  }
 }
 
 /** The data type a typed array most naturally holds (Float32Array → float32, Uint8Array → uint8). */

@@ -3,6 +3,8 @@
  * `zarr.json`. Reading wraps the store so metadata keys are answered from the consolidated
  * document (one request instead of one per node, which matters over HTTP).
  */
+
+import { parseMetadataJSON, stringifyJSON } from "../dtype/json.js";
 import { NotFoundError, UnsupportedError } from "../errors.js";
 import { joinKey, normalizePath } from "../store/keys.js";
 import type { RangeQuery, Store } from "../store/types.js";
@@ -19,7 +21,7 @@ async function collectMetadata(store: Store, path: string): Promise<Map<string, 
   for (const key of await store.list(prefix)) {
     if (!METADATA_NAME.test(key)) continue;
     const bytes = await store.get(key);
-    if (bytes) out.set(key, JSON.parse(new TextDecoder().decode(bytes)));
+    if (bytes) out.set(key, parseMetadataJSON(new TextDecoder().decode(bytes)));
   }
   return out;
 }
@@ -110,7 +112,7 @@ export function withConsolidated(store: Store, docs: Map<string, unknown>, root 
       if (METADATA_NAME.test(key) && below(key) && !own.has(key)) {
         const doc = docs.get(key);
         if (doc === undefined) return undefined;
-        const bytes = encoder.encode(JSON.stringify(doc));
+        const bytes = encoder.encode(stringifyJSON(doc));
         return range ? store.get(key, range) : bytes;
       }
       return store.get(key, range);

@@ -1,4 +1,5 @@
 /** Reading and writing the JSON metadata documents of Zarr nodes (.zarray/.zgroup/.zattrs, zarr.json). */
+import { parseMetadataJSON, stringifyJSON } from "../dtype/json.js";
 import { ZarrsmithError } from "../errors.js";
 import { joinKey } from "../store/keys.js";
 import type { Store } from "../store/types.js";
@@ -6,24 +7,54 @@ import type { Store } from "../store/types.js";
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
+/**
+ * How deeply metadata documents may nest. Real ones stay under 20 levels; the limit exists because
+ * recursive code (JSON.stringify, schema checks, printing) overflows the stack on hostile documents
+ * 10,000 levels deep, and that must be a clear error at the door, not a crash somewhere inside.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+/** The first place `value` nests deeper than MAX_JSON_DEPTH (as a JSON path), found without recursion. */
+function tooDeep(value: unknown): string | undefined {
+  const stack: Array<[unknown, number, string]> = [[value, 0, ""]];
+  while (stack.length > 0) {
+    const [v, depth, at] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (depth >= MAX_JSON_DEPTH) return at || "(root)";
+    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) stack.push([v[i], depth + 1, `${at}[${i}]`]);
+    else for (const [k, x] of Object.entries(v)) stack.push([x, depth + 1, at ? `${at}.${k}` : k]);
+  }
+  return undefined;
+}
+
 /** The parsed JSON at `path/name`, or undefined when the key does not exist. */
 export async function readJSON(store: Store, path: string, name: string): Promise<unknown> {
   const key = joinKey(path, name);
   const bytes = await store.get(key);
   if (!bytes) return undefined;
+  let doc: unknown;
   try {
-    return JSON.parse(decoder.decode(bytes));
+    doc = parseMetadataJSON(decoder.decode(bytes));
   } catch (e) {
     throw new ZarrsmithError("invalid_spec", `${key} is not valid JSON: ${(e as Error).message}`, {
       cause: e,
     });
   }
+  const deep = tooDeep(doc);
+  if (deep !== undefined) {
+    const at = deep.length > 80 ? `${deep.slice(0, 80)}...` : deep;
+    throw new ZarrsmithError(
+      "invalid_spec",
+      `${key} nests deeper than ${MAX_JSON_DEPTH} levels (at ${at}); metadata this deep is refused`,
+    );
+  }
+  return doc;
 }
 
 /** Writes `value` as indented JSON (as zarr-python does), with NaN/Infinity already encoded as strings. */
 export async function writeJSON(store: Store, path: string, name: string, value: unknown): Promise<void> {
   if (!store.set) throw new ZarrsmithError("io", "the store is read-only");
-  await store.set(joinKey(path, name), encoder.encode(`${JSON.stringify(value, null, 2)}\n`));
+  await store.set(joinKey(path, name), encoder.encode(`${stringifyJSON(value, 2)}\n`));
 }
 
 export type NodeMetadata =

@@ -14,7 +14,7 @@ import { ZarrArray } from "../array/zarr-array.js";
 import type { DataType } from "../dtype/index.js";
 import { NotFoundError, SpecError, UnsupportedError } from "../errors.js";
 import { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
-import { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
+import { ArraySpec as ArraySpecV3, unknownV3Fields } from "../spec/v3.js";
 import { normalizePath } from "../store/keys.js";
 import type { Store } from "../store/types.js";
 import { consolidatedFromV3, readConsolidatedV2, withConsolidated } from "./consolidated.js";
@@ -53,6 +53,10 @@ export function nodeFromMetadata(store: Store, path: string, meta: NodeMetadata)
     throw new UnsupportedError(
       `${where(store, path)} is a string array (data type ${storedDTypeOf(meta)}); string arrays can be read, not written: open it with open.stringArray(store, path)`,
     );
+  }
+  if (meta.format === 3) {
+    const issues = unknownV3Fields(meta.document, meta.kind);
+    if (issues.length) throw new SpecError(`Zarr v3 ${meta.kind} metadata (${where(store, path)})`, issues);
   }
   try {
     if (meta.format === 3) {

@@ -20,6 +20,7 @@ import { forEachLimit } from "../concurrency/limit.js";
 import { collectTransferables } from "../concurrency/messages.js";
 import { resolvePool, type WorkerPool } from "../concurrency/pool.js";
 import { allocate, type DataType, isIntegerType, itemSize, lanes } from "../dtype/index.js";
+import { stringifyJSON } from "../dtype/json.js";
 import { ValueError } from "../errors.js";
 import { writeArrayMetadata, writeGroupMetadata } from "../hierarchy/create.js";
 import { readNodeMetadata } from "../hierarchy/metadata-io.js";
@@ -238,7 +239,7 @@ export async function write(
   });
 
   // claim the output or resume an unfinished run with the same settings
-  const fingerprint = JSON.stringify({
+  const fingerprint = stringifyJSON({
     shape: source.shape,
     dtype: source.dtype,
     specs: specs.map((s) => s.toJSON()),

@@ -18,6 +18,7 @@ import {
   parseV2DType,
   type Scalar,
 } from "../dtype/index.js";
+import { stringifyJSON } from "../dtype/json.js";
 import { parseV2StringDType } from "../dtype/strings.js";
 import { type Issue, SpecError } from "../errors.js";
 import type { CreateOptions as NodeCreateOptions } from "../hierarchy/create.js";
@@ -36,7 +37,14 @@ const schema = z.object({
   dtype: z.string(),
   compressor: codecSchema.nullable().default(null),
   fill_value: z
-    .union([z.number(), z.string(), z.boolean(), z.null(), z.array(z.union([z.number(), z.string()]))])
+    .union([
+      z.number(),
+      z.bigint(),
+      z.string(),
+      z.boolean(),
+      z.null(),
+      z.array(z.union([z.number(), z.string()])),
+    ])
     .default(0),
   order: z.enum(["C", "F"]).default("C"),
   filters: z.array(codecSchema).nullable().default(null),
@@ -221,6 +229,6 @@ export class ArraySpec {
 
   /** Structural equality of the JSON forms. */
   equals(other: unknown): boolean {
-    return other instanceof ArraySpec && JSON.stringify(other.toJSON()) === JSON.stringify(this.toJSON());
+    return other instanceof ArraySpec && stringifyJSON(other.toJSON()) === stringifyJSON(this.toJSON());
   }
 }

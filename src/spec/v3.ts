@@ -17,6 +17,7 @@ import {
   parseFillValue,
   type Scalar,
 } from "../dtype/index.js";
+import { stringifyJSON } from "../dtype/json.js";
 import { isV3StringDataType } from "../dtype/strings.js";
 import { type Issue, SpecError } from "../errors.js";
 import type { CreateOptions as NodeCreateOptions } from "../hierarchy/create.js";
@@ -47,7 +48,7 @@ const schema = z.object({
     })
     .default({ name: "default", configuration: { separator: "/" } }),
   fill_value: z
-    .union([z.number(), z.string(), z.boolean(), z.array(z.union([z.number(), z.string()]))])
+    .union([z.number(), z.bigint(), z.string(), z.boolean(), z.array(z.union([z.number(), z.string()]))])
     .nullable()
     .optional(),
   codecs: z.array(namedConfig).optional(),
@@ -123,6 +124,29 @@ export function defaultCodecs(
 }
 
 const KNOWN_KEYS = new Set(Object.keys(schema.shape));
+const GROUP_KEYS = new Set(["zarr_format", "node_type", "attributes", "consolidated_metadata"]);
+
+/**
+ * Unknown top-level fields of a stored v3 `zarr.json`. The core spec allows extension fields only as
+ * objects with `"must_understand": false`; any other unknown field (flag true or absent) MUST make a
+ * reader that does not understand it fail, so each is an issue naming it.
+ */
+export function unknownV3Fields(doc: Record<string, unknown>, kind: "array" | "group"): Issue[] {
+  const known = kind === "array" ? KNOWN_KEYS : GROUP_KEYS;
+  const issues: Issue[] = [];
+  for (const [key, value] of Object.entries(doc)) {
+    if (known.has(key) || (isObject(value) && value.must_understand === false)) continue;
+    const flag =
+      isObject(value) && "must_understand" in value
+        ? `"must_understand": ${JSON.stringify(value.must_understand)}`
+        : `no "must_understand": false`;
+    issues.push({
+      path: key,
+      message: `unknown extension field "${key}" with ${flag}; zarrsmith does not understand it, and Zarr v3 requires refusing the ${kind}`,
+    });
+  }
+  return issues;
+}
 
 export class ArraySpec {
   readonly zarr_format = 3 as const;
@@ -301,6 +325,6 @@ export class ArraySpec {
   }
 
   equals(other: unknown): boolean {
-    return other instanceof ArraySpec && JSON.stringify(other.toJSON()) === JSON.stringify(this.toJSON());
+    return other instanceof ArraySpec && stringifyJSON(other.toJSON()) === stringifyJSON(this.toJSON());
   }
 }

@@ -31,6 +31,12 @@ export interface ZipStoreOptions extends HttpStoreOptions {
    * (e.g. "data.zarr" when the zip was made from the store's parent directory). Default: the zip root.
    */
   root?: string;
+  /**
+   * The most bytes inflated for one read of a deflated entry (its declared size, or the end of the
+   * range asked for). Zip entries declare their size, but a 1 MB entry may declare 1 GiB: without a
+   * cap one read could take that much memory. Default 256 MiB.
+   */
+  maxInflatedBytes?: number;
 }
 
 export interface ZipCreateOptions {
@@ -121,11 +127,19 @@ class SourceReader extends yauzl.RandomAccessReader {
   }
 }
 
-async function collect(stream: Readable): Promise<Uint8Array> {
-  const parts: Buffer[] = [];
-  for await (const part of stream) parts.push(part as Buffer);
-  const all = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-  return new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
+/** The first `length` bytes of `stream`, copied into one buffer as they arrive (then the stream is stopped). */
+async function collect(stream: Readable, length: number): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for await (const part of stream) {
+    const piece = part as Buffer;
+    const n = Math.min(piece.length, length - at);
+    out.set(piece.subarray(0, n), at);
+    at += n;
+    if (at >= length) break; // leaving the loop destroys the stream
+  }
+  if (at < length) throw new Error(`the entry ended after ${at} of ${length} bytes`);
+  return out;
 }
 
 function zipError(what: string, error: unknown): ZarrsmithError {
@@ -141,8 +155,15 @@ export class ZipStore implements ReadableStore, ListableStore {
   readonly #entries: Map<string, yauzl.Entry>;
   /** Where each entry's data starts, found from its local header on first read. */
   readonly #dataStart = new Map<string, Promise<number>>();
+  readonly #maxInflated: number;
 
-  private constructor(zip: yauzl.ZipFile, reader: SourceReader, entries: Map<string, yauzl.Entry>) {
+  private constructor(
+    zip: yauzl.ZipFile,
+    reader: SourceReader,
+    entries: Map<string, yauzl.Entry>,
+    maxInflated: number,
+  ) {
+    this.#maxInflated = maxInflated;
     this.#zip = zip;
     this.#reader = reader;
     this.#entries = entries;
@@ -183,7 +204,7 @@ export class ZipStore implements ReadableStore, ListableStore {
         zip.close();
         throw error;
       }
-      return new ZipStore(zip, reader, entries);
+      return new ZipStore(zip, reader, entries, options.maxInflatedBytes ?? 256 * 2 ** 20);
     } catch (error) {
       await src.close?.().catch(() => {});
       throw zipError(`cannot read zip ${where}`, error);
@@ -295,7 +316,13 @@ export class ZipStore implements ReadableStore, ListableStore {
         if (bytes.byteLength !== end - from) throw new Error("the zip is truncated");
         return bytes;
       }
-      // Deflated: a range needs the whole entry inflated first.
+      // Deflated: inflate from the start up to the end of what is asked for, and no further.
+      if (end > this.#maxInflated) {
+        throw new ZarrsmithError(
+          "io",
+          `${what}: reading it means inflating ${end} bytes (the entry declares ${entry.uncompressedSize} from ${entry.compressedSize} compressed), more than maxInflatedBytes ${this.#maxInflated}`,
+        );
+      }
       // The callback form: yauzl 3.4's openReadStreamLowLevelPromise forwards to the wrong method.
       const stream = await new Promise<Readable>((done, fail) =>
         this.#zip.openReadStreamLowLevel(
@@ -308,7 +335,7 @@ export class ZipStore implements ReadableStore, ListableStore {
           (error, readable) => (error ? fail(error) : done(readable)),
         ),
       );
-      const bytes = await collect(stream);
+      const bytes = await collect(stream, end);
       return range ? bytes.subarray(from, end) : bytes;
     } catch (error) {
       throw zipError(what, error);
@@ -350,6 +377,9 @@ export class ZipStore implements ReadableStore, ListableStore {
     await closed;
   }
 }
+
+/** Bytes a zip writer lets wait in its output stream before `set` waits for the file to take them. */
+const MAX_BACKLOG = 8 * 1024 * 1024;
 
 /** Metadata documents are kept in memory while writing, so a hierarchy can read back what it created. */
 const METADATA_NAME = /(^|\/)(zarr\.json|\.zarray|\.zgroup|\.zattrs|\.zmetadata)$/;
@@ -454,10 +484,14 @@ export class ZipStoreWriter implements WritableStore, ListableStore, DeletableSt
         `zip ${this.path} already has an entry ${JSON.stringify(key)}: zip files cannot replace entries, write each key once`,
       );
     }
-    const data = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    await this.#backlogBelow(MAX_BACKLOG);
+    // yazl keeps every entry (and so the closure below) until the end for the central directory:
+    // the bytes are held in a box emptied once handed over, or a whole zip would stay in memory.
+    const box: { data?: Buffer } = { data: Buffer.from(value.buffer, value.byteOffset, value.byteLength) };
+    const metadataCopy = METADATA_NAME.test(key) ? value.slice() : undefined;
     const options = {
       compress: this.#compress,
-      size: data.byteLength,
+      size: value.byteLength,
       mode: 0o100644,
       forceZip64Format: this.#zip64,
     };
@@ -470,6 +504,8 @@ export class ZipStoreWriter implements WritableStore, ListableStore, DeletableSt
       };
       try {
         this.#zip.addReadStreamLazy(key, options, (give) => {
+          const data = box.data ?? Buffer.alloc(0);
+          box.data = undefined;
           const stream = Readable.from(data.byteLength > 0 ? [data] : [], { objectMode: false });
           stream.once("end", () => settle());
           stream.once("error", settle);
@@ -480,8 +516,21 @@ export class ZipStoreWriter implements WritableStore, ListableStore, DeletableSt
         return;
       }
       this.#written.add(key);
-      if (METADATA_NAME.test(key)) this.#metadata.set(key, value.slice());
+      if (metadataCopy) this.#metadata.set(key, metadataCopy);
     });
+  }
+
+  /**
+   * Waits while more than `limit` bytes sit in yazl's output stream, not yet taken by the file. A
+   * single-chunk entry is handed over whole (pipes only pause sources between chunks), so without
+   * this a disk slower than the producer would let every entry pile up in memory.
+   */
+  async #backlogBelow(limit: number): Promise<void> {
+    const out = this.#zip.outputStream as Readable & { writableLength?: number };
+    while (this.#failure === undefined && out.readableLength + (out.writableLength ?? 0) > limit) {
+      await new Promise((wake) => setTimeout(wake, 2));
+    }
+    if (this.#failure !== undefined) throw this.#failure;
   }
 
   /** Metadata documents written so far; undefined for keys not written; chunks cannot be read back. */

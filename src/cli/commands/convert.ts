@@ -11,6 +11,7 @@ import { claimOutput, clearExcept } from "../../checkpoint/index.js";
 import type { V2CodecJSON } from "../../codecs/types.js";
 import { WorkerPool } from "../../concurrency/pool.js";
 import { type DataType, itemSize } from "../../dtype/index.js";
+import { stringifyJSON } from "../../dtype/json.js";
 import { writeArrayMetadata } from "../../hierarchy/create.js";
 import { readJSON, readNodeMetadata } from "../../hierarchy/metadata-io.js";
 import { slice } from "../../indexing/selection.js";
@@ -506,7 +507,7 @@ async function convertPlain(input: Input, output: string, o: PlainOptions) {
           compressor: o.codec,
           dimension_names: axes,
         });
-  const fingerprint = JSON.stringify({ spec: spec.toJSON(), source: input.description });
+  const fingerprint = stringifyJSON({ spec: spec.toJSON(), source: input.description });
   const target = await prepareOutput(output, o.overwrite);
   const progress = createProgress(o.globals, "blocks");
   const pool = new WorkerPool(o.workers);

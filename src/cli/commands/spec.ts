@@ -6,6 +6,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import type { Command } from "commander";
 import { ZarrArray } from "../../array/zarr-array.js";
+import { stringifyJSON } from "../../dtype/json.js";
 import { open } from "../../hierarchy/open.js";
 import { validate } from "../../ome/index.js";
 import { GroupSpecV2, GroupSpecV3 } from "../../spec/group.js";
@@ -45,7 +46,7 @@ export function registerSpec(program: Command): void {
     .argument("<path>", "Zarr store (directory, .zip or URL)")
     .action(async (path: string) => {
       const store = await openReadStore(path);
-      process.stdout.write(`${JSON.stringify(await specOf(store), null, 2)}\n`);
+      process.stdout.write(`${stringifyJSON(await specOf(store), 2)}\n`);
     });
 
   program

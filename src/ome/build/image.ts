@@ -7,7 +7,13 @@ import { isIntegerType } from "../../dtype/types.js";
 import { type Issue, SpecError } from "../../errors.js";
 import type { Store } from "../../store/types.js";
 import { isObject, type JSONObject } from "../common/json.js";
-import type { CoordinateTransformation, LabelColor, LabelProperty, LabelSource } from "../common/models.js";
+import type {
+  Axis as AxisModel,
+  CoordinateTransformation,
+  LabelColor,
+  LabelProperty,
+  LabelSource,
+} from "../common/models.js";
 import * as v04 from "../v04/models.js";
 import * as v05 from "../v05/models.js";
 import * as v06 from "../v06/models.js";
@@ -79,12 +85,33 @@ function transforms(
   return list;
 }
 
-/** Generates and validates an image's metadata and array specs (label images also get `image-label`). */
-function buildImage<S extends AnyArraySpec>(
+/** The per-level inputs every image builder takes (0.4, 0.5 and 0.6 alike). */
+export interface LevelInputs<S> {
+  arraySpecs: readonly (S | JSONObject)[];
+  paths?: readonly string[];
+  axes: readonly AxisInput[];
+  scales: readonly (readonly number[])[];
+  translations?: readonly (readonly number[] | null | undefined)[];
+  globalScale?: readonly number[];
+  globalTranslation?: readonly number[];
+}
+
+/**
+ * Checks the per-level inputs of an image builder: one path, scale (and translation) per array
+ * spec, one value per axis, arrays of the version's Zarr format with one dimension per axis (label
+ * images: integer data). Zarr v3 specs get `dimension_names` = the axis names (0.5 requires them;
+ * 0.6 does not, but readers that know no coordinate systems name dimensions by them).
+ */
+export function checkLevels<S extends AnyArraySpec>(
   version: OmeVersion,
-  o: ImageLabelOptions<S>,
+  o: LevelInputs<S>,
   label: boolean,
-): Built<S> {
+): {
+  issues: Issue[];
+  arrays: Record<string, ArraySpecLike<S>>;
+  axes: AxisModel[];
+  paths: readonly string[];
+} {
   const issues: Issue[] = [];
   const format = formatOf(version);
   const n = o.arraySpecs.length;
@@ -152,12 +179,13 @@ function buildImage<S extends AnyArraySpec>(
         message: `has ${info.shape.length} dimensions but there are ${axes.length} axes; every level MUST have one dimension per axis`,
       });
     } else if (format === 3) {
-      // 0.5: the arrays' dimension_names MUST equal the axis names.
       const given = info.dimensionNames;
       if (given?.some((d, k) => d !== null && d !== names[k])) {
+        const rule =
+          version === "0.5" ? "OME-Zarr 0.5 requires them to be equal" : "give matching names or none";
         issues.push({
           path: `${where}.dimension_names`,
-          message: `${JSON.stringify(given)} differ from the axis names ${JSON.stringify(names)}; OME-Zarr 0.5 requires them to be equal`,
+          message: `${JSON.stringify(given)} differ from the axis names ${JSON.stringify(names)}; ${rule}`,
         });
       } else spec = withDimensionNames(spec, names);
     }
@@ -171,6 +199,16 @@ function buildImage<S extends AnyArraySpec>(
     }
     if (i < paths.length) arrays[paths[i]] = spec;
   });
+  return { issues, arrays, axes, paths };
+}
+
+/** Generates and validates an image's metadata and array specs (label images also get `image-label`). */
+function buildImage<S extends AnyArraySpec>(
+  version: OmeVersion,
+  o: ImageLabelOptions<S>,
+  label: boolean,
+): Built<S> {
+  const { issues, arrays, axes, paths } = checkLevels<S>(version, o, label);
 
   const multiscale: JSONObject = {};
   if (version === "0.4") multiscale.version = "0.4";

@@ -3,7 +3,7 @@
  * be ("must be a string", "missing required field \"datasets\"") and whose paths are JSON paths.
  */
 import type { z } from "zod";
-import type { Issue } from "../../errors.js";
+import { type Issue, SpecError } from "../../errors.js";
 import { childPath, isObject, jsonTypeOf } from "./json.js";
 
 function pathOf(base: string, path: ReadonlyArray<PropertyKey>): string {
@@ -52,4 +52,11 @@ export function structureIssues(schema: z.ZodType, value: unknown, base: string)
     path: pathOf(base, issue.path),
     message: describe(issue as z.core.$ZodIssue & { input?: unknown }, "input" in issue),
   }));
+}
+
+/** Parses `value` with `schema` (unknown keys kept); throws SpecError listing every structural problem, `what` naming the document. */
+export function parseStructure<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new SpecError(what, structureIssues(schema, value, ""));
+  return result.data;
 }

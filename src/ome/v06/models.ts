@@ -4,16 +4,10 @@
  * their own module; this one assembles the namespace.
  */
 import { z } from "zod";
-import { SpecError } from "../../errors.js";
-import {
-  bf2rawLayoutSchema,
-  labelsSchema,
-  plateBaseSchema,
-  seriesSchema,
-  wellBaseSchema,
-} from "../common/models.js";
-import { structureIssues } from "../common/structure.js";
-import { imageLabelSchema, multiscaleSchema, omeroSchema } from "./image/models.js";
+import { plateBaseSchema, wellBaseSchema } from "../common/models.js";
+import { parseStructure } from "../common/structure.js";
+import { omeSchema as v05OmeSchema } from "../v05/models.js";
+import { type imageLabelSchema, multiscaleSchema } from "./image/models.js";
 import { sceneSchema } from "./scene/models.js";
 
 export { VERSION } from "./version.js";
@@ -21,17 +15,9 @@ export { VERSION } from "./version.js";
 export const plateSchema = plateBaseSchema;
 export const wellSchema = wellBaseSchema;
 
-/** The `ome` namespace; `version` is optional here so that readers stay lenient (validation requires it). */
-export const omeSchema = z.looseObject({
-  version: z.string().optional(),
+/** The `ome` namespace: 0.5's, with 0.6 multiscales and scenes (`version` optional so that readers stay lenient). */
+export const omeSchema = v05OmeSchema.extend({
   multiscales: z.array(multiscaleSchema).optional(),
-  omero: omeroSchema.optional(),
-  "image-label": imageLabelSchema.optional(),
-  labels: labelsSchema.optional(),
-  plate: plateSchema.optional(),
-  well: wellSchema.optional(),
-  "bioformats2raw.layout": bf2rawLayoutSchema.optional(),
-  series: seriesSchema.optional(),
   scene: sceneSchema.optional(),
 });
 
@@ -59,8 +45,5 @@ export const keySchemas: Record<string, z.ZodType> = omeSchema.shape;
  * for the rules). Unknown keys are kept. Throws SpecError listing every structural problem.
  */
 export function parseAttributes(doc: unknown): Attributes {
-  const result = attributesSchema.safeParse(doc);
-  if (!result.success)
-    throw new SpecError("OME-Zarr 0.6 attributes", structureIssues(attributesSchema, doc, ""));
-  return result.data;
+  return parseStructure(attributesSchema, doc, "OME-Zarr 0.6 attributes");
 }

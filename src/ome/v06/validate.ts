@@ -19,6 +19,7 @@ import {
 import { structureIssues } from "../common/structure.js";
 import { omeroSchema } from "../v05/models.js";
 import { checkLayout, checkSeries } from "../validate/bf2raw.js";
+import { detectKind, SCHEMA_KEYS, SCHEMA_KIND, type SchemaName } from "../validate/kinds.js";
 import { checkImageLabel, checkLabelsList } from "../validate/labels.js";
 import { checkOmero } from "../validate/omero.js";
 import { checkPlate } from "../validate/plate.js";
@@ -30,7 +31,7 @@ import { checkTransformation, type V06Context } from "./transformations/validate
 import { isV06Version, RELEASE_CANDIDATE, VERSION } from "./version.js";
 
 /** The official 0.6 schemas by file name (`image.schema`, `scene.schema`, ...). */
-export type SchemaNameV06 = "image" | "label" | "plate" | "well" | "bf2raw" | "ome" | "scene";
+export type SchemaNameV06 = SchemaName;
 
 export interface ValidateOptionsV06 {
   schema?: SchemaNameV06;
@@ -80,39 +81,6 @@ const KEYS: Record<string, KeyCheck> = {
 };
 
 export const OME_KEYS_V06 = Object.keys(KEYS);
-
-/** The key each schema requires (the first) and the keys it covers. */
-const SCHEMA_KEYS: Record<SchemaNameV06, string[]> = {
-  image: ["multiscales", "omero"],
-  label: ["image-label"],
-  plate: ["plate"],
-  well: ["well"],
-  bf2raw: [BF2RAW_KEY],
-  ome: ["series"],
-  scene: ["scene"],
-};
-
-const SCHEMA_KIND: Record<SchemaNameV06, OmeKind> = {
-  image: "image",
-  label: "image-label",
-  plate: "plate",
-  well: "well",
-  bf2raw: "bioformats2raw",
-  ome: "bioformats2raw",
-  scene: "scene",
-};
-
-/** What a 0.6 namespace describes (a plate before the bioformats2raw marker; a label image is an image). */
-export function detectKindV06(ns: JSONObject): OmeKind {
-  if ("plate" in ns) return "plate";
-  if ("well" in ns) return "well";
-  if ("scene" in ns) return "scene";
-  if ("image-label" in ns) return "image-label";
-  if ("multiscales" in ns) return "image";
-  if ("labels" in ns) return "labels";
-  if (BF2RAW_KEY in ns || "series" in ns) return "bioformats2raw";
-  return "unknown";
-}
 
 function checkVersion(ns: JSONObject, out: Findings): void {
   if (ns.version === undefined) {
@@ -167,7 +135,7 @@ export function validateAttributesV06(
   const ns = doc.ome;
   checkVersion(ns, top);
   const keys = options.schema ? SCHEMA_KEYS[options.schema] : OME_KEYS_V06;
-  const kind = options.schema ? SCHEMA_KIND[options.schema] : detectKindV06(ns);
+  const kind = options.schema ? SCHEMA_KIND[options.schema] : detectKind(ns);
   if (options.schema && !(keys[0] in ns)) {
     top.error(childPath("ome", keys[0]), `missing required field ${JSON.stringify(keys[0])}`);
   } else if (!options.schema && kind === "unknown") {

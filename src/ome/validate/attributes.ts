@@ -11,6 +11,7 @@ import { keySchemas as keySchemas04 } from "../v04/models.js";
 import { keySchemas as keySchemas05 } from "../v05/models.js";
 import { validateAttributesV06 } from "../v06/validate.js";
 import { checkLayout, checkSeries } from "./bf2raw.js";
+import { detectKind, SCHEMA_KEYS, SCHEMA_KIND, type SchemaName } from "./kinds.js";
 import { checkImageLabel, checkLabelsList } from "./labels.js";
 import { checkMultiscales } from "./multiscales.js";
 import { checkOmero } from "./omero.js";
@@ -18,8 +19,7 @@ import { checkPlate } from "./plate.js";
 import { type Context, Findings, type OmeKind, type OmeVersion, type ValidationReport } from "./report.js";
 import { checkWell } from "./well.js";
 
-/** The official schemas, by the name of their file (`image.schema`, `label.schema`, ...). */
-export type SchemaName = "image" | "label" | "plate" | "well" | "bf2raw" | "ome" | "scene";
+export { detectKind, type SchemaName };
 
 export interface ValidateOptions {
   /** Validate against this version instead of detecting it (`ome` object → 0.5, otherwise 0.4). */
@@ -58,27 +58,6 @@ const CHECKERS: Record<string, Checker> = {
 
 const OME_KEYS = Object.keys(CHECKERS);
 
-/** The keys each official schema covers; the first one is required. */
-const SCHEMA_KEYS: Record<SchemaName, string[]> = {
-  image: ["multiscales", "omero"],
-  label: ["image-label"],
-  plate: ["plate"],
-  well: ["well"],
-  bf2raw: [BF2RAW_KEY],
-  ome: ["series"],
-  scene: ["scene"], // 0.6 only: earlier versions have no scene key, so this reports it missing
-};
-
-const SCHEMA_KIND: Record<SchemaName, OmeKind> = {
-  image: "image",
-  label: "image-label",
-  plate: "plate",
-  well: "well",
-  bf2raw: "bioformats2raw",
-  ome: "bioformats2raw",
-  scene: "scene",
-};
-
 /**
  * The version a document is written in: 0.5 and 0.6 keep everything under an `ome` object, whose
  * `version` tells them apart (any "0.6..." string is judged as 0.6, which names the right value).
@@ -87,22 +66,6 @@ export function detectVersion(attributes: unknown): OmeVersion {
   if (!isObject(attributes) || !isObject(attributes.ome)) return "0.4";
   const v = attributes.ome.version;
   return typeof v === "string" && v.startsWith("0.6") ? "0.6" : "0.5";
-}
-
-/**
- * What an OME namespace (0.4: the attributes; 0.5: `attributes.ome`) describes. A plate takes
- * precedence over the bioformats2raw marker (as the specification says); a label image is also an image.
- */
-export function detectKind(ns: unknown): OmeKind {
-  if (!isObject(ns)) return "unknown";
-  if ("plate" in ns) return "plate";
-  if ("well" in ns) return "well";
-  if ("scene" in ns) return "scene";
-  if ("image-label" in ns) return "image-label";
-  if ("multiscales" in ns) return "image";
-  if ("labels" in ns) return "labels";
-  if (BF2RAW_KEY in ns || "series" in ns) return "bioformats2raw";
-  return "unknown";
 }
 
 /** The OME namespace of a document of the given version, checking the 0.5 envelope on the way. */

@@ -5,20 +5,11 @@
  * coordinate systems with transformations from the physical one (e.g. an affine to a reference
  * space) are optional. The metadata is validated on construction (every broken rule at once).
  */
-import { isIntegerType } from "../../../dtype/types.js";
-import type { Issue } from "../../../errors.js";
-import { Axis, type AxisInput } from "../../build/axes.js";
+import type { AxisInput } from "../../build/axes.js";
 import { checkGenerated, envelope } from "../../build/common.js";
-import { type Built, ImageBase, type ImageLabelMetadata, readImage } from "../../build/image.js";
+import { type Built, checkLevels, ImageBase, type ImageLabelMetadata, readImage } from "../../build/image.js";
 import { cloneJSON, type JSONObject } from "../../common/json.js";
-import {
-  type AnyArraySpec,
-  type ArraySpecLike,
-  type ArraySpecV3,
-  arrayInfo,
-  type Group,
-  withDimensionNames,
-} from "../../zarr-adapter.js";
+import type { AnyArraySpec, ArraySpecV3, Group } from "../../zarr-adapter.js";
 import type { ImageAttributes, ImageLabelAttributes } from "../models.js";
 import type { CoordinateSystem, Transformation } from "../transformations/models.js";
 
@@ -80,87 +71,8 @@ function levelTransform(
 }
 
 function buildImageV06<S extends AnyArraySpec>(o: ImageLabelOptionsV06<S>, label: boolean): Built<S> {
-  const issues: Issue[] = [];
-  const n = o.arraySpecs.length;
-  const paths = o.paths ?? o.arraySpecs.map((_, i) => String(i));
+  const { issues, arrays, axes, paths } = checkLevels<S>("0.6", o, label);
   const system = o.coordinateSystem ?? DEFAULT_SYSTEM;
-  if (n === 0)
-    issues.push({
-      path: "arraySpecs",
-      message: "is empty; an image needs one array spec per resolution level",
-    });
-  if (paths.length !== n)
-    issues.push({
-      path: "paths",
-      message: `has ${paths.length} entries for ${n} array specs; give one path per level`,
-    });
-  if (o.scales.length !== n)
-    issues.push({
-      path: "scales",
-      message: `has ${o.scales.length} entries for ${n} array specs; give one scale per level`,
-    });
-  if (o.translations && o.translations.length !== n)
-    issues.push({
-      path: "translations",
-      message: `has ${o.translations.length} entries for ${n} array specs; give one per level (null for none)`,
-    });
-  const axes = o.axes.map((a) => Axis(a));
-  const names = axes.map((a) => a.name);
-  const vectors: [string, readonly number[] | null | undefined][] = [
-    ...o.scales.map((v, i): [string, readonly number[]] => [`scales[${i}]`, v]),
-    ...(o.translations ?? []).map((v, i): [string, readonly number[] | null | undefined] => [
-      `translations[${i}]`,
-      v,
-    ]),
-    ["globalScale", o.globalScale],
-    ["globalTranslation", o.globalTranslation],
-  ];
-  for (const [where, v] of vectors) {
-    if (v && v.length !== axes.length)
-      issues.push({
-        path: where,
-        message: `has ${v.length} values but there are ${axes.length} axes; give one value per axis`,
-      });
-  }
-
-  const arrays: Record<string, ArraySpecLike<S>> = {};
-  o.arraySpecs.forEach((input, i) => {
-    const where = `arraySpecs[${i}]`;
-    const info = arrayInfo(input, where);
-    if (Array.isArray(info)) {
-      issues.push(...info);
-      return;
-    }
-    let spec = input as ArraySpecLike<S>;
-    if (info.format !== 3) {
-      issues.push({
-        path: where,
-        message: `is a Zarr v${info.format} array spec; OME-Zarr 0.6 arrays MUST be Zarr v3`,
-      });
-    } else if (info.shape.length !== axes.length) {
-      issues.push({
-        path: `${where}.shape`,
-        message: `has ${info.shape.length} dimensions but the coordinate system has ${axes.length} axes; every level MUST have one dimension per axis`,
-      });
-    } else {
-      // Not required by 0.6, but readers that know no coordinate systems (xarray, zarrita) name dimensions by them.
-      const given = info.dimensionNames;
-      if (given?.some((d, k) => d !== null && d !== names[k])) {
-        issues.push({
-          path: `${where}.dimension_names`,
-          message: `${JSON.stringify(given)} differ from the axis names ${JSON.stringify(names)}; give matching names or none`,
-        });
-      } else spec = withDimensionNames(spec, names);
-    }
-    if (info.dataType === undefined)
-      issues.push({ path: where, message: "has no data type this library supports" });
-    else if (label && !isIntegerType(info.dataType))
-      issues.push({
-        path: where,
-        message: `has data type ${info.dataType}; label images MUST have an integer data type`,
-      });
-    if (i < paths.length) arrays[paths[i]] = spec;
-  });
 
   const gs = o.globalScale;
   const gt = o.globalTranslation;

@@ -5,6 +5,7 @@
  * shapes, ...) live in `validate.ts`.
  */
 import { z } from "zod";
+import { axisSchema as baseAxisSchema } from "../../common/models.js";
 
 const vector = z.array(z.number());
 const matrix = z.array(z.array(z.number()));
@@ -14,11 +15,8 @@ const indices = z.array(z.number());
 
 export const AXIS_TYPES_V06 = ["array", "space", "time", "channel", "coordinate", "displacement"] as const;
 
-export const axisSchema = z.looseObject({
-  name: z.string(),
-  type: z.string().optional(),
-  // lenient like the 0.4/0.5 model (some writers store null); validation requires a string
-  unit: z.string().nullable().optional(),
+/** An axis: 0.4/0.5's (name, type, unit) plus `discrete` and `longName`. */
+export const axisSchema = baseAxisSchema.extend({
   discrete: z.boolean().optional(),
   longName: z.string().optional(),
 });

@@ -467,6 +467,28 @@ export function checkTransformation(
   }
 }
 
+/** The required `transformations` array of a wrapper (sequence, byDimension), or undefined after reporting why not. */
+function transformationsField(
+  t: Record<string, unknown>,
+  path: string,
+  ctx: V06Context,
+  items: string,
+): unknown[] | undefined {
+  const list = t.transformations;
+  if (list === undefined) {
+    ctx.out.error(path, `missing required field "transformations"`);
+    return undefined;
+  }
+  if (!Array.isArray(list)) {
+    ctx.out.error(
+      childPath(path, "transformations"),
+      `must be an array of ${items}, not ${jsonTypeOf(list)}`,
+    );
+    return undefined;
+  }
+  return list;
+}
+
 /** A sequence: a list of transformations; each step's output MUST be the next step's input (dimensionality), the first starts at the sequence's input, the last ends at its output. */
 function checkSequence(
   t: Record<string, unknown>,
@@ -474,16 +496,9 @@ function checkSequence(
   ctx: V06Context,
   dims: Dims,
 ): number | undefined {
-  const list = t.transformations;
   const p = childPath(path, "transformations");
-  if (list === undefined) {
-    ctx.out.error(path, `missing required field "transformations"`);
-    return undefined;
-  }
-  if (!Array.isArray(list)) {
-    ctx.out.error(p, `must be an array of transformations, not ${jsonTypeOf(list)}`);
-    return undefined;
-  }
+  const list = transformationsField(t, path, ctx, "transformations");
+  if (!list) return undefined;
   if (list.length === 0) rule(ctx, p, "is empty; a sequence MUST list at least one transformation");
   let d = dims.input;
   list.forEach((step, i) => {
@@ -492,9 +507,6 @@ function checkSequence(
       input: d,
       output: last ? dims.output : undefined,
     });
-    if (out !== undefined && d !== undefined && last && dims.output !== undefined && out !== dims.output) {
-      // checkTransformation reported the mismatch against the output already when it could
-    }
     d = out;
   });
   checkUniqueNames(list, p, ctx);
@@ -508,19 +520,9 @@ function checkByDimension(
   ctx: V06Context,
   dims: Dims,
 ): number | undefined {
-  const list = t.transformations;
   const p = childPath(path, "transformations");
-  if (list === undefined) {
-    ctx.out.error(path, `missing required field "transformations"`);
-    return undefined;
-  }
-  if (!Array.isArray(list)) {
-    ctx.out.error(
-      p,
-      `must be an array of {transformation, inputAxes, outputAxes} objects, not ${jsonTypeOf(list)}`,
-    );
-    return undefined;
-  }
+  const list = transformationsField(t, path, ctx, "{transformation, inputAxes, outputAxes} objects");
+  if (!list) return undefined;
   const outputSeen = new Map<number, number>();
   list.forEach((item, i) => {
     const ip = childPath(p, i);
@@ -549,25 +551,21 @@ function checkByDimension(
     }
     const inAxes = isNumberArray(item.inputAxes) ? item.inputAxes : undefined;
     const outAxes = isNumberArray(item.outputAxes) ? item.outputAxes : undefined;
-    if (inAxes && dims.input !== undefined) {
-      const bad = inAxes.filter((a) => !isInteger(a) || a < 0 || a >= dims.input!);
-      if (bad.length > 0)
+    const inRange = (axes: number[] | undefined, n: number | undefined, side: "input" | "output") => {
+      if (!axes || n === undefined) return;
+      const bad = axes.filter((a) => !isInteger(a) || a < 0 || a >= n);
+      if (bad.length > 0) {
+        const key = side === "input" ? "inputAxes" : "outputAxes";
         rule(
           ctx,
-          childPath(ip, "inputAxes"),
-          `refers to axis ${bad.join(", ")} but the input has ${axesWord(dims.input)} (indices 0 to ${dims.input - 1}); each index MUST name an input axis`,
+          childPath(ip, key),
+          `refers to axis ${bad.join(", ")} but the ${side} has ${axesWord(n)} (indices 0 to ${n - 1}); each index MUST name an ${side} axis`,
         );
-    }
-    if (outAxes) {
-      if (dims.output !== undefined) {
-        const bad = outAxes.filter((a) => !isInteger(a) || a < 0 || a >= dims.output!);
-        if (bad.length > 0)
-          rule(
-            ctx,
-            childPath(ip, "outputAxes"),
-            `refers to axis ${bad.join(", ")} but the output has ${axesWord(dims.output)} (indices 0 to ${dims.output - 1}); each index MUST name an output axis`,
-          );
       }
+    };
+    inRange(inAxes, dims.input, "input");
+    inRange(outAxes, dims.output, "output");
+    if (outAxes) {
       for (const a of outAxes) {
         const first = outputSeen.get(a);
         if (first !== undefined && first !== i) {
