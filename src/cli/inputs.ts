@@ -12,6 +12,7 @@ import { parseAxes } from "../sources/axes.js";
 import { isGlob } from "../sources/files.js";
 import { openSource } from "../sources/index.js";
 import type { SourceFormat } from "../sources/types.js";
+import { interruptSignal } from "./interrupt.js";
 import { CliError } from "./output.js";
 import { arrayAxes, looksLikeZarr, omeImage, openLevel, openReadStore } from "./stores.js";
 
@@ -39,7 +40,11 @@ function zarrSource(array: ZarrArray): RegionSource {
   return {
     shape: array.shape,
     dtype: array.dtype,
-    read: (region) => array.get(region.map(([a, b]) => slice(a, b))),
+    read: (region) =>
+      array.get(
+        region.map(([a, b]) => slice(a, b)),
+        { signal: interruptSignal },
+      ),
   };
 }
 

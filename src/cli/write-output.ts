@@ -7,7 +7,7 @@ import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { ExistsError } from "../errors.js";
 import { type PyramidOptions, type PyramidResult, type RegionSource, write } from "../pyramid/writer.js";
 import { LocalStore } from "../store/local.js";
-import { guardStore, interruptible, PROGRESS_FILE } from "./interrupt.js";
+import { guardStore, interruptible, interruptSignal, PROGRESS_FILE } from "./interrupt.js";
 import { CliError, type GlobalOptions } from "./output.js";
 import { createProgress } from "./progress.js";
 
@@ -56,6 +56,7 @@ export async function writePyramid(
       write(source, store, {
         ...options,
         overwrite: false, // claimOutput already removed what --overwrite replaces
+        signal: interruptSignal,
         onProgress: ({ level, done, total }) => progress.update(`level ${level}`, done, total),
       }),
     );

@@ -72,6 +72,11 @@ export interface PyramidOptions {
   memoryTarget?: number;
   workers?: WorkerPool | number;
   onProgress?: (progress: { level: number; done: number; total: number }) => void;
+  /**
+   * Stops the write: once aborted no new block is read or encoded, the blocks in flight finish,
+   * the progress is saved (a re-run with the same settings resumes) and the abort reason is thrown.
+   */
+  signal?: AbortSignal;
   /** Where in the store (default the root). */
   path?: string;
   /** Replace existing data at the path. Without it, an existing image is an error — unless it is an
@@ -128,6 +133,8 @@ export async function write(
   options: PyramidOptions = {},
 ): Promise<PyramidResult> {
   const started = performance.now();
+  const signal = options.signal;
+  signal?.throwIfAborted();
   const source = asSource(src);
   const path = normalizePath(options.path ?? "");
   const version = options.omeZarrVersion ?? "0.4";
@@ -328,15 +335,18 @@ export async function write(
       for (let i = 0; i <= level; i++) report(i, chunksUnder(level, coords, i));
       return arrays[level].get(
         regionOf(level, coords, level).map(([a, b]) => slice(a, b)),
-        { workers: pool },
+        { workers: pool, signal },
       );
     }
     // leaves take one of `inFlight` slots from reading to storing; a node above takes one of two
     // slots of its level, so the next subtree starts while one finishes (workers never starve)
     // but only two gather buffers per level are alive
     const slots = level <= leaf ? leafSlots : levelSlots[level];
+    signal?.throwIfAborted();
     await slots.acquire();
     try {
+      // nodes waiting for a slot when the signal aborts give it up at once
+      signal?.throwIfAborted();
       return await compute(level, coords, id);
     } finally {
       slots.release();
@@ -371,22 +381,28 @@ export async function write(
         else for (let c = first[prefix.length]; c <= last[prefix.length]; c++) walk([...prefix, c]);
       };
       walk([]);
-      await forEachLimit(children, children.length, async (child) => {
-        const data = await node(below, child);
-        const childRegion = regionOf(below, child, below);
-        copyStrided(
-          { data: data.data, offset: 0, strides: stridesOf(data.shape) },
-          {
-            data: input.data,
-            offset: childRegion.reduce((o, [a], i) => o + (a - region[i][0]) * stridesOf(shape)[i], 0),
-            strides: stridesOf(shape),
-          },
-          data.shape,
-          lanes(source.dtype),
-        );
-      });
+      await forEachLimit(
+        children,
+        children.length,
+        async (child) => {
+          const data = await node(below, child);
+          const childRegion = regionOf(below, child, below);
+          copyStrided(
+            { data: data.data, offset: 0, strides: stridesOf(data.shape) },
+            {
+              data: input.data,
+              offset: childRegion.reduce((o, [a], i) => o + (a - region[i][0]) * stridesOf(shape)[i], 0),
+              strides: stridesOf(shape),
+            },
+            data.shape,
+            lanes(source.dtype),
+          );
+        },
+        signal,
+      );
       task = { input, origin: region.map(([a]) => a), levels: [levelInfo[level]], method };
     }
+    signal?.throwIfAborted();
     const result = await runBlock(task);
     if (level >= leaf) {
       done.add(id);
@@ -444,46 +460,53 @@ export async function write(
 
   const runStage = async (s: number, t: number): Promise<void> => {
     const grid = levelInfo[t].shape.map((n, i) => Math.ceil(n / levelInfo[t].grid[i]));
-    await forEachLimit(gridCoords(grid), inFlight, async (coords) => {
-      const id = nodeId(t, coords);
-      if (done.has(id)) {
-        resumed++;
-        for (let i = s === 0 ? 0 : s + 1; i <= t; i++) report(i, chunksUnder(t, coords, i));
-        return;
-      }
-      const context = contextRegions(s, t, coords);
-      const halos: Halo[][] = [];
-      for (let k = s + 1; k <= t; k++) {
-        const f = levelInfo[k].factors;
-        const [inner, outer] = [context[k - s], context[k - 1 - s]];
-        const below = levelInfo[k - 1].shape;
-        halos.push(
-          inner.map(([a, b], i) => [a * f[i] - outer[i][0], outer[i][1] - Math.min(b * f[i], below[i])]),
-        );
-      }
-      const input =
-        s === 0
-          ? await source.read(context[0])
-          : await arrays[s].get(
-              context[0].map(([a, b]) => slice(a, b)),
-              { workers: pool },
-            );
-      const task: BlockTask = {
-        input,
-        origin: context[0].map(([a]) => a),
-        store: s === 0 ? levelInfo[0] : undefined,
-        storeRegion: regionOf(t, coords, 0),
-        levels: levelInfo.slice(s + 1, t + 1),
-        halos,
-        regions: levelInfo.slice(s + 1, t + 1).map((l) => regionOf(t, coords, l.level)),
-        method,
-        stats: s === 0,
-        returnLast: false,
-      };
-      await runBlock(task);
-      done.add(id);
-      await saveProgress();
-    });
+    await forEachLimit(
+      gridCoords(grid),
+      inFlight,
+      async (coords) => {
+        const id = nodeId(t, coords);
+        if (done.has(id)) {
+          resumed++;
+          for (let i = s === 0 ? 0 : s + 1; i <= t; i++) report(i, chunksUnder(t, coords, i));
+          return;
+        }
+        const context = contextRegions(s, t, coords);
+        const halos: Halo[][] = [];
+        for (let k = s + 1; k <= t; k++) {
+          const f = levelInfo[k].factors;
+          const [inner, outer] = [context[k - s], context[k - 1 - s]];
+          const below = levelInfo[k - 1].shape;
+          halos.push(
+            inner.map(([a, b], i) => [a * f[i] - outer[i][0], outer[i][1] - Math.min(b * f[i], below[i])]),
+          );
+        }
+        signal?.throwIfAborted();
+        const input =
+          s === 0
+            ? await source.read(context[0])
+            : await arrays[s].get(
+                context[0].map(([a, b]) => slice(a, b)),
+                { workers: pool, signal },
+              );
+        signal?.throwIfAborted();
+        const task: BlockTask = {
+          input,
+          origin: context[0].map(([a]) => a),
+          store: s === 0 ? levelInfo[0] : undefined,
+          storeRegion: regionOf(t, coords, 0),
+          levels: levelInfo.slice(s + 1, t + 1),
+          halos,
+          regions: levelInfo.slice(s + 1, t + 1).map((l) => regionOf(t, coords, l.level)),
+          method,
+          stats: s === 0,
+          returnLast: false,
+        };
+        await runBlock(task);
+        done.add(id);
+        await saveProgress();
+      },
+      signal,
+    );
   };
 
   try {
@@ -496,9 +519,14 @@ export async function write(
       }
     } else {
       const top = levelInfo[K].shape.map((s, i) => Math.ceil(s / levelInfo[K].grid[i]));
-      await forEachLimit(gridCoords(top), K > leaf ? 2 : inFlight, async (c) => {
-        await node(K, c);
-      });
+      await forEachLimit(
+        gridCoords(top),
+        K > leaf ? 2 : inFlight,
+        async (c) => {
+          await node(K, c);
+        },
+        signal,
+      );
     }
   } catch (e) {
     await saveProgress(true).catch(() => {});

@@ -19,7 +19,7 @@ import { ArraySpec as ArraySpecV2 } from "../../spec/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../../spec/v3.js";
 import { LocalStore } from "../../store/local.js";
 import { type Input, openInput } from "../inputs.js";
-import { checkInterrupted, guardStore, interruptible, PROGRESS_FILE } from "../interrupt.js";
+import { checkInterrupted, guardStore, interruptible, interruptSignal, PROGRESS_FILE } from "../interrupt.js";
 import { CliError, formatBytes, type GlobalOptions, printResult } from "../output.js";
 import {
   normalizeUnitFlag,
@@ -382,7 +382,7 @@ async function convertPlain(input: Input, output: string, o: PlainOptions) {
         await array.set(
           region.map(([a, z]) => slice(a, z)),
           data,
-          { workers: pool },
+          { workers: pool, signal: interruptSignal },
         );
         done.add(b);
         await writeJSON(store, "", PROGRESS_FILE, { fingerprint, done: [...done] });
