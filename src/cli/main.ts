@@ -11,7 +11,7 @@ import { registerSlice } from "./commands/slice.js";
 import { registerSpec } from "./commands/spec.js";
 import { registerValidate } from "./commands/validate.js";
 import { installInterruptHandler } from "./interrupt.js";
-import { EXIT, exitCodeFor, type GlobalOptions, reportError } from "./output.js";
+import { EXIT, exitCodeFor, type GlobalOptions, printJSONError, reportError } from "./output.js";
 
 const EXIT_HELP = `
 Exit codes:
@@ -53,9 +53,12 @@ async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0
-        ? EXIT.ok
-        : EXIT.usage;
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0) {
+        return EXIT.ok;
+      }
+      // commander printed the message already; --json still gets its document on stdout
+      if (argv.includes("--json")) printJSONError(e, EXIT.usage);
+      return EXIT.usage;
     }
     reportError(e, globals());
     return exitCodeFor(e);

@@ -24,6 +24,7 @@ import { writeGroupMetadata } from "../hierarchy/create.js";
 import { readJSON, readNodeMetadata, writeJSON } from "../hierarchy/metadata-io.js";
 import { createGroup } from "../hierarchy/node.js";
 import { copyStrided, stridesOf } from "../indexing/copy.js";
+import { gridCoords } from "../indexing/grid.js";
 import { slice } from "../indexing/selection.js";
 import { type NDArray, product } from "../ndarray.js";
 import { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
@@ -569,21 +570,6 @@ class Slots {
     const next = this.waiting.shift();
     if (next) next();
     else this.free++;
-  }
-}
-
-/** Every chunk coordinate of a grid, in C order (lazily: grids can be large). */
-function* gridCoords(grid: number[]): Generator<number[]> {
-  if (grid.some((g) => g === 0)) return;
-  const c = grid.map(() => 0);
-  for (;;) {
-    yield [...c];
-    let d = grid.length - 1;
-    for (; d >= 0; d--) {
-      if (++c[d] < grid[d]) break;
-      c[d] = 0;
-    }
-    if (d < 0) return;
   }
 }
 
