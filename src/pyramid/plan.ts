@@ -2,7 +2,9 @@
  * Pyramid planning: which shapes, factors and OME coordinate transformations each level gets,
  * decided up front from the level-0 description alone, before any voxel is read.
  */
+
 import { ValueError } from "../errors.js";
+import { tidyNumbers } from "../tidy-number.js";
 import { type DownsampleMethod, isDownsampleMethod } from "./downsample/types.js";
 
 export interface PlanAxis {
@@ -115,8 +117,8 @@ export function planPyramid(options: PyramidPlanOptions): PyramidPlan {
       shape: prev ? prev.shape.map((n, d) => Math.ceil(n / factors[d])) : [...shape],
       factors,
       cumulativeFactors: cumulative,
-      scale: scale.map((s, d) => s * cumulative[d]),
-      translation: levelTranslation(translation, scale, cumulative, method),
+      scale: tidyNumbers(scale.map((s, d) => s * cumulative[d])),
+      translation: tidyNumbers(levelTranslation(translation, scale, cumulative, method)),
     });
   };
   push(shape.map(() => 1));

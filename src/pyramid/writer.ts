@@ -24,7 +24,7 @@ import { writeGroupMetadata } from "../hierarchy/create.js";
 import { readJSON, readNodeMetadata, writeJSON } from "../hierarchy/metadata-io.js";
 import { createGroup } from "../hierarchy/node.js";
 import { copyStrided, stridesOf } from "../indexing/copy.js";
-import { gridCoords } from "../indexing/grid.js";
+import { clipChunks, clipShards, gridCoords } from "../indexing/grid.js";
 import { slice } from "../indexing/selection.js";
 import { type NDArray, product } from "../ndarray.js";
 import { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
@@ -36,11 +36,20 @@ import { type DownsampleMethod, type Halo, haloFor } from "./downsample/index.js
 import { type AxisInput, buildImageMetadata, resolveAxes } from "./metadata.js";
 import { type PyramidPlan, planPyramid } from "./plan.js";
 
-/** Anything that can read a region: a ZarrArray, a file source, a generated volume. */
+/**
+ * Anything that can read a region: a ZarrArray, a file source, a generated volume. A source that
+ * knows its physical metadata (an `openSource` result) gives the defaults for the options of the
+ * same names.
+ */
 export interface RegionSource {
   readonly shape: number[];
   readonly dtype: DataType;
   read(region: ReadonlyArray<readonly [number, number]>): Promise<NDArray>;
+  readonly axes?: readonly string[];
+  readonly scale?: readonly number[];
+  readonly units?: ReadonlyArray<string | undefined>;
+  readonly translation?: readonly number[];
+  readonly channelNames?: readonly string[];
 }
 
 export interface PyramidOptions {
@@ -55,15 +64,16 @@ export interface PyramidOptions {
   /** Compressor: `codecs.Zstd({ level: 5 })` (default), Blosc, GZip, ... or null. */
   codec?: V2CodecJSON | V3CodecJSON | null;
   omeZarrVersion?: "0.4" | "0.5";
-  /** Axis names (x, y, z, c, t) or full axes, in the source's dimension order. */
+  /** Axis names (x, y, z, c, t) or full axes, in the source's dimension order. Default: the source's. */
   axes?: AxisInput[];
-  /** Voxel size per axis (level 0 scale). Default 1. */
+  /** Voxel size per axis (level 0 scale). Default: the source's, else 1. */
   scale?: number[];
+  /** Default: the source's, else 0. */
   translation?: number[];
-  /** One unit for all space axes, or one per axis (undefined for none). */
+  /** One unit for all space axes, or one per axis (undefined for none). Default: the source's. */
   units?: string | (string | undefined)[];
   name?: string;
-  /** Display names of the channels (one per index of the "c" axis), for the `omero` metadata. */
+  /** Display names of the channels (one per index of the "c" axis), for the `omero` metadata. Default: the source's. */
   channelNames?: string[];
   /** Explicit per-level factors (relative to the previous level), overriding the automatic choice. */
   factors?: number[][];
@@ -147,18 +157,25 @@ export async function write(
     throw new ValueError(`labels need a method that keeps values (mode, nearest, min or max), not ${method}`);
   }
   if (options.shards && version !== "0.5") throw new ValueError('shards need omeZarrVersion "0.5" (Zarr v3)');
-  const axes = resolveAxes(options.axes, source.shape.length, options.units);
+  // a source that carries metadata (openSource("x.ome.tif")) provides the defaults; options override
+  const sourceAxes = options.axes ?? (source.axes ? [...source.axes] : undefined);
+  const units = options.units ?? (options.axes === undefined && source.units ? [...source.units] : undefined);
+  const scale = options.scale ?? (options.axes === undefined && source.scale ? [...source.scale] : undefined);
+  const translation =
+    options.translation ??
+    (options.axes === undefined && source.translation ? [...source.translation] : undefined);
+  const channelNames =
+    options.channelNames ?? (options.labels || !source.channelNames ? undefined : [...source.channelNames]);
+  const axes = resolveAxes(sourceAxes as AxisInput[] | undefined, source.shape.length, units);
   const ndim = source.shape.length;
-  const chunks = (options.chunks ?? axes.map((a) => (a.type === "space" ? 64 : 1))).map((c, i) =>
-    Math.min(c, Math.max(1, source.shape[i])),
-  );
+  const chunks = clipChunks(options.chunks ?? axes.map((a) => (a.type === "space" ? 64 : 1)), source.shape);
   if (chunks.length !== ndim)
     throw new ValueError(`chunks has ${chunks.length} entries but the source has ${ndim} dimensions`);
   const plan = planPyramid({
     shape: source.shape,
     axes,
-    scale: options.scale ?? new Array(ndim).fill(1),
-    translation: options.translation,
+    scale: scale ?? new Array(ndim).fill(1),
+    translation,
     chunks,
     levels: options.levels ?? "auto",
     factors: options.factors,
@@ -167,7 +184,7 @@ export async function write(
 
   // one spec per level
   const specs = plan.levels.map((l) => {
-    const levelChunks = chunks.map((c, i) => Math.min(c, Math.max(1, l.shape[i])));
+    const levelChunks = clipChunks(chunks, l.shape);
     if (version === "0.4") {
       return ArraySpecV2.parse({
         shape: l.shape,
@@ -181,9 +198,7 @@ export async function write(
       shape: l.shape,
       data_type: source.dtype,
       chunks: levelChunks,
-      shards: options.shards?.map((s, i) =>
-        Math.min(s, Math.max(levelChunks[i], Math.ceil(l.shape[i] / levelChunks[i]) * levelChunks[i])),
-      ),
+      shards: options.shards && clipShards(options.shards, levelChunks, l.shape),
       compressor: options.codec,
       dimension_names: axes.map((a) => a.name),
     });
@@ -198,7 +213,7 @@ export async function write(
     method,
     dtype: source.dtype,
     labels: options.labels,
-    channelNames: options.channelNames,
+    channelNames,
   });
 
   // claim the output or resume an unfinished run with the same settings

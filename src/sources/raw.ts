@@ -1,5 +1,5 @@
 /** Raw binary files: the caller gives shape, data type, byte order and an optional header size. */
-import { type DataType, type Endian, isDataType } from "../dtype/index.js";
+import { type DataType, type Endian, isDataType, itemSize } from "../dtype/index.js";
 import { ValueError } from "../errors.js";
 import { defaultAxes, parseAxes } from "./axes.js";
 import { FileBytes } from "./byte-source.js";
@@ -33,10 +33,12 @@ export async function openRaw(path: string, options: Partial<RawOptions>): Promi
   const stored: StoredArray = { bytes, offset, shape: [...shape], dtype, endian };
   const need = offset + storedByteLength(stored);
   const size = await bytes.size();
-  if (size < need) {
+  // a file larger than the shape says is as wrong as a smaller one (a wrong shape or dtype): its
+  // tail would be dropped silently
+  if (size !== need) {
     await bytes.close();
     throw new ValueError(
-      `raw binary ${path} has ${size} bytes but shape [${shape.join(", ")}] of ${dtype} after a ${offset}-byte offset needs ${need}`,
+      `raw binary ${path} has ${size} bytes but shape [${shape.join(", ")}] of ${dtype} (${itemSize(dtype)} bytes each) after a ${offset}-byte offset needs exactly ${need}${size > need ? ` (${size - need} bytes too many: check the shape and dtype, or give the header size as the offset)` : ""}`,
     );
   }
   const description = `raw binary, ${shape.join("x")} ${dtype} (${endian} endian)`;

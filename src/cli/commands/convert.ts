@@ -3,6 +3,7 @@
  * OME-Zarr image (pyramid.write) or, with --plain, a single Zarr array written block by block.
  * The command only turns flags and the input's metadata into library options.
  */
+import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { ZarrArray } from "../../array/zarr-array.js";
@@ -10,11 +11,14 @@ import type { V2CodecJSON } from "../../codecs/types.js";
 import { WorkerPool } from "../../concurrency/pool.js";
 import { type DataType, itemSize } from "../../dtype/index.js";
 import { readJSON, writeJSON } from "../../hierarchy/metadata-io.js";
+import { clipChunks, clipShards } from "../../indexing/grid.js";
 import { slice } from "../../indexing/selection.js";
 import { product } from "../../ndarray.js";
 import { validate } from "../../ome/index.js";
 import { DOWNSAMPLE_METHODS, type DownsampleMethod } from "../../pyramid/index.js";
 import type { PyramidOptions, RegionSource } from "../../pyramid/writer.js";
+import { detectFormat } from "../../sources/detect.js";
+import { isGlob } from "../../sources/files.js";
 import { ArraySpec as ArraySpecV2 } from "../../spec/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../../spec/v3.js";
 import { LocalStore } from "../../store/local.js";
@@ -33,6 +37,7 @@ import {
   warner,
 } from "../parse.js";
 import { createProgress } from "../progress.js";
+import { looksLikeZarr } from "../stores.js";
 import { levelTable, storageOf } from "../summary.js";
 import { claimOutput, writePyramid } from "../write-output.js";
 import { stem } from "./demo.js";
@@ -84,10 +89,14 @@ function perAxis<T>(flag: string, values: T[], axes: string[], fill: T): T[] {
   );
 }
 
-/** Chunks: one per axis, or per trailing axes (leading axes get 1). */
-function chunksFor(flag: string, values: number[], ndim: number): number[] {
-  if (values.length > ndim) throw new CliError(`${flag} has ${values.length} values for ${ndim} axes`);
-  return [...new Array(ndim - values.length).fill(1), ...values];
+/** Chunks (shards): exactly one value per axis; a wrong count is an error, never padded. */
+function chunksFor(flag: string, values: number[], axes: string[]): number[] {
+  if (values.length !== axes.length) {
+    throw new CliError(
+      `${flag} has ${values.length} values but the input has ${axes.length} axes (${axes.join("")}): give one per axis`,
+    );
+  }
+  return values;
 }
 
 export function registerConvert(program: Command): void {
@@ -124,7 +133,7 @@ export function registerConvert(program: Command): void {
     )
     .option("--axes <names>", "axis names, slowest first, e.g. zyx or tczyx (default: from the input)")
     .option("--translation <list>", "physical position of the first voxel per axis")
-    .option("--name <name>", "image name (default: the input's file name)")
+    .option("--name <name>", "image name (default: an OME-Zarr input's own name, else the input's file name)")
     .option("--ome-zarr-version <v>", "0.4 (Zarr v2) or 0.5 (Zarr v3)", "0.4")
     .option("--plain", "write a single Zarr array instead of an OME-Zarr image")
     .option("--zarr-version <v>", "with --plain: Zarr format 2 or 3", "2")
@@ -179,6 +188,7 @@ Examples:
       const translationFlag =
         opts.translation === undefined ? undefined : parseNumberList("--translation", opts.translation);
       const unitFlag = opts.units?.split(",").map((u) => normalizeUnitFlag(u.trim(), warn));
+      await refuseRawFlags(inputs, opts);
       const input = await openInput(inputs, {
         format: opts.format as InputFormat,
         shape: opts.shape === undefined ? undefined : parseIntList("--shape", opts.shape),
@@ -188,10 +198,9 @@ Examples:
         offset: opts.offset === undefined ? undefined : parseInteger("--offset", opts.offset, 0),
       });
       try {
-        const ndim = input.shape.length;
         const axes = input.axes;
-        const chunks = chunkFlag && chunksFor("--chunks", chunkFlag, ndim);
-        const shards = shardFlag && chunksFor("--shards", shardFlag, ndim);
+        const chunks = chunkFlag && chunksFor("--chunks", chunkFlag, axes);
+        const shards = shardFlag && chunksFor("--shards", shardFlag, axes);
         if (opts.plain) {
           const result = await convertPlain(input, output, {
             zarrVersion: Number(zarrVersion) as 2 | 3,
@@ -221,7 +230,7 @@ Examples:
         const units = unitFlag
           ? perAxis<string | undefined>("--units", unitFlag, axes, undefined)
           : input.units?.map((u) => (u === undefined ? undefined : normalizeUnitFlag(u, warn)));
-        const name = opts.name ?? stem(inputs[0]);
+        const name = opts.name ?? input.name ?? stem(inputs[0]);
         const options: PyramidOptions = {
           levels,
           method: opts.method as DownsampleMethod | undefined,
@@ -244,7 +253,17 @@ Examples:
         const store = new LocalStore(output);
         const report = await validate(store, "");
         const { stored, raw, ratio } = storageOf(output, result.levels, input.dtype);
-        const unitOfSpace = units?.find((u, i) => u !== undefined && SPACE.has(axes[i]));
+        const notes: string[] = [];
+        if (!scaleFlag && !unitFlag && input.scale === undefined && input.units === undefined) {
+          notes.push(
+            `${input.description} carries no physical voxel size: scale 1 and no units were written; give --scale and --units (e.g. --scale 2,0.5,0.5 --units micrometer)`,
+          );
+        }
+        if (levels === "auto" && result.levels.length === 1) {
+          notes.push(
+            `one level only: --levels auto stops when a level fits in one chunk, and the image (${input.shape.join("x")}) already fits in a chunk of ${result.levels[0].chunks.join("x")}; give --levels N or smaller --chunks for a pyramid`,
+          );
+        }
         const summary = {
           output,
           input: {
@@ -269,14 +288,17 @@ Examples:
           valid: report.valid,
           errors: report.errors,
           warnings: report.warnings,
+          notes,
         };
         printResult(globals, summary, () =>
           [
             `Wrote ${output} (OME-Zarr ${omeVersion} image "${name}", from ${input.description})`,
-            levelTable(result.levels, axes, unitOfSpace),
+            levelTable(result.levels, axes, units),
             `  stored   ${formatBytes(stored)} (raw ${formatBytes(raw)}, compression ratio ${ratio.toFixed(2)})`,
             `  time     ${result.seconds.toFixed(2)} s${result.resumedNodes ? ` (resumed ${result.resumedNodes} finished blocks)` : ""}`,
             `  valid    ${report.valid ? "yes" : `NO: ${report.errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`}`,
+            ...report.warnings.map((w) => `  warning  ${w.path || "(root)"}: ${w.message}`),
+            ...notes.map((n) => `  note     ${n}`),
           ].join("\n"),
         );
         if (!report.valid) process.exitCode = 1;
@@ -287,6 +309,36 @@ Examples:
 }
 
 type InputFormat = (typeof FORMATS)[number] | undefined;
+
+/**
+ * --shape/--dtype/--endian/--offset describe raw binary; any other input carries its own shape and
+ * data type, so giving them there is an error rather than silently ignored.
+ */
+async function refuseRawFlags(inputs: string[], opts: ConvertOptions): Promise<void> {
+  const given = (
+    [
+      ["--shape", opts.shape],
+      ["--dtype", opts.dtype],
+      ["--endian", opts.endian],
+      ["--offset", opts.offset],
+    ] as const
+  )
+    .filter(([, v]) => v !== undefined)
+    .map(([flag]) => flag);
+  if (given.length === 0 || opts.format === "raw") return;
+  const input = inputs[0];
+  let format: string | undefined = opts.format;
+  if (format === undefined) {
+    if (looksLikeZarr(input)) format = "zarr";
+    else if (inputs.length > 1 || isGlob(input) || (existsSync(input) && statSync(input).isDirectory()))
+      format = "stack";
+    else if (existsSync(input)) format = await detectFormat(input);
+  }
+  if (format === undefined || format === "raw") return;
+  throw new CliError(
+    `${given.join(", ")} ${given.length > 1 ? "are" : "is"} for raw binary input, but ${input} is ${format === "zarr" ? "Zarr" : format === "stack" ? "a slice stack" : `a ${format.toUpperCase()} file`}, which gives its own shape and data type (add --format raw to read it as raw bytes)`,
+  );
+}
 
 interface PlainOptions {
   zarrVersion: 2 | 3;
@@ -321,12 +373,13 @@ export function blockShape(shape: number[], grid: number[], dtype: DataType, bud
 async function convertPlain(input: Input, output: string, o: PlainOptions) {
   const started = performance.now();
   const axes = input.axes;
+  const chunks = clipChunks(o.chunks, input.shape);
   const spec =
     o.zarrVersion === 2
       ? ArraySpecV2.parse({
           shape: input.shape,
           dtype: input.dtype,
-          chunks: o.chunks.map((c, i) => Math.min(c, Math.max(1, input.shape[i]))),
+          chunks,
           compressor: o.codec,
           dimension_separator: "/",
           attributes: { _ARRAY_DIMENSIONS: axes },
@@ -334,8 +387,8 @@ async function convertPlain(input: Input, output: string, o: PlainOptions) {
       : ArraySpecV3.create({
           shape: input.shape,
           data_type: input.dtype,
-          chunks: o.chunks.map((c, i) => Math.min(c, Math.max(1, input.shape[i]))),
-          shards: o.shards,
+          chunks,
+          shards: o.shards && clipShards(o.shards, chunks, input.shape),
           compressor: o.codec,
           dimension_names: axes,
         });
