@@ -89,14 +89,20 @@ function perAxis<T>(flag: string, values: T[], axes: string[], fill: T): T[] {
   );
 }
 
-/** Chunks (shards): exactly one value per axis; a wrong count is an error, never padded. */
+/**
+ * Chunks (shards): one value per axis, or one per space axis (t and c then get 1, as by default).
+ * Any other count is an error, never padded: 2 values for zyx would silently make z chunks 1 deep.
+ */
 function chunksFor(flag: string, values: number[], axes: string[]): number[] {
-  if (values.length !== axes.length) {
-    throw new CliError(
-      `${flag} has ${values.length} values but the input has ${axes.length} axes (${axes.join("")}): give one per axis`,
-    );
+  if (values.length === axes.length) return values;
+  const space = axes.filter((a) => SPACE.has(a)).length;
+  if (values.length === space) {
+    let k = 0;
+    return axes.map((a) => (SPACE.has(a) ? values[k++] : 1));
   }
-  return values;
+  throw new CliError(
+    `${flag} has ${values.length} values but the input has ${axes.length} axes (${axes.join("")}): give one per axis${space !== axes.length ? ` or one per space axis (${space})` : ""}`,
+  );
 }
 
 export function registerConvert(program: Command): void {
@@ -109,7 +115,10 @@ export function registerConvert(program: Command): void {
       "<inputs...>",
       "input file(s), a folder or glob of slices, or a Zarr store; then the OUTPUT directory",
     )
-    .option("--chunks <list>", "chunk shape, e.g. 64,64,64 (default 64 per space axis, 1 for t/c)")
+    .option(
+      "--chunks <list>",
+      "chunk shape: one per axis, or one per space axis (t/c get 1), e.g. 64,64,64 (default 64 per space axis, 1 for t/c)",
+    )
     .option("--shards <list>", "shard shape (Zarr v3: OME-Zarr 0.5 or --plain --zarr-version 3)")
     .option(
       "--codec <codec>",
