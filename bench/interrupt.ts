@@ -21,7 +21,7 @@ const bin = resolve(arg("--bin", "dist/cli/main.js"));
 function writeNpy(path: string): void {
   const [Z, Y, X] = shape;
   let header = `{'descr': '<u2', 'fortran_order': False, 'shape': (${shape.join(", ")}), }`;
-  header += " ".repeat(63 - ((10 + header.length) % 64)) + "\n";
+  header += `${" ".repeat(63 - ((10 + header.length) % 64))}\n`;
   const fd = openSync(path, "w");
   const pre = Buffer.alloc(10);
   pre.write("\x93NUMPY", 0, "latin1");

@@ -27,11 +27,12 @@ export * as pyramid from "./pyramid/index.js";
 export * as render from "./render/index.js";
 export * as v2 from "./spec/v2-namespace.js";
 export * as v3 from "./spec/v3-namespace.js";
-// Stores that need no file system (LocalStore, ZipStore and file sources are Node-only, see index.ts).
+// Stores that need no file system (S3Store works in browsers with explicit credentials or anonymous) (LocalStore, ZipStore and file sources are Node-only, see index.ts).
 export { HttpStore as FetchStore, HttpStore, type HttpStoreOptions, httpSource } from "./store/http.js";
 export { joinKey, normalizePath, validateKey } from "./store/keys.js";
 export { type MemoryEntries, MemoryStore } from "./store/memory.js";
 export { checkRange, resolveRange } from "./store/range.js";
+export { parseS3Url, S3Store, type S3StoreOptions } from "./store/s3.js";
 export type {
   DeletableStore,
   ListableStore,

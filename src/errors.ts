@@ -90,6 +90,31 @@ export class CorruptChunkError extends ZarrsmithError {
   }
 }
 
+/**
+ * An HTTP request that failed: timed out, was refused or dropped, answered with an error status, or
+ * answered something other than what was asked (a wrong Content-Range, too many bytes).
+ */
+export class HttpError extends ZarrsmithError {
+  readonly url: string;
+  /** The status, when the server answered. */
+  readonly status: number | undefined;
+  /** Whether trying again may succeed (timeouts, dropped connections, 5xx, 429). */
+  readonly retryable: boolean;
+  /** The server's Retry-After, in ms. */
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    url: string,
+    message: string,
+    details: { status?: number; retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super("io", message, { cause: details.cause });
+    this.url = url;
+    this.status = details.status;
+    this.retryable = details.retryable ?? false;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
 /** A codec that failed or was configured in a way it cannot honour. */
 export class CodecError extends ZarrsmithError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -286,7 +286,7 @@ export class ZarrArray<D extends DataType = DataType> {
     try {
       return await pool.decode(this.layout.pipeline, bytes);
     } catch (e) {
-      if (e instanceof CorruptChunkError) throw new CorruptChunkError(key, e.message, { cause: e });
+      if (e instanceof CorruptChunkError && e.key === key) throw e;
       throw new CorruptChunkError(key, (e as Error).message, { cause: e });
     }
   }

@@ -12,6 +12,7 @@ import { parseAxes, renameAxisMetadata } from "../sources/axes.js";
 import { isGlob } from "../sources/files.js";
 import { openSource } from "../sources/index.js";
 import type { SourceFormat } from "../sources/types.js";
+import { isRemote } from "../store/url.js";
 import { interruptSignal } from "./interrupt.js";
 import { CliError } from "./output.js";
 import { arrayAxes, looksLikeZarr, omeImage, openLevel, openReadStore } from "./stores.js";
@@ -98,7 +99,7 @@ async function openZarrInput(path: string, options: InputOptions): Promise<Input
 /** Opens the inputs of `convert`; a missing input is a usage error naming it. */
 export async function openInput(inputs: string[], options: InputOptions): Promise<Input> {
   for (const input of inputs) {
-    if (!isGlob(input) && !/^https?:\/\//i.test(input) && !existsSync(input)) {
+    if (!isGlob(input) && !isRemote(input) && !existsSync(input)) {
       throw new CliError(`input ${input}: no such file or directory`);
     }
   }

@@ -9,9 +9,11 @@ import { registerDemo } from "./commands/demo.js";
 import { registerInfo } from "./commands/info.js";
 import { registerSlice } from "./commands/slice.js";
 import { registerSpec } from "./commands/spec.js";
+import { registerUpgrade } from "./commands/upgrade.js";
 import { registerValidate } from "./commands/validate.js";
 import { installInterruptHandler } from "./interrupt.js";
 import { EXIT, exitCodeFor, type GlobalOptions, printJSONError, reportError } from "./output.js";
+import { registerS3Flags } from "./s3-flags.js";
 
 const EXIT_HELP = `
 Exit codes:
@@ -35,12 +37,14 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", EXIT_HELP)
     .exitOverride();
+  registerS3Flags(program);
   registerDemo(program);
   registerConvert(program);
   registerInfo(program);
   registerValidate(program);
   registerSlice(program);
   registerSpec(program);
+  registerUpgrade(program);
   return program;
 }
 

@@ -39,8 +39,8 @@ export function storageOf(
   path: string,
   levels: Array<{ shape: number[] }>,
   dtype: DataType,
+  stored = directoryUsage(path).bytes,
 ): { stored: number; raw: number; ratio: number } {
-  const stored = directoryUsage(path).bytes;
   const raw = levels.reduce((a, l) => a + l.shape.reduce((p, s) => p * s, itemSize(dtype)), 0);
   return { stored, raw, ratio: stored > 0 ? raw / stored : 0 };
 }

@@ -6,8 +6,10 @@
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { ExistsError } from "../errors.js";
 import { type PyramidOptions, type PyramidResult, type RegionSource, write } from "../pyramid/writer.js";
-import { LocalStore } from "../store/local.js";
+import { isOzxPath, OzxWriter } from "../store/ozx.js";
+import { isS3URL } from "../store/url.js";
 import { guardStore, interruptible, interruptSignal, PROGRESS_FILE } from "./interrupt.js";
+import { claimS3Output, finishOutput, openOutputStore } from "./locations.js";
 import { CliError, type GlobalOptions } from "./output.js";
 import { createProgress } from "./progress.js";
 
@@ -48,18 +50,23 @@ export async function writePyramid(
   globals: GlobalOptions,
   resumeHint: string,
 ): Promise<PyramidResult> {
-  const state = claimOutput(path, options.overwrite);
-  const store = guardStore(new LocalStore(path));
+  if (isOzxPath(path)) return writeOzxPyramid(source, path, options, globals);
+  const state = isS3URL(path)
+    ? await claimS3Output(path, options.overwrite)
+    : claimOutput(path, options.overwrite);
+  const store = guardStore(openOutputStore(path));
   const progress = createProgress(globals);
   try {
-    return await interruptible(path, resumeHint, () =>
-      write(source, store, {
+    return await interruptible(path, resumeHint, async () => {
+      const result = await write(source, store, {
         ...options,
         overwrite: false, // claimOutput already removed what --overwrite replaces
         signal: interruptSignal,
         onProgress: ({ level, done, total }) => progress.update(`level ${level}`, done, total),
-      }),
-    );
+      });
+      await finishOutput(path, store);
+      return result;
+    });
   } catch (e) {
     if (e instanceof ExistsError && state === "resume") {
       throw new CliError(
@@ -67,6 +74,44 @@ export async function writePyramid(
       );
     }
     throw e;
+  } finally {
+    progress.stop();
+  }
+}
+
+/**
+ * Runs pyramid.write into a single-file OME-Zarr (`.ozx`): the archive is built aside and renamed
+ * into place when complete, so an existing file is only replaced (with --overwrite) by a finished
+ * one. There is no resume: an interrupted run leaves nothing behind.
+ */
+async function writeOzxPyramid(
+  source: RegionSource,
+  path: string,
+  options: PyramidOptions,
+  globals: GlobalOptions,
+): Promise<PyramidResult> {
+  if (existsSync(path) && !options.overwrite) {
+    throw new CliError(`output ${path} already exists; pass --overwrite to replace it`);
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) throw new CliError(`output ${path} is a directory`);
+  const writer = await OzxWriter.create(path, { overwrite: options.overwrite });
+  const store = guardStore(writer);
+  const progress = createProgress(globals);
+  try {
+    return await interruptible(path, "nothing was written; run the command again", async () => {
+      try {
+        const result = await write(source, store, {
+          ...options,
+          overwrite: false,
+          onProgress: ({ level, done, total }) => progress.update(`level ${level}`, done, total),
+        });
+        await writer.close();
+        return result;
+      } catch (e) {
+        await writer.abort();
+        throw e;
+      }
+    });
   } finally {
     progress.stop();
   }

@@ -8,14 +8,18 @@
  */
 
 import { CodecError } from "../errors.js";
+import { tooLarge } from "./bound.js";
 
 type MaybePromise<T> = T | Promise<T>;
 
 export interface ZstdBackend {
   readonly name: string;
   compress(data: Uint8Array, level: number, checksum: boolean): MaybePromise<Uint8Array>;
-  /** Accepts frames with or without a content-size field, and concatenated frames. */
-  decompress(data: Uint8Array): MaybePromise<Uint8Array>;
+  /**
+   * Accepts frames with or without a content-size field, and concatenated frames. With `max`, throws
+   * (a CodecError) as soon as the output would pass `max` bytes, without producing it.
+   */
+  decompress(data: Uint8Array, max?: number): MaybePromise<Uint8Array>;
 }
 
 /** LZ4 blocks with numcodecs' 4-byte little-endian size prefix. */
@@ -28,15 +32,17 @@ export interface Lz4Backend {
 export interface DeflateBackend {
   readonly name: string;
   gzip(data: Uint8Array, level: number): Uint8Array;
-  gunzip(data: Uint8Array): Uint8Array;
+  /** `max`: throw a CodecError once the output passes this many bytes (see ZstdBackend). */
+  gunzip(data: Uint8Array, max?: number): Uint8Array;
   zlib(data: Uint8Array, level: number): Uint8Array;
-  unzlib(data: Uint8Array): Uint8Array;
+  unzlib(data: Uint8Array, max?: number): Uint8Array;
 }
 
 export interface Bz2Backend {
   readonly name: string;
   compress(data: Uint8Array, level: number): Uint8Array;
-  decompress(data: Uint8Array): Uint8Array;
+  /** `max`: throw a CodecError once the output passes this many bytes (see ZstdBackend). */
+  decompress(data: Uint8Array, max?: number): Uint8Array;
 }
 
 export interface Crc32Backend {
@@ -99,21 +105,93 @@ async function nativeZstd(): Promise<ZstdBackend | undefined> {
   };
   const native = pick<Native>(await import("zstd-napi").catch(() => undefined), "compress");
   if (!native) return undefined;
+  // The low-level binding: frame content sizes and streaming into a caller-sized buffer, which the
+  // high-level decompress lacks (it allocates whatever the frames declare, or grows without limit).
+  const binding = pick<ZstdBinding>(await import("zstd-napi/binding.js").catch(() => undefined), "DCtx");
   return {
     name: "zstd-napi",
     compress: (d, level, checksum) =>
       plain(native.compress(d, { compressionLevel: level, checksumFlag: checksum })),
-    decompress: (d) => plain(native.decompress(d)),
+    decompress: (d, max) =>
+      plain(max === undefined || !binding ? native.decompress(d) : boundedZstd(binding, d, max)),
   };
 }
 
-/** WASM zstd (numcodecs.js): cannot write checksums and maps level <= 0 to 1; decoding is unaffected. */
+type ZstdBinding = typeof import("zstd-napi/binding.js");
+
+/**
+ * Native zstd decoding that never produces more than `max` bytes: frames that declare their content
+ * size are checked (all of them) before anything is allocated; otherwise the frames are streamed into
+ * a buffer of `max + 1` bytes and decoding stops once it is full.
+ */
+function boundedZstd(binding: ZstdBinding, data: Uint8Array, max: number): Uint8Array {
+  let declared = 0;
+  let known = true;
+  for (let rest = data; rest.length > 0; ) {
+    const size = binding.getFrameContentSize(rest);
+    if (size === null) {
+      known = false;
+      break;
+    }
+    declared += size;
+    if (declared > max) throw tooLarge("zstd", max);
+    rest = rest.subarray(binding.findFrameCompressedSize(rest));
+  }
+  const dctx = new binding.DCtx();
+  if (known) {
+    const out = new Uint8Array(declared);
+    const n = dctx.decompress(out, data);
+    return n === declared ? out : out.subarray(0, n);
+  }
+  const out = new Uint8Array(max + 1);
+  let produced = 0;
+  let input = data;
+  let pending = 0;
+  while (input.length > 0) {
+    const [left, wrote, read] = dctx.decompressStream(out.subarray(produced), input);
+    produced += wrote;
+    input = input.subarray(read);
+    pending = left;
+    if (produced > max) throw tooLarge("zstd", max);
+    if (wrote === 0 && read === 0) throw new CodecError("zstd: corrupt frame (decoding makes no progress)");
+  }
+  if (pending !== 0) throw new CodecError("zstd: truncated frame (input ends inside a frame)");
+  return out.subarray(0, produced);
+}
+
+/**
+ * The content size the first zstd frame declares, if any (RFC 8878 3.1.1.1: frame header descriptor,
+ * optional window descriptor and dictionary id, then 0-8 bytes of size). Hand-written because the WASM
+ * build exposes no such call, and reading the header first lets it refuse a declared bomb unopened.
+ */
+export function zstdDeclaredSize(d: Uint8Array): number | undefined {
+  if (d.length < 5 || d[0] !== 0x28 || d[1] !== 0xb5 || d[2] !== 0x2f || d[3] !== 0xfd) return undefined;
+  const fhd = d[4];
+  const single = (fhd >> 5) & 1;
+  const sizeBytes = [single ? 1 : 0, 2, 4, 8][fhd >> 6];
+  const at = 5 + (single ? 0 : 1) + [0, 1, 2, 4][fhd & 3];
+  if (sizeBytes === 0 || d.length < at + sizeBytes) return undefined;
+  let size = 0;
+  for (let i = sizeBytes - 1; i >= 0; i--) size = size * 256 + d[at + i];
+  return sizeBytes === 2 ? size + 256 : size;
+}
+
+/**
+ * WASM zstd (numcodecs.js): cannot write checksums and maps level <= 0 to 1; decoding is unaffected.
+ * It has no streaming call, so `max` is checked against the first frame's declared size before
+ * decoding and against the output after: a frame without a size still inflates in WASM memory first.
+ */
 export async function portableZstd(): Promise<ZstdBackend> {
   const wasm = ((await import("numcodecs/zstd")) as unknown as WasmModule).default;
   return {
     name: "numcodecs-wasm",
     compress: (d, level) => wasm.fromConfig({ id: "zstd", level }).encode(d),
-    decompress: (d) => wasm.fromConfig({ id: "zstd" }).decode(d),
+    decompress: async (d, max) => {
+      if (max !== undefined && (zstdDeclaredSize(d) ?? 0) > max) throw tooLarge("zstd", max);
+      const out = await wasm.fromConfig({ id: "zstd" }).decode(d);
+      if (max !== undefined && out.length > max) throw tooLarge("zstd", max);
+      return out;
+    },
   };
 }
 
@@ -143,12 +221,25 @@ export const deflateBackend = once(
 async function nativeDeflate(): Promise<DeflateBackend | undefined> {
   const z = await import("node:zlib").catch(() => undefined);
   if (!z?.gzipSync) return undefined;
+  // maxOutputLength makes zlib stop (ERR_BUFFER_TOO_LARGE) once the output passes it.
+  const bounded = (
+    what: string,
+    max: number | undefined,
+    run: (o: { maxOutputLength?: number }) => Buffer,
+  ) => {
+    try {
+      return plain(run(max === undefined ? {} : { maxOutputLength: Math.max(1, max) }));
+    } catch (e) {
+      if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw tooLarge(what, max!);
+      throw e;
+    }
+  };
   return {
     name: "node:zlib",
     gzip: (d, level) => plain(z.gzipSync(d, { level })),
-    gunzip: (d) => plain(z.gunzipSync(d)),
+    gunzip: (d, max) => bounded("gzip", max, (o) => z.gunzipSync(d, o)),
     zlib: (d, level) => plain(z.deflateSync(d, { level })),
-    unzlib: (d) => plain(z.inflateSync(d)),
+    unzlib: (d, max) => bounded("zlib", max, (o) => z.inflateSync(d, o)),
   };
 }
 
@@ -156,12 +247,20 @@ async function nativeDeflate(): Promise<DeflateBackend | undefined> {
 export async function portableDeflate(): Promise<DeflateBackend> {
   const f = await import("fflate");
   type Level = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+  // Given a fixed output buffer fflate never grows it (writes past its end are dropped), so a result
+  // that fills `max + 1` bytes means the stream holds more than `max`.
+  const bounded = (what: string, max: number | undefined, run: (out?: Uint8Array) => Uint8Array) => {
+    if (max === undefined) return run();
+    const out = run(new Uint8Array(max + 1));
+    if (out.length > max) throw tooLarge(what, max);
+    return out;
+  };
   return {
     name: "fflate",
     gzip: (d, level) => f.gzipSync(d, { level: level as Level, mtime: 0 }),
-    gunzip: (d) => f.gunzipSync(d),
+    gunzip: (d, max) => bounded("gzip", max, (out) => f.gunzipSync(d, { out })),
     zlib: (d, level) => f.zlibSync(d, { level: level as Level }),
-    unzlib: (d) => f.unzlibSync(d),
+    unzlib: (d, max) => bounded("zlib", max, (out) => f.unzlibSync(d, { out })),
   };
 }
 
@@ -169,7 +268,7 @@ export const bz2Backend = once(async (): Promise<Bz2Backend> => {
   // compressjs: pure JS (no native bzip2 binding is maintained); slow, but standard .bz2 streams.
   type Bzip2 = {
     compressFile(d: Uint8Array, out: undefined, level: number): Uint8Array | number[];
-    decompressFile(d: Uint8Array): Uint8Array | number[];
+    decompressFile(d: Uint8Array, out?: { writeByte(b: number): void }): Uint8Array | number[];
   };
   // Browser bundles map compressjs to an empty module (package.json "browser" field): its AMD loader
   // resolves files at run time, which bundlers cannot follow. bz2 is then unavailable, said plainly.
@@ -180,7 +279,20 @@ export const bz2Backend = once(async (): Promise<Bz2Backend> => {
   return {
     name: "compressjs",
     compress: (d, level) => u8(bz.compressFile(d, undefined, level)),
-    decompress: (d) => u8(bz.decompressFile(d)),
+    decompress: (d, max) => {
+      if (max === undefined) return u8(bz.decompressFile(d));
+      // compressjs writes through `writeByte` of any output object: this one stops past `max`.
+      const out = new Uint8Array(max);
+      let pos = 0;
+      const sink = {
+        writeByte(b: number) {
+          if (pos >= max) throw tooLarge("bz2", max);
+          out[pos++] = b;
+        },
+      };
+      bz.decompressFile(d, sink);
+      return out.subarray(0, pos);
+    },
   };
 });
 

@@ -26,6 +26,10 @@ export class BytesCodec implements ArrayToBytesCodec {
     this.endian = config.endian;
   }
 
+  maxEncodedSize(spec: ChunkSpec): number {
+    return product(spec.shape) * itemSize(spec.dataType);
+  }
+
   encode(array: NDArray): Uint8Array {
     return toBytes(array.data, array.dtype, this.endian ?? "little");
   }

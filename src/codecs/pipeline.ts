@@ -7,6 +7,7 @@ import { type Endian, itemSize, lanes } from "../dtype/index.js";
 import { CodecError, type Issue, SpecError, UnsupportedError, ZarrsmithError } from "../errors.js";
 import { type NDArray, product } from "../ndarray.js";
 import { plain } from "./backends.js";
+import { encodedBound } from "./bound.js";
 import { BytesCodec } from "./bytes.js";
 import { isObject } from "./config.js";
 import { parseNumpyDType } from "./numpy-dtype.js";
@@ -51,6 +52,11 @@ export class CodecPipeline {
    * shard bytes are exactly what it reads, and `decodeRegion` can fetch parts of a shard).
    */
   readonly sharding?: ShardingCodec;
+  /**
+   * Per bytes→bytes stage, the most bytes its decoding may produce: exact for the stage next to the
+   * array→bytes codec, then widened by each compressor's worst-case expansion (see bound.ts).
+   */
+  readonly #decodeLimits: (number | undefined)[];
 
   private constructor(spec: ChunkSpec, stages: Codec[]) {
     this.spec = { ...spec, shape: [...spec.shape] };
@@ -73,6 +79,19 @@ export class CodecPipeline {
     this.bytesSpec = current;
     this.bytesToBytes = b2b;
     if (a2b instanceof ShardingCodec && a2a.length === 0 && b2b.length === 0) this.sharding = a2b;
+    let limit = a2b?.maxEncodedSize?.(current);
+    this.#decodeLimits = b2b.map((_, i) => {
+      if (i > 0 && limit !== undefined) limit = encodedBound(limit);
+      return limit;
+    });
+  }
+
+  /** The most bytes a valid encoded chunk of this pipeline takes; undefined when unbounded. */
+  maxEncodedSize(): number | undefined {
+    const n = this.#decodeLimits.length;
+    if (n === 0) return this.arrayToBytes.maxEncodedSize?.(this.bytesSpec);
+    const last = this.#decodeLimits[n - 1];
+    return last === undefined ? undefined : encodedBound(last);
   }
 
   /** Builds the pipeline of a v3 `codecs` list; throws SpecError / UnsupportedError naming the field. */
@@ -182,7 +201,7 @@ export class CodecPipeline {
     bytes = plain(bytes);
     try {
       for (let i = this.bytesToBytes.length - 1; i >= 0; i--)
-        bytes = await this.bytesToBytes[i].decode(bytes);
+        bytes = await this.bytesToBytes[i].decode(bytes, this.#decodeLimits[i]);
       let a = await this.arrayToBytes.decode(bytes, this.bytesSpec);
       checkDecoded(a, this.bytesSpec);
       for (let i = this.arrayToArray.length - 1; i >= 0; i--) {

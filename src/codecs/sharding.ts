@@ -162,6 +162,12 @@ export class ShardingCodec implements ArrayToBytesCodec {
     return out;
   }
 
+  /** Every inner chunk at its largest, plus the index. */
+  maxEncodedSize(): number | undefined {
+    const inner = this.inner.maxEncodedSize();
+    return inner === undefined ? undefined : product(this.chunksPerShard) * inner + this.indexSize;
+  }
+
   async decode(bytes: Uint8Array, spec: ChunkSpec): Promise<NDArray> {
     if (bytes.length < this.indexSize) {
       throw new CodecError(
@@ -224,6 +230,7 @@ export class ShardingCodec implements ArrayToBytesCodec {
       const idx = rel.map((r, k) => r + lo[k]);
       let flat = 0;
       for (let k = 0; k < idx.length; k++) flat = flat * this.chunksPerShard[k] + idx[k];
+      // The shard's length is not known here; reads past its end are caught below.
       const entry = this.entry(index, flat, Number.MAX_SAFE_INTEGER);
       if (entry) wanted.push({ index: idx, ...entry });
     });
@@ -274,7 +281,11 @@ export class ShardingCodec implements ArrayToBytesCodec {
     }
   }
 
-  /** The (offset, nbytes) of inner chunk `flat`, undefined when it is not stored. */
+  /**
+   * The (offset, nbytes) of inner chunk `flat`, undefined when it is not stored. The entry must lie in
+   * the shard's data region: inside the shard and clear of the index (which would otherwise be
+   * decoded as chunk data).
+   */
   private entry(
     index: BigUint64Array,
     flat: number,
@@ -283,9 +294,20 @@ export class ShardingCodec implements ArrayToBytesCodec {
     const offset = index[2 * flat];
     const nbytes = index[2 * flat + 1];
     if (offset === MISSING && nbytes === MISSING) return undefined;
+    const where = `inner chunk ${flat} at offset ${offset} with ${nbytes} bytes`;
     if (offset === MISSING || nbytes === MISSING || offset + nbytes > BigInt(shardLength)) {
       throw new CodecError(
-        `sharding: corrupt shard index: inner chunk ${flat} at offset ${offset} with ${nbytes} bytes lies outside the ${shardLength}-byte shard`,
+        `sharding: corrupt shard index: ${where} lies outside the ${shardLength}-byte shard`,
+      );
+    }
+    const size = BigInt(this.indexSize);
+    const overlaps =
+      this.indexLocation === "start"
+        ? offset < size
+        : shardLength !== Number.MAX_SAFE_INTEGER && offset + nbytes > BigInt(shardLength) - size;
+    if (overlaps) {
+      throw new CodecError(
+        `sharding: corrupt shard index: ${where} overlaps the ${this.indexSize}-byte index at the ${this.indexLocation} of the shard`,
       );
     }
     return { offset: Number(offset), nbytes: Number(nbytes) };

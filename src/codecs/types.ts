@@ -42,13 +42,19 @@ export interface ArrayToBytesCodec {
   readonly kind: "array_to_bytes";
   encode(array: NDArray, spec: ChunkSpec): MaybePromise<Uint8Array>;
   decode(bytes: Uint8Array, spec: ChunkSpec): MaybePromise<NDArray>;
+  /** The most bytes a valid encoding of a `spec` chunk takes; undefined when unbounded (strings). */
+  maxEncodedSize?(spec: ChunkSpec): number | undefined;
   toJSON(): V3CodecJSON;
 }
 
 export interface BytesToBytesCodec {
   readonly kind: "bytes_to_bytes";
   encode(bytes: Uint8Array): MaybePromise<Uint8Array>;
-  decode(bytes: Uint8Array): MaybePromise<Uint8Array>;
+  /**
+   * `maxLength`: the most bytes a valid chunk can decode to here (the pipeline derives it from the
+   * chunk's size). Decompressors stop and throw a CodecError once past it, before producing the rest.
+   */
+  decode(bytes: Uint8Array, maxLength?: number): MaybePromise<Uint8Array>;
   toJSON(): V3CodecJSON;
 }
 

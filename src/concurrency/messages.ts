@@ -15,6 +15,8 @@ export interface SerializedError {
   name: string;
   message: string;
   code?: string;
+  /** A CorruptChunkError's key. */
+  key?: string;
   stack?: string;
 }
 

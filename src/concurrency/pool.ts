@@ -6,7 +6,14 @@
  * runs inline on the calling thread. Threads come from platform.ts (worker_threads), or in browser
  * bundles from platform.browser.ts (Web Workers).
  */
-import { CodecError, CorruptChunkError, ZarrsmithError } from "../errors.js";
+import {
+  CodecError,
+  CorruptChunkError,
+  type ErrorCode,
+  SpecError,
+  UnsupportedError,
+  ZarrsmithError,
+} from "../errors.js";
 import type { NDArray } from "../ndarray.js";
 import { type DistributiveOmit, type PipelineDescriptor, pipelineFor } from "./descriptor.js";
 import {
@@ -34,14 +41,20 @@ interface Slot {
 
 type Task = DistributiveOmit<TaskRequest, "id">;
 
+/** The worker's error as the same class (and key, code, message) on this side. */
 function revive(e: SerializedError): Error {
-  const err =
-    e.code === "codec" || e.name === "CodecError"
-      ? new CodecError(e.message)
-      : e.code === "corrupt_chunk"
-        ? new CorruptChunkError("?", e.message)
-        : new Error(e.message);
-  if (!(err instanceof ZarrsmithError)) err.name = e.name;
+  let err: Error;
+  if (e.name === "CorruptChunkError" && e.key !== undefined) {
+    err = new CorruptChunkError(e.key, "");
+    err.message = e.message; // already "Corrupt chunk <key>: reason"
+  } else if (e.name === "CodecError") err = new CodecError(e.message);
+  else if (e.name === "UnsupportedError") err = new UnsupportedError(e.message);
+  else if (e.name === "SpecError") {
+    err = new SpecError("", []);
+    err.message = e.message;
+  } else if (e.code !== undefined) err = new ZarrsmithError(e.code as ErrorCode, e.message);
+  else err = new Error(e.message);
+  err.name = e.name;
   err.stack = `${err.name}: ${e.message}\n    (in worker) ${e.stack ?? ""}`;
   return err;
 }

@@ -37,7 +37,7 @@ port.onMessage((task: TaskRequest) => {
     ({ result, transfer }) => port.post({ id: task.id, ok: true, result } satisfies TaskResponse, transfer),
     (e: unknown) => {
       const err = e instanceof Error ? e : new Error(String(e));
-      const code = (err as { code?: unknown }).code;
+      const { code, key } = err as { code?: unknown; key?: unknown };
       port.post({
         id: task.id,
         ok: false,
@@ -45,6 +45,7 @@ port.onMessage((task: TaskRequest) => {
           name: err.name,
           message: err.message,
           code: typeof code === "string" ? code : undefined,
+          key: typeof key === "string" ? key : undefined,
           stack: err.stack,
         },
       } satisfies TaskResponse);

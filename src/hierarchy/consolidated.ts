@@ -60,22 +60,38 @@ export async function consolidateMetadata(store: Store, path = ""): Promise<void
 /** Reads consolidated metadata at `path` into a key → document map, or undefined when there is none. */
 export async function readConsolidated(store: Store, path = ""): Promise<Map<string, unknown> | undefined> {
   const root = normalizePath(path);
+  return (
+    (await readConsolidatedV2(store, root)) ??
+    consolidatedFromV3(
+      root,
+      (await readJSON(store, root, "zarr.json")) as Record<string, unknown> | undefined,
+    )
+  );
+}
+
+/** The v2 `.zmetadata` at `root` as a key → document map (undefined without one). */
+export async function readConsolidatedV2(
+  store: Store,
+  root: string,
+): Promise<Map<string, unknown> | undefined> {
   const zmeta = (await readJSON(store, root, ".zmetadata")) as
     | { metadata?: Record<string, unknown> }
     | undefined;
+  if (!zmeta?.metadata) return undefined;
   const out = new Map<string, unknown>();
-  if (zmeta?.metadata) {
-    for (const [k, v] of Object.entries(zmeta.metadata)) out.set(joinKey(root, k), v);
-    return out;
-  }
-  const v3 = (await readJSON(store, root, "zarr.json")) as
-    | { consolidated_metadata?: { metadata?: Record<string, Record<string, unknown>> } }
-    | undefined;
-  const inner = v3?.consolidated_metadata?.metadata;
+  for (const [k, v] of Object.entries(zmeta.metadata)) out.set(joinKey(root, k), v);
+  return out;
+}
+
+/** The inline consolidated metadata of a v3 group's `zarr.json` (already read) as a key → document map. */
+export function consolidatedFromV3(
+  root: string,
+  v3: Record<string, unknown> | undefined,
+): Map<string, unknown> | undefined {
+  const inner = (v3?.consolidated_metadata as { metadata?: Record<string, unknown> } | undefined)?.metadata;
   if (!inner) return undefined;
-  for (const [k, v] of Object.entries(inner)) {
-    out.set(joinKey(root, `${k}/zarr.json`), v);
-  }
+  const out = new Map<string, unknown>();
+  for (const [k, v] of Object.entries(inner)) out.set(joinKey(root, `${k}/zarr.json`), v);
   return out;
 }
 

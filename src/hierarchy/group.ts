@@ -37,13 +37,14 @@ export class Group {
   /** Opens the array at `name` (a relative path, e.g. "0" or "labels/cells/0"). */
   async array<D extends DataType = DataType>(name: string): Promise<ZarrArray<D>> {
     const { open } = await import("./open.js");
-    return open.array<D>(this.store, this.childPath(name));
+    // the child has the group's format: only its keys are read (no v3 probe of a v2 child, or back)
+    return open.array<D>(this.store, this.childPath(name), { format: this.zarrFormat });
   }
 
   /** Opens the group at `name`. */
   async group(name: string): Promise<Group> {
     const { open } = await import("./open.js");
-    return open.group(this.store, this.childPath(name), { consolidated: false });
+    return open.group(this.store, this.childPath(name), { consolidated: false, format: this.zarrFormat });
   }
 
   /** The direct children that are arrays or groups (needs a listable store). */
@@ -52,7 +53,7 @@ export class Group {
     const { prefixes } = await this.store.listDir(this.path);
     const out: Member[] = [];
     for (const name of prefixes.sort()) {
-      const meta = await readNodeMetadata(this.store, this.childPath(name));
+      const meta = await readNodeMetadata(this.store, this.childPath(name), { format: this.zarrFormat });
       if (meta) out.push({ name, kind: meta.kind });
     }
     return out;

@@ -31,23 +31,63 @@ export type NodeMetadata =
   | { format: 2; kind: "group"; attributes: Record<string, unknown> }
   | { format: 3; kind: "array" | "group"; document: Record<string, unknown> };
 
-/** Finds the node at `path`: Zarr v3 (`zarr.json`) first, then v2 (`.zarray`, `.zgroup`). */
-export async function readNodeMetadata(store: Store, path: string): Promise<NodeMetadata | undefined> {
-  const v3 = (await readJSON(store, path, "zarr.json")) as Record<string, unknown> | undefined;
-  if (v3) {
-    const kind = v3.node_type;
-    if (kind !== "array" && kind !== "group") {
-      throw new ZarrsmithError(
-        "invalid_spec",
-        `${joinKey(path, "zarr.json")}: node_type must be "array" or "group"`,
-      );
-    }
-    return { format: 3, kind, document: v3 };
+/** What a caller already knows about a node, so that fewer keys are probed (each miss is a 404 over HTTP). */
+export interface NodeHint {
+  /** The Zarr format (a child's is its parent group's): only that format's keys are read. */
+  format?: 2 | 3;
+  /** The kind expected: its v2 document is read first, the other only if it is missing. */
+  kind?: "array" | "group";
+}
+
+/** The node described by a `zarr.json` document. */
+export function v3NodeMetadata(path: string, v3: Record<string, unknown>): NodeMetadata {
+  const kind = v3.node_type;
+  if (kind !== "array" && kind !== "group") {
+    throw new ZarrsmithError(
+      "invalid_spec",
+      `${joinKey(path, "zarr.json")}: node_type must be "array" or "group"`,
+    );
   }
-  const [zarray, zgroup] = await Promise.all([
-    readJSON(store, path, ".zarray"),
-    readJSON(store, path, ".zgroup"),
-  ]);
+  return { format: 3, kind, document: v3 };
+}
+
+/**
+ * Finds the node at `path`: Zarr v3 (`zarr.json`) first, then v2 (`.zarray`, `.zgroup`). A `hint`
+ * skips the other format's key and orders the v2 probes.
+ */
+export async function readNodeMetadata(
+  store: Store,
+  path: string,
+  hint: NodeHint = {},
+): Promise<NodeMetadata | undefined> {
+  if (hint.format !== 2) {
+    const v3 = (await readJSON(store, path, "zarr.json")) as Record<string, unknown> | undefined;
+    if (v3) return v3NodeMetadata(path, v3);
+    if (hint.format === 3) return undefined;
+  }
+  return readV2NodeMetadata(store, path, hint.kind);
+}
+
+/** The v2 node at `path` (`.zarray` or `.zgroup`, then `.zattrs`); `first` is probed first, alone. */
+export async function readV2NodeMetadata(
+  store: Store,
+  path: string,
+  first?: "array" | "group",
+): Promise<NodeMetadata | undefined> {
+  let zarray: unknown;
+  let zgroup: unknown;
+  if (first === "array") {
+    zarray = await readJSON(store, path, ".zarray");
+    if (!zarray) zgroup = await readJSON(store, path, ".zgroup");
+  } else if (first === "group") {
+    zgroup = await readJSON(store, path, ".zgroup");
+    if (!zgroup) zarray = await readJSON(store, path, ".zarray");
+  } else {
+    [zarray, zgroup] = await Promise.all([
+      readJSON(store, path, ".zarray"),
+      readJSON(store, path, ".zgroup"),
+    ]);
+  }
   if (!zarray && !zgroup) return undefined;
   const attributes = ((await readJSON(store, path, ".zattrs")) ?? {}) as Record<string, unknown>;
   // A stored .zarray without dimension_separator uses "." (Zarr v2 spec); "/" is only our default for new arrays.

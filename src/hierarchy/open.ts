@@ -17,14 +17,23 @@ import { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
 import { normalizePath } from "../store/keys.js";
 import type { Store } from "../store/types.js";
-import { readConsolidated, withConsolidated } from "./consolidated.js";
+import { consolidatedFromV3, readConsolidatedV2, withConsolidated } from "./consolidated.js";
 import { Group } from "./group.js";
-import { type NodeMetadata, readNodeMetadata } from "./metadata-io.js";
+import {
+  type NodeHint,
+  type NodeMetadata,
+  readJSON,
+  readNodeMetadata,
+  readV2NodeMetadata,
+  v3NodeMetadata,
+} from "./metadata-io.js";
 
 export interface OpenOptions {
   /** Use consolidated metadata at the opened path if present (default: true for groups). */
   consolidated?: boolean;
 }
+
+export type { NodeHint } from "./metadata-io.js";
 
 function where(store: Store, path: string): string {
   const p = path === "" ? "/" : `/${path}`;
@@ -65,20 +74,55 @@ export function nodeFromMetadata(store: Store, path: string, meta: NodeMetadata)
   }
 }
 
-async function openNode(store: Store, path = "", options: OpenOptions = {}): Promise<ZarrArray | Group> {
-  const p = normalizePath(path);
-  let view = store;
-  if (options.consolidated !== false) {
-    const docs = await readConsolidated(store, p).catch(() => undefined);
-    if (docs) view = withConsolidated(store, docs, p);
+/**
+ * Reads the node's metadata with as few requests as possible (each miss is a 404 over HTTP):
+ * `zarr.json` once (it is the v3 node and holds v3 consolidated metadata); without it, `.zmetadata`
+ * (when consolidated metadata is wanted) answers every v2 document at once; otherwise only the
+ * expected v2 kind is probed first.
+ */
+async function readForOpen(
+  store: Store,
+  p: string,
+  options: OpenOptions & NodeHint,
+): Promise<{ view: Store; meta: NodeMetadata | undefined }> {
+  const consolidated = options.consolidated !== false;
+  if (options.format !== 2) {
+    const v3 = (await readJSON(store, p, "zarr.json")) as Record<string, unknown> | undefined;
+    if (v3) {
+      const meta = v3NodeMetadata(p, v3);
+      const docs = consolidated && meta.kind === "group" ? consolidatedFromV3(p, v3) : undefined;
+      return { view: docs ? withConsolidated(store, docs, p) : store, meta };
+    }
+    if (options.format === 3) return { view: store, meta: undefined };
   }
-  const meta = await readNodeMetadata(view, p);
+  if (consolidated) {
+    const docs = await readConsolidatedV2(store, p).catch(() => undefined);
+    if (docs) {
+      const view = withConsolidated(store, docs, p);
+      return { view, meta: await readV2NodeMetadata(view, p, options.kind) };
+    }
+  }
+  return { view: store, meta: await readV2NodeMetadata(store, p, options.kind) };
+}
+
+async function openNode(
+  store: Store,
+  path = "",
+  options: OpenOptions & NodeHint = {},
+): Promise<ZarrArray | Group> {
+  const p = normalizePath(path);
+  // a root is usually a group: its v2 document is probed first
+  const { view, meta } = await readForOpen(store, p, { kind: "group", ...options });
   if (!meta) throw new NotFoundError(`no Zarr array or group at ${where(store, p)}`);
   return nodeFromMetadata(view, p, meta);
 }
 
-async function openArray<D extends DataType = DataType>(store: Store, path = ""): Promise<ZarrArray<D>> {
-  const node = await openNode(store, path, { consolidated: false });
+async function openArray<D extends DataType = DataType>(
+  store: Store,
+  path = "",
+  hint: NodeHint = {},
+): Promise<ZarrArray<D>> {
+  const node = await openNode(store, path, { consolidated: false, kind: "array", ...hint });
   if (!(node instanceof ZarrArray))
     throw new NotFoundError(`${where(store, normalizePath(path))} is a group, not an array`);
   return node as ZarrArray<D>;
@@ -119,8 +163,8 @@ async function openAnyArray(store: Store, path = ""): Promise<ZarrArray | String
   return nodeFromMetadata(store, p, meta) as ZarrArray;
 }
 
-async function openGroup(store: Store, path = "", options: OpenOptions = {}): Promise<Group> {
-  const node = await openNode(store, path, options);
+async function openGroup(store: Store, path = "", options: OpenOptions & NodeHint = {}): Promise<Group> {
+  const node = await openNode(store, path, { kind: "group", ...options });
   if (!(node instanceof Group))
     throw new NotFoundError(`${where(store, normalizePath(path))} is an array, not a group`);
   return node;

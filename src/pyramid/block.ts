@@ -43,6 +43,10 @@ export interface BlockTask {
   method: DownsampleMethod;
   /** Also report the input's min and max (for the omero window). */
   stats?: boolean;
+  /** With `stats`: report them per index of this axis (the channel axis) instead of over all. */
+  statsAxis?: number;
+  /** With `stats`: also count the voxels of each distinct value (label images), up to this many values. */
+  countValues?: number;
   /** Send the last level's data back (default true; only the tree's parents need it). */
   returnLast?: boolean;
 }
@@ -58,8 +62,12 @@ export interface BlockResult {
   chunks: EncodedChunk[];
   /** The last computed level's data for this block (the input when `levels` is empty). */
   last?: NDArray;
-  min?: number;
-  max?: number;
+  /** With `stats`: the input's minimum and maximum, one per index of `statsAxis` in the block
+   * (a single entry without it). */
+  min?: number[];
+  max?: number[];
+  /** With `countValues`: [value, voxels] per distinct value; null when there were more. */
+  counts?: Array<[number, number]> | null;
 }
 
 /**
@@ -119,31 +127,74 @@ async function encodeChunks(
   }
 }
 
-function minMax(a: NDArray): { min: number; max: number } {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  if (a.data instanceof BigInt64Array || a.data instanceof BigUint64Array) {
-    for (const x of a.data) {
-      const v = Number(x);
-      if (v < min) min = v;
-      if (v > max) max = v;
+/**
+ * Minimum and maximum of `a`, per index of `axis` (one pair without it). NaN is skipped (like
+ * `np.nanmin`); an all-NaN group gives +Infinity/-Infinity, which the caller ignores.
+ */
+function minMax(a: NDArray, axis?: number): { min: number[]; max: number[] } {
+  const groups = axis === undefined ? 1 : a.shape[axis];
+  // C order: element i lies at index floor(i / inner) % groups along `axis`
+  const inner = axis === undefined ? a.data.length : a.shape.slice(axis + 1).reduce((p, n) => p * n, 1);
+  const min = new Array<number>(groups).fill(Number.POSITIVE_INFINITY);
+  const max = new Array<number>(groups).fill(Number.NEGATIVE_INFINITY);
+  const big = a.data instanceof BigInt64Array || a.data instanceof BigUint64Array;
+  const d = a.data as ArrayLike<number | bigint>;
+  for (let start = 0, g = 0; start < d.length; start += inner, g = (g + 1) % groups) {
+    let lo = min[g];
+    let hi = max[g];
+    const end = Math.min(d.length, start + inner);
+    if (big) {
+      for (let i = start; i < end; i++) {
+        const v = Number(d[i]);
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    } else {
+      // plain numbers: no Number() conversion per voxel (this runs over every source voxel)
+      const n = d as ArrayLike<number>;
+      for (let i = start; i < end; i++) {
+        const v = n[i];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
     }
-    return { min, max };
-  }
-  // plain numbers: no Number() conversion per voxel (this runs over every source voxel)
-  const d = a.data as ArrayLike<number>;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
+    min[g] = lo;
+    max[g] = hi;
   }
   return { min, max };
+}
+
+/** Voxels per distinct value, or null once there are more than `limit` values. */
+function countValues(a: NDArray, limit: number): Array<[number, number]> | null {
+  const counts = new Map<number, number>();
+  const d = a.data as ArrayLike<number | bigint>;
+  let last: number | bigint | undefined;
+  let run = 0;
+  // labels come in runs: count a run at once instead of one Map update per voxel
+  const flush = () => {
+    if (run === 0) return true;
+    const v = Number(last);
+    counts.set(v, (counts.get(v) ?? 0) + run);
+    return counts.size <= limit;
+  };
+  for (let i = 0; i < d.length; i++) {
+    if (d[i] === last) run++;
+    else {
+      if (!flush()) return null;
+      last = d[i];
+      run = 1;
+    }
+  }
+  if (!flush()) return null;
+  return [...counts];
 }
 
 /** Runs a block task (exported for the worker pool's `call`). */
 export async function processBlock(task: BlockTask): Promise<BlockResult> {
   const chunks: EncodedChunk[] = [];
-  const stats = task.stats ? minMax(task.input) : {};
+  const stats = task.stats ? minMax(task.input, task.statsAxis) : {};
+  const counts =
+    task.stats && task.countValues !== undefined ? { counts: countValues(task.input, task.countValues) } : {};
   if (task.store) await encodeChunks(task.input, task.origin, task.store, chunks, task.storeRegion);
   let current = task.input;
   let origin = task.origin;
@@ -155,5 +206,5 @@ export async function processBlock(task: BlockTask): Promise<BlockResult> {
     origin = origin.map((o, i) => (o + (halo ? halo[i][0] : 0)) / level.factors[i]);
     await encodeChunks(current, origin, level, chunks, task.regions?.[k]);
   }
-  return { chunks, ...(task.returnLast === false ? {} : { last: current }), ...stats };
+  return { chunks, ...(task.returnLast === false ? {} : { last: current }), ...stats, ...counts };
 }

@@ -4,6 +4,14 @@
  * `planPyramid` shows the levels it would write; `downsample` reduces one block.
  */
 export { DOWNSAMPLE_METHODS, type DownsampleMethod, downsample, haloFor } from "./downsample/index.js";
+export { type LabelsOptions, writeLabels } from "./labels.js";
 export { type AxisInput, resolveAxes } from "./metadata.js";
-export { type PyramidLevel, type PyramidPlan, type PyramidPlanOptions, planPyramid } from "./plan.js";
+export {
+  DOWNSAMPLE_AXES,
+  type DownsampleAxes,
+  type PyramidLevel,
+  type PyramidPlan,
+  type PyramidPlanOptions,
+  planPyramid,
+} from "./plan.js";
 export { type PyramidOptions, type PyramidResult, type RegionSource, write } from "./writer.js";

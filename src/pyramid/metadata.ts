@@ -7,13 +7,20 @@
 import type { DataType } from "../dtype/types.js";
 import { ValueError } from "../errors.js";
 import { Axis } from "../ome/build/axes.js";
-import { ImageLabelV04, ImageLabelV05, ImageV04, ImageV05 } from "../ome/build/image.js";
+import {
+  type ImageLabelMetadata,
+  ImageLabelV04,
+  ImageLabelV05,
+  ImageV04,
+  ImageV05,
+} from "../ome/build/image.js";
 import type { JSONObject } from "../ome/common/json.js";
 import type { Axis as AxisModel } from "../ome/common/models.js";
 import type { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
 import type { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
 import type { DownsampleMethod } from "./downsample/index.js";
 import type { PyramidPlan } from "./plan.js";
+import type { ChannelWindow } from "./window.js";
 
 export type { AxisModel as Axis };
 
@@ -65,13 +72,13 @@ export interface ImageMetadataOptions {
 }
 
 export interface ImageMetadata {
-  /** The group attributes, with an `omero` display window when the value range is known (images only). */
-  attributes(window?: { min: number; max: number }): JSONObject;
+  /** The group attributes, with `omero` display windows (one per channel) when known (images only). */
+  attributes(windows?: readonly ChannelWindow[], imageLabel?: ImageLabelMetadata): JSONObject;
 }
 
 /** Builds (and validates) the image metadata now; fills in the display window at the end. */
 export function buildImageMetadata(o: ImageMetadataOptions): ImageMetadata {
-  const build = (omero?: JSONObject): JSONObject => {
+  const build = (omero?: JSONObject, imageLabel?: ImageLabelMetadata): JSONObject => {
     const common = {
       paths: o.paths,
       axes: o.axes,
@@ -85,12 +92,16 @@ export function buildImageMetadata(o: ImageMetadataOptions): ImageMetadata {
     if (o.version === "0.4") {
       const arraySpecs = o.specs as ArraySpecV2[];
       return (
-        o.labels ? ImageLabelV04.new({ ...common, arraySpecs }) : ImageV04.new({ ...common, arraySpecs })
+        o.labels
+          ? ImageLabelV04.new({ ...common, arraySpecs, imageLabel })
+          : ImageV04.new({ ...common, arraySpecs })
       ).toJSON();
     }
     const arraySpecs = o.specs as ArraySpecV3[];
     return (
-      o.labels ? ImageLabelV05.new({ ...common, arraySpecs }) : ImageV05.new({ ...common, arraySpecs })
+      o.labels
+        ? ImageLabelV05.new({ ...common, arraySpecs, imageLabel })
+        : ImageV05.new({ ...common, arraySpecs })
     ).toJSON();
   };
   if (o.channelNames) {
@@ -104,15 +115,19 @@ export function buildImageMetadata(o: ImageMetadataOptions): ImageMetadata {
   }
   build(); // fail before any data is written
   return {
-    attributes(window) {
-      if (o.labels || !window) return build();
-      return build(omeroFor(o, window));
+    attributes(windows, imageLabel) {
+      if (o.labels) return build(undefined, imageLabel);
+      if (!windows) return build();
+      return build(omeroFor(o, windows));
     },
   };
 }
 
-/** `omero` rendering hints: one greyscale channel per channel index, windowed to the data range. */
-function omeroFor(o: ImageMetadataOptions, window: { min: number; max: number }): JSONObject {
+/**
+ * `omero` rendering hints: one channel per channel index with its own window, opening on the
+ * middle z plane (plane 0 is usually an empty edge).
+ */
+function omeroFor(o: ImageMetadataOptions, windows: readonly ChannelWindow[]): JSONObject {
   const c = o.axes.findIndex((a) => a.type === "channel");
   const count = c >= 0 ? o.plan.levels[0].shape[c] : 1;
   const names = o.channelNames?.length === count ? o.channelNames : undefined;
@@ -128,8 +143,14 @@ function omeroFor(o: ImageMetadataOptions, window: { min: number; max: number })
       family: "linear",
       inverted: false,
       label: names?.[i] ?? (count === 1 ? o.name : `channel ${i}`),
-      window: { min: window.min, max: window.max, start: window.min, end: window.max },
+      window: { ...windows[i] },
     })),
-    rdefs: { model: count === 1 ? "greyscale" : "color", defaultZ: 0, defaultT: 0 },
+    rdefs: { model: count === 1 ? "greyscale" : "color", defaultZ: middleZ(o), defaultT: 0 },
   };
+}
+
+/** The middle plane of level 0's z axis (0 without one). */
+function middleZ(o: ImageMetadataOptions): number {
+  const z = o.axes.findIndex((a) => a.type === "space" && a.name.toLowerCase() === "z");
+  return z >= 0 ? Math.floor(o.plan.levels[0].shape[z] / 2) : 0;
 }

@@ -32,7 +32,20 @@ export interface PyramidPlanOptions {
   factors?: readonly (readonly number[])[];
   /** The downsampling method; it decides where the voxel centres of coarser levels lie. */
   method?: DownsampleMethod;
+  /** Which space axes shrink from level to level (default "xy"); see `DownsampleAxes`. */
+  downsampleAxes?: DownsampleAxes;
 }
+
+/**
+ * Which space axes are downsampled:
+ * - "xy": every space axis but z (see `shrinkingAxes`); z keeps its size on every level. What bioformats2raw and ome-zarr-py write by default, and what Viv, vizarr and
+ *   OMERO.web need (they index every level with the same z), hence the default.
+ * - "xyz": every space axis is halved on every level.
+ * - "auto": anisotropy-aware (see `defaultFactors`): an axis is halved once its voxel is within √2
+ *   of the finest one, so voxels become near-isotropic.
+ */
+export type DownsampleAxes = "xy" | "xyz" | "auto";
+export const DOWNSAMPLE_AXES: readonly DownsampleAxes[] = ["xy", "xyz", "auto"];
 
 export interface PyramidLevel {
   index: number;
@@ -78,10 +91,32 @@ export function defaultFactors(
   shape: readonly number[],
   scale: readonly number[],
   space: readonly boolean[],
+  axes: DownsampleAxes = "auto",
+  names: readonly string[] = [],
 ): number[] {
+  if (axes !== "auto") {
+    const shrink = shrinkingAxes(space, axes, names);
+    return shape.map((n, d) => (shrink[d] && n > 1 ? 2 : 1));
+  }
   let finest = Number.POSITIVE_INFINITY;
   for (let d = 0; d < shape.length; d++) if (space[d] && shape[d] > 1) finest = Math.min(finest, scale[d]);
   return shape.map((n, d) => (space[d] && n > 1 && scale[d] < ISOTROPY_LIMIT * finest ? 2 : 1));
+}
+
+/**
+ * The axes that `axes` lets shrink: every space axis ("xyz", "auto"), or all but z ("xy"): the space
+ * axis named z, or, with three or more space axes and none named z, the first (OME's order z, y, x).
+ */
+export function shrinkingAxes(
+  space: readonly boolean[],
+  axes: DownsampleAxes,
+  names: readonly string[] = [],
+): boolean[] {
+  if (axes !== "xy") return [...space];
+  const spaceDims = space.flatMap((s, d) => (s ? [d] : []));
+  const named = spaceDims.filter((d) => names[d]?.toLowerCase() === "z");
+  const kept = new Set(named.length > 0 ? named : spaceDims.slice(0, Math.max(0, spaceDims.length - 2)));
+  return space.map((s, d) => s && !kept.has(d));
 }
 
 /**
@@ -107,6 +142,10 @@ export function planPyramid(options: PyramidPlanOptions): PyramidPlan {
   check(options, translation, method);
   const types = axes.map(axisType);
   const space = types.map((t) => t === "space");
+  const downsampleAxes = options.downsampleAxes ?? "xy";
+  // only axes that shrink need to fit in one chunk: a kept z stays as long as level 0's
+  const names = axes.map((a) => a.name);
+  const shrinking = shrinkingAxes(space, downsampleAxes, names);
 
   const levels: PyramidLevel[] = [];
   const push = (factors: number[]) => {
@@ -132,10 +171,10 @@ export function planPyramid(options: PyramidPlanOptions): PyramidPlan {
   }
 
   const wanted = options.levels ?? "auto";
-  const fits = (level: PyramidLevel) => level.shape.every((n, d) => !space[d] || n <= chunks[d]);
+  const fits = (level: PyramidLevel) => level.shape.every((n, d) => !shrinking[d] || n <= chunks[d]);
   while (wanted === "auto" ? !fits(levels[levels.length - 1]) : levels.length < wanted) {
     const last = levels[levels.length - 1];
-    const factors = defaultFactors(last.shape, last.scale, space);
+    const factors = defaultFactors(last.shape, last.scale, space, downsampleAxes, names);
     if (factors.every((f) => f === 1)) {
       if (wanted === "auto") break; // only reachable without space axes to shrink
       throw new ValueError(
@@ -179,6 +218,11 @@ function check(options: PyramidPlanOptions, translation: readonly number[], meth
   chunks.forEach((c, d) => {
     if (!Number.isInteger(c) || c < 1) throw new ValueError(`chunks[${d}] must be an integer >= 1, got ${c}`);
   });
+  if (options.downsampleAxes !== undefined && !DOWNSAMPLE_AXES.includes(options.downsampleAxes)) {
+    throw new ValueError(
+      `downsampleAxes must be one of xy, xyz, auto, got ${String(options.downsampleAxes)}`,
+    );
+  }
   if (!isDownsampleMethod(method)) {
     throw new ValueError(
       `method must be one of mean, gaussian, nearest, mode, min, max, got ${String(method)}`,

@@ -33,8 +33,10 @@ import { normalizePath } from "../store/keys.js";
 import type { Store } from "../store/types.js";
 import type { BlockLevel, BlockResult, BlockTask, Region } from "./block.js";
 import { type DownsampleMethod, type Halo, haloFor } from "./downsample/index.js";
+import { labelTable, MAX_COUNTED_VALUES } from "./label-table.js";
 import { type AxisInput, buildImageMetadata, resolveAxes } from "./metadata.js";
-import { type PyramidPlan, planPyramid } from "./plan.js";
+import { type DownsampleAxes, type PyramidPlan, planPyramid } from "./plan.js";
+import { type ChannelRanges, type ChannelWindow, displayWindows } from "./window.js";
 
 /**
  * Anything that can read a region: a ZarrArray, a file source, a generated volume. A source that
@@ -77,8 +79,15 @@ export interface PyramidOptions {
   channelNames?: string[];
   /** Explicit per-level factors (relative to the previous level), overriding the automatic choice. */
   factors?: number[][];
-  /** A label image: method "mode", integer data required, `image-label` metadata. */
+  /** Which space axes shrink: "xy" (default: z kept on every level, as Viv/vizarr/OMERO.web need),
+   * "xyz" (all halved) or "auto" (anisotropy-aware). */
+  downsampleAxes?: DownsampleAxes;
+  /** A label image: method "mode", integer data required, `image-label` metadata (with a colour
+   * and a property entry per label value found). */
   labels?: boolean;
+  /** Label images: the image they annotate, relative to the label image (`image-label.source.image`,
+   * "../../" for one under the image's `labels/` group). */
+  labelSource?: string;
   /** Bytes of block data in flight (default 256 MiB). */
   memoryTarget?: number;
   workers?: WorkerPool | number;
@@ -110,7 +119,10 @@ export interface PyramidResult {
   /** Nodes of the work tree skipped because an earlier run finished them. */
   resumedNodes: number;
   seconds: number;
+  /** The data range over all channels (images only). */
   window?: { min: number; max: number };
+  /** Per channel: its data range and display window (robust percentiles), as written to `omero`. */
+  channelWindows?: ChannelWindow[];
 }
 
 const PROGRESS_FILE = "zarrsmith-progress.json";
@@ -180,6 +192,7 @@ export async function write(
     levels: options.levels ?? "auto",
     factors: options.factors,
     method,
+    downsampleAxes: options.downsampleAxes,
   });
 
   // one spec per level
@@ -225,14 +238,26 @@ export async function write(
     method,
   });
   const previous = (await readJSON(store, path, PROGRESS_FILE).catch(() => undefined)) as
-    | { fingerprint: string; done: string[]; window?: { min: number; max: number } }
+    | {
+        fingerprint: string;
+        done: string[];
+        window?: ChannelRanges;
+        counts?: Array<[number, number]>;
+        countsComplete?: boolean;
+      }
     | undefined;
   const done = new Set<string>();
-  // the data range seen so far; saved with the progress, since resumed nodes are not read again
-  let window: { min: number; max: number } | undefined;
+  // the data range per channel seen so far; saved with the progress, since resumed nodes are not read again
+  let window: ChannelRanges | undefined;
+  // label images: voxels per label value (for the colour table), saved with the progress likewise
+  const counts = new Map<number, number>();
+  let countsComplete = true;
+  const channelAxis = axes.findIndex((a) => a.type === "channel");
   if (previous && previous.fingerprint === fingerprint && !options.overwrite) {
     for (const id of previous.done) done.add(id);
     window = previous.window;
+    for (const [v, n] of previous.counts ?? []) counts.set(v, n);
+    countsComplete = previous.countsComplete ?? true;
   } else {
     if (previous && !options.overwrite) {
       throw new ExistsError(
@@ -284,6 +309,7 @@ export async function write(
       fingerprint,
       done: [...done],
       ...(window ? { window } : {}),
+      ...(options.labels ? { counts: [...counts], countsComplete } : {}),
     });
   };
   const report = (level: number, n: number) => {
@@ -303,12 +329,21 @@ export async function write(
         report(c.level, 1);
       }),
     );
-    if (result.min !== undefined && result.max !== undefined) {
-      window = {
-        min: Math.min(window?.min ?? result.min, result.min),
-        max: Math.max(window?.max ?? result.max, result.max),
-      };
-    }
+  };
+
+  /** Folds a block's per-channel range (channels from `first` on) into the running `window`. */
+  const addRange = (result: BlockResult, first: number) => {
+    if (result.min === undefined || result.max === undefined) return;
+    const next: ChannelRanges = window ?? { min: [], max: [] };
+    result.min.forEach((lo, k) => {
+      next.min[first + k] = Math.min(next.min[first + k] ?? lo, lo);
+      next.max[first + k] = Math.max(next.max[first + k] ?? result.max![k], result.max![k]);
+    });
+    window = next;
+    if (result.counts === null) countsComplete = false;
+    if (!countsComplete || !result.counts) return;
+    for (const [v, n] of result.counts) counts.set(v, (counts.get(v) ?? 0) + n);
+    if (counts.size > MAX_COUNTED_VALUES) countsComplete = false;
   };
 
   /** Downsamples/encodes one block in a worker (its input buffer is moved there) and stores the chunks. */
@@ -320,6 +355,7 @@ export async function write(
       collectTransferables(task.input),
     );
     await storeChunks(result);
+    addRange(result, channelAxis >= 0 ? task.origin[channelAxis] : 0);
     return result;
   };
 
@@ -381,6 +417,8 @@ export async function write(
         levels: levelInfo.slice(1, level + 1),
         method,
         stats: true,
+        statsAxis: channelAxis >= 0 ? channelAxis : undefined,
+        countValues: options.labels && countsComplete ? MAX_COUNTED_VALUES : undefined,
       };
     } else {
       // gather the children (level - 1 chunks) and downsample once
@@ -515,6 +553,8 @@ export async function write(
           regions: levelInfo.slice(s + 1, t + 1).map((l) => regionOf(t, coords, l.level)),
           method,
           stats: s === 0,
+          statsAxis: channelAxis >= 0 ? channelAxis : undefined,
+          countValues: options.labels && countsComplete ? MAX_COUNTED_VALUES : undefined,
           returnLast: false,
         };
         await runBlock(task);
@@ -552,7 +592,20 @@ export async function write(
   }
 
   // metadata last: the image is only an OME-Zarr image once everything is written
-  await writeGroupMetadata(store, path, version === "0.4" ? 2 : 3, metadata.attributes(window));
+  const channelWindows =
+    window && !options.labels ? await displayWindows(arrays, channelAxis, window) : undefined;
+  const labelInfo = options.labels
+    ? {
+        ...labelTable(counts, countsComplete),
+        ...(options.labelSource !== undefined ? { source: { image: options.labelSource } } : {}),
+      }
+    : undefined;
+  await writeGroupMetadata(
+    store,
+    path,
+    version === "0.4" ? 2 : 3,
+    metadata.attributes(channelWindows, labelInfo),
+  );
   await store.delete!(joinPath(path, PROGRESS_FILE));
 
   return {
@@ -569,7 +622,11 @@ export async function write(
     chunksWritten,
     resumedNodes: resumed,
     seconds: (performance.now() - started) / 1000,
-    window,
+    window: window && {
+      min: Math.min(...window.min.filter(Number.isFinite)),
+      max: Math.max(...window.max.filter(Number.isFinite)),
+    },
+    channelWindows,
   };
 }
 

@@ -51,18 +51,27 @@ function planeValues(plane: NDArray): Float64Array {
   return Float64Array.from(plane.data as ArrayLike<number | bigint>, Number);
 }
 
+/** Default display percentiles: robust to a few outliers, unlike min/max. */
+export const DEFAULT_PERCENTILES: [number, number] = [0.5, 99.5];
+
+/** The values at two percentiles of a list of values (NaN ignored; [0, 1] when nothing is left). */
+export function percentilesOf(
+  values: Float64Array,
+  percentiles: [number, number] = DEFAULT_PERCENTILES,
+): [number, number] {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort();
+  if (sorted.length === 0) return [0, 1];
+  const at = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((p / 100) * (sorted.length - 1))))];
+  return [at(percentiles[0]), at(percentiles[1])];
+}
+
 /** The values at two percentiles of a plane (NaN ignored). */
 export function percentileWindow(
   plane: NDArray,
-  percentiles: [number, number] = [0.5, 99.5],
+  percentiles: [number, number] = DEFAULT_PERCENTILES,
 ): [number, number] {
-  const values = planeValues(plane)
-    .filter((v) => !Number.isNaN(v))
-    .sort();
-  if (values.length === 0) return [0, 1];
-  const at = (p: number) =>
-    values[Math.min(values.length - 1, Math.max(0, Math.round((p / 100) * (values.length - 1))))];
-  return [at(percentiles[0]), at(percentiles[1])];
+  return percentilesOf(planeValues(plane), percentiles);
 }
 
 /** Encodes a 2-D plane (rows = first axis) as an 8-bit grey or RGB PNG. */

@@ -2,6 +2,9 @@
  * A store in a local directory: one file per key, "/" in keys becomes a sub-directory.
  * Writes go to a temporary file in the target's directory and are renamed over the target, so a reader
  * (or a crash) sees the old bytes or the new, never half a chunk.
+ * Symbolic links inside the root are followed only while they stay inside it (see contain.ts): reads,
+ * writes and deletes through a link that leaves the root fail with a KeyError, and listings never
+ * follow directory links (so link loops cannot make them endless) and skip links that leave the root.
  */
 import { randomUUID } from "node:crypto";
 import type { Dirent } from "node:fs";
@@ -12,15 +15,18 @@ import {
   open,
   readdir,
   readFile,
+  realpath,
   rename,
   rm,
   stat,
   unlink,
 } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { KeyError, ZarrsmithError } from "../errors.js";
+import { isInside, realDirFor, realInside } from "./contain.js";
 import { normalizePath, validateKey } from "./keys.js";
 import { checkRange, resolveRange } from "./range.js";
+import { Slots } from "./slots.js";
 import type { DeletableStore, ListableStore, RangeQuery, WritableStore } from "./types.js";
 
 /** Name prefix of in-flight writes; such files are invisible to listings and never valid keys. */
@@ -35,26 +41,6 @@ export interface LocalStoreOptions {
   maxOpenFiles?: number;
 }
 
-/** A counting semaphore: `run` waits for a free slot. */
-class Slots {
-  #free: number;
-  readonly #waiting: (() => void)[] = [];
-  constructor(count: number) {
-    this.#free = count;
-  }
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#free > 0) this.#free--;
-    else await new Promise<void>((wake) => this.#waiting.push(wake));
-    try {
-      return await fn();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#free++;
-    }
-  }
-}
-
 function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
@@ -66,6 +52,7 @@ function isMissing(error: unknown): boolean {
 }
 
 function ioError(what: string, error: unknown): ZarrsmithError {
+  if (error instanceof ZarrsmithError) return error;
   const reason = error instanceof Error ? error.message : String(error);
   return new ZarrsmithError("io", `${what}: ${reason}`, { cause: error });
 }
@@ -92,6 +79,8 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
   readonly root: string;
   readonly description: string;
   readonly #slots: Slots;
+  /** The root's real path, once it exists (links in the root's own path are the caller's choice). */
+  #realRoot: string | undefined;
 
   constructor(root: string, options: LocalStoreOptions = {}) {
     this.root = resolve(root);
@@ -123,11 +112,37 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
     return path;
   }
 
+  /** The root's real path; undefined when it does not exist, unless `create` (then it is created). */
+  async #root(create = false): Promise<string | undefined> {
+    if (this.#realRoot !== undefined) return this.#realRoot;
+    try {
+      this.#realRoot = await realpath(this.root);
+    } catch (error) {
+      if (!isMissing(error) || !create) {
+        if (isMissing(error)) return undefined;
+        throw ioError(`cannot open the store root ${this.root}`, error);
+      }
+      await mkdir(this.root, { recursive: true });
+      this.#realRoot = await realpath(this.root);
+    }
+    return this.#realRoot;
+  }
+
+  /** The real path of an existing key's file (or folder), checked to be inside the root; undefined if missing. */
+  async #existing(key: string, path: string): Promise<string | undefined> {
+    const root = await this.#root();
+    return root === undefined ? undefined : realInside(root, key, path);
+  }
+
   async get(key: string, range?: RangeQuery): Promise<Uint8Array | undefined> {
-    const file = this.#file(key);
+    const path = this.#file(key);
     if (range) checkRange(range, key);
     return this.#slots.run(async () => {
+      let file = path;
       try {
+        const real = await this.#existing(key, path);
+        if (real === undefined) return undefined;
+        file = real;
         if (!range) return plain(await readFile(file));
         const handle = await open(file, "r");
         try {
@@ -147,7 +162,8 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
   async has(key: string): Promise<boolean> {
     const file = this.#file(key);
     try {
-      return (await stat(file)).isFile();
+      const real = await this.#existing(key, file);
+      return real !== undefined && (await stat(real)).isFile();
     } catch (error) {
       if (isMissing(error)) return false;
       throw ioError(`cannot check key ${JSON.stringify(key)} at ${file}`, error);
@@ -156,12 +172,15 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
 
   /** Writes a temporary file next to the target, then renames it over the target (atomic on POSIX). */
   async set(key: string, value: Uint8Array): Promise<void> {
-    const file = this.#file(key);
-    const dir = dirname(file);
-    const temp = join(dir, `${TEMP_PREFIX}${randomUUID()}`);
+    let file = this.#file(key);
     await this.#slots.run(async () => {
       let tempExists = false;
+      let temp = "";
       try {
+        // Write into the real directory, so no link on the way can lead the file (or mkdir) outside.
+        const dir = await realDirFor((await this.#root(true))!, this.root, key, dirname(file));
+        file = join(dir, basename(file));
+        temp = join(dir, `${TEMP_PREFIX}${randomUUID()}`);
         let handle: FileHandle;
         try {
           handle = await open(temp, "wx");
@@ -190,7 +209,9 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
   async delete(key: string): Promise<void> {
     const file = this.#file(key);
     try {
-      await unlink(file);
+      // unlink does not follow the last component; its directory must be inside the root.
+      const dir = await this.#existing(key, dirname(file));
+      if (dir !== undefined) await unlink(join(dir, basename(file)));
     } catch (error) {
       if (isMissing(error)) return;
       throw ioError(`cannot delete key ${JSON.stringify(key)} at ${file}`, error);
@@ -199,14 +220,23 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
 
   /** Removes every key under `prefix` (its whole directory); "" empties the store but keeps the root. */
   async deletePrefix(prefix: string): Promise<void> {
-    const dir = this.#folder(prefix);
+    let dir = this.#folder(prefix);
     try {
+      // rm does not follow links below the folder; the folder's own parent must be inside the root, and
+      // a folder that is itself a link loses the link only.
       if (dir === this.root) {
-        const names = await readdir(dir);
-        await Promise.all(names.map((name) => rm(join(dir, name), { recursive: true, force: true })));
-      } else if ((await lstat(dir)).isDirectory()) {
-        await rm(dir, { recursive: true, force: true });
+        const root = await this.#root();
+        if (root === undefined) return;
+        const names = await readdir(root);
+        await Promise.all(names.map((name) => rm(join(root, name), { recursive: true, force: true })));
+        return;
       }
+      const parent = await this.#existing(prefix, dirname(dir));
+      if (parent === undefined) return;
+      dir = join(parent, basename(dir));
+      const kind = await lstat(dir);
+      if (kind.isSymbolicLink()) await unlink(dir);
+      else if (kind.isDirectory()) await rm(dir, { recursive: true, force: true });
     } catch (error) {
       if (isMissing(error)) return;
       throw ioError(`cannot delete prefix ${JSON.stringify(prefix)} at ${dir}`, error);
@@ -217,21 +247,37 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
   async list(prefix = ""): Promise<string[]> {
     const p = normalizePath(prefix);
     const out: string[] = [];
+    // Sub-folders found by #readFolder are real directories (never links), so the walk cannot loop.
     const walk = async (dir: string, keyPrefix: string): Promise<void> => {
       const { files, folders } = await this.#readFolder(dir);
       for (const name of files) out.push(keyPrefix + name);
       await Promise.all(folders.map((name) => walk(join(dir, name), `${keyPrefix}${name}/`)));
     };
-    await walk(this.#folder(p), p === "" ? "" : `${p}/`);
+    const start = await this.#realFolder(p);
+    if (start !== undefined) await walk(start, p === "" ? "" : `${p}/`);
     return out.sort();
   }
 
   async listDir(prefix = ""): Promise<{ keys: string[]; prefixes: string[] }> {
-    const { files, folders } = await this.#readFolder(this.#folder(prefix));
+    const dir = await this.#realFolder(normalizePath(prefix));
+    if (dir === undefined) return { keys: [], prefixes: [] };
+    const { files, folders } = await this.#readFolder(dir);
     return { keys: files.sort(), prefixes: folders.sort() };
   }
 
-  /** One directory's files and sub-directories (symlinks followed); a missing directory is empty. */
+  /** The real directory of a folder prefix, checked to be inside the root; undefined if missing. */
+  async #realFolder(prefix: string): Promise<string | undefined> {
+    try {
+      return await this.#existing(prefix, this.#folder(prefix));
+    } catch (error) {
+      throw ioError(`cannot list ${JSON.stringify(prefix)}`, error);
+    }
+  }
+
+  /**
+   * One real directory's files and sub-directories; a missing directory is empty. A link to a file
+   * inside the root counts as a file; directory links and links leaving the root are left out.
+   */
   async #readFolder(dir: string): Promise<{ files: string[]; folders: string[] }> {
     let entries: Dirent[];
     try {
@@ -240,14 +286,18 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
       if (isMissing(error)) return { files: [], folders: [] };
       throw ioError(`cannot list ${dir}`, error);
     }
+    const root = (await this.#root()) ?? this.root;
     const files: string[] = [];
     const folders: string[] = [];
     for (const entry of entries) {
       if (entry.name.startsWith(TEMP_PREFIX)) continue;
-      let kind: { isFile(): boolean; isDirectory(): boolean } = entry;
-      if (entry.isSymbolicLink()) kind = await stat(join(dir, entry.name)).catch(() => entry);
-      if (kind.isFile()) files.push(entry.name);
-      else if (kind.isDirectory()) folders.push(entry.name);
+      if (entry.isSymbolicLink()) {
+        const target = join(dir, entry.name);
+        const real = await realpath(target).catch(() => undefined);
+        if (real === undefined || !isInside(root, real)) continue;
+        if ((await stat(real).catch(() => undefined))?.isFile()) files.push(entry.name);
+      } else if (entry.isFile()) files.push(entry.name);
+      else if (entry.isDirectory()) folders.push(entry.name);
     }
     return { files, folders };
   }

@@ -21,6 +21,11 @@ export interface WritableStore extends ReadableStore {
   set(key: string, value: Uint8Array): Promise<void>;
   /** Removes `key`; removing a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Stores `value` at `key` only if `key` does not exist: true when this call created it, false when
+   * the key existed (its bytes are left alone). Atomic where the backend allows it.
+   */
+  setIfAbsent?(key: string, value: Uint8Array): Promise<boolean>;
 }
 
 export interface ListableStore {

@@ -38,10 +38,18 @@ export interface ZipCreateOptions {
   compress?: boolean;
   /** Replace an existing file at the path (only when `close()` succeeds). Default false. */
   overwrite?: boolean;
+  /** Write ZIP64 records for every entry and the end of the archive whatever their sizes (RFC-9 asks for it). Default false. */
+  zip64?: boolean;
+  /** The archive comment (UTF-8 when given as a string). */
+  comment?: string | Uint8Array;
 }
 
 const STORED = 0;
 const DEFLATED = 8;
+
+/** Stored entries up to this size are read with their local header in one read (ranges of them: up to the second). */
+const SINGLE_READ_MAX = 4 * 1024 * 1024;
+const SINGLE_READ_RANGED_MAX = 64 * 1024;
 
 /** Small reads (yauzl's header reads) are served from blocks of this size: one request per block, not per header. */
 const READ_AHEAD = 256 * 1024;
@@ -55,9 +63,14 @@ function toSource(source: ZipSource, options: ZipStoreOptions): RandomAccessSour
   return source;
 }
 
-/** Adapts a RandomAccessSource to yauzl's reader, with a one-block cache for its many small header reads. */
+/**
+ * Adapts a RandomAccessSource to yauzl's reader, with a one-block cache for its many small header
+ * reads, and pinned spans (bytes read once for several reads: an entry's header with its data, or
+ * all metadata entries of an .ozx).
+ */
 class SourceReader extends yauzl.RandomAccessReader {
   #block: { start: number; bytes: Uint8Array } | undefined;
+  readonly pinned = new Set<{ start: number; bytes: Uint8Array }>();
 
   constructor(
     readonly source: RandomAccessSource,
@@ -66,7 +79,18 @@ class SourceReader extends yauzl.RandomAccessReader {
     super();
   }
 
+  /** The bytes [start, end) when a pinned span holds them all. */
+  pinnedRange(start: number, end: number): Uint8Array | undefined {
+    for (const pin of this.pinned) {
+      if (start >= pin.start && end <= pin.start + pin.bytes.byteLength)
+        return pin.bytes.subarray(start - pin.start, end - pin.start);
+    }
+    return undefined;
+  }
+
   async readRange(start: number, end: number): Promise<Uint8Array> {
+    const pinned = this.pinnedRange(start, end);
+    if (pinned) return pinned;
     const cached = this.#block;
     if (cached && start >= cached.start && end <= cached.start + cached.bytes.byteLength) {
       return cached.bytes.subarray(start - cached.start, end - cached.start);
@@ -176,6 +200,55 @@ export class ZipStore implements ReadableStore, ListableStore {
     return this.#entries.size;
   }
 
+  /** The archive comment (as yauzl decodes it: CP437, which is ASCII for ASCII text). */
+  get comment(): string {
+    return this.#zip.comment;
+  }
+
+  /** The keys in the order of the central directory. */
+  get centralDirectoryOrder(): string[] {
+    return [...this.#entries.keys()];
+  }
+
+  /** Where each entry's local header starts, by key, in the order of the central directory. */
+  get localHeaderOffsets(): Map<string, number> {
+    return new Map([...this.#entries].map(([k, e]) => [k, e.relativeOffsetOfLocalHeader]));
+  }
+
+  /**
+   * Reads the span of the file holding the entries `keys` (headers and data) in one read and keeps
+   * it, so their later reads cost no request — for archives that store them next to each other,
+   * as RFC-9 asks .ozx files to store their metadata. Skipped (false) when the span would exceed
+   * `maxBytes` (default 8 MiB).
+   */
+  async preload(keys: string[], maxBytes = 8 * 1024 * 1024): Promise<boolean> {
+    const entries = keys.map((k) => this.#entries.get(k)).filter((e): e is yauzl.Entry => e !== undefined);
+    if (entries.length === 0) return false;
+    const offsets = [...this.#entries.values()]
+      .map((e) => e.relativeOffsetOfLocalHeader)
+      .sort((a, b) => a - b);
+    let start = Number.POSITIVE_INFINITY;
+    let end = 0;
+    for (const e of entries) {
+      start = Math.min(start, e.relativeOffsetOfLocalHeader);
+      end = Math.max(end, this.#spanEnd(e, offsets));
+    }
+    end = Math.min(end, this.#reader.size);
+    if (end - start > maxBytes) return false;
+    const bytes = await this.#reader.source.read(start, end - start);
+    this.#reader.pinned.add({ start, bytes });
+    return true;
+  }
+
+  /** Where an entry ends: the next local header, or (for the last one) its header, data and some room for a data descriptor. */
+  #spanEnd(entry: yauzl.Entry, sortedOffsets: number[]): number {
+    const at = entry.relativeOffsetOfLocalHeader;
+    const next = sortedOffsets.find((o) => o > at);
+    // Local extra fields can differ from the central directory's; 64 bytes covers ZIP64 extras and a descriptor.
+    const guess = at + 30 + entry.fileNameLength + entry.extraFieldLength + entry.compressedSize + 64;
+    return next !== undefined ? Math.min(next, guess + 1024) : guess;
+  }
+
   async get(key: string, range?: RangeQuery): Promise<Uint8Array | undefined> {
     validateKey(key);
     if (range) checkRange(range, key);
@@ -188,6 +261,27 @@ export class ZipStore implements ReadableStore, ListableStore {
         `${what}: compression method ${entry.compressionMethod} (only stored and deflate)`,
       );
     }
+    // A stored entry not read before: its header and data in one read instead of two (for a
+    // range of a big entry, e.g. a shard's index, the header alone: the rest is not wanted).
+    let pin: { start: number; bytes: Uint8Array } | undefined;
+    if (
+      entry.compressionMethod === STORED &&
+      !this.#dataStart.has(key) &&
+      entry.compressedSize <= (range ? SINGLE_READ_RANGED_MAX : SINGLE_READ_MAX) &&
+      !this.#reader.pinnedRange(entry.relativeOffsetOfLocalHeader, entry.relativeOffsetOfLocalHeader + 30)
+    ) {
+      const at = entry.relativeOffsetOfLocalHeader;
+      const end = Math.min(
+        this.#reader.size,
+        at + 30 + entry.fileNameLength + entry.extraFieldLength + entry.compressedSize + 64,
+      );
+      try {
+        pin = { start: at, bytes: await this.#reader.source.read(at, end - at) };
+      } catch (error) {
+        throw zipError(what, error);
+      }
+      this.#reader.pinned.add(pin);
+    }
     try {
       const start = await this.#dataStartOf(key, entry);
       const { start: from, end } = range
@@ -195,7 +289,9 @@ export class ZipStore implements ReadableStore, ListableStore {
         : { start: 0, end: entry.uncompressedSize };
       if (entry.compressionMethod === STORED) {
         if (end === from) return new Uint8Array(0);
-        const bytes = await this.#reader.source.read(start + from, end - from);
+        const bytes =
+          this.#reader.pinnedRange(start + from, start + end)?.slice() ??
+          (await this.#reader.source.read(start + from, end - from));
         if (bytes.byteLength !== end - from) throw new Error("the zip is truncated");
         return bytes;
       }
@@ -216,6 +312,8 @@ export class ZipStore implements ReadableStore, ListableStore {
       return range ? bytes.subarray(from, end) : bytes;
     } catch (error) {
       throw zipError(what, error);
+    } finally {
+      if (pin) this.#reader.pinned.delete(pin);
     }
   }
 
@@ -257,6 +355,28 @@ export class ZipStore implements ReadableStore, ListableStore {
 const METADATA_NAME = /(^|\/)(zarr\.json|\.zarray|\.zgroup|\.zattrs|\.zmetadata)$/;
 
 /**
+ * The absolute path of a file to be written at `path`, with its folder created; an existing file
+ * is an ExistsError unless `overwrite` (it is then replaced only when the new file is complete).
+ */
+export async function claimFileTarget(path: string, overwrite: boolean | undefined): Promise<string> {
+  const target = resolve(path);
+  if (!overwrite) {
+    const exists = await access(target).then(
+      () => true,
+      () => false,
+    );
+    if (exists) throw new ExistsError(`${target} already exists; pass overwrite: true to replace it`);
+  }
+  await mkdir(dirname(target), { recursive: true });
+  return target;
+}
+
+/** A fresh temporary file name next to `target` (swept by LocalStore.cleanTemporaryFiles). */
+export function tempPathNextTo(target: string, suffix = ""): string {
+  return join(dirname(target), `${TEMP_PREFIX}${randomUUID()}-${basename(target)}${suffix}`);
+}
+
+/**
  * Writes a zip, one entry per `set`, streamed to a temporary file next to the target and renamed
  * into place by `close()` — an interrupted write never leaves a half zip at the path.
  * Each `set` resolves once its bytes have been handed to the zip stream, which bounds memory.
@@ -268,6 +388,8 @@ export class ZipStoreWriter implements WritableStore, ListableStore, DeletableSt
   readonly #temp: string;
   readonly #zip: yazl.ZipFile;
   readonly #compress: boolean;
+  readonly #zip64: boolean;
+  readonly #comment: Buffer | undefined;
   readonly #written = new Set<string>();
   readonly #metadata = new Map<string, Uint8Array>();
   readonly #pending = new Set<(error: unknown) => void>();
@@ -275,28 +397,32 @@ export class ZipStoreWriter implements WritableStore, ListableStore, DeletableSt
   #failure: unknown;
   #closed: Promise<void> | undefined;
 
-  private constructor(path: string, temp: string, zip: yazl.ZipFile, done: Promise<void>, compress: boolean) {
+  private constructor(
+    path: string,
+    temp: string,
+    zip: yazl.ZipFile,
+    done: Promise<void>,
+    options: ZipCreateOptions,
+  ) {
     this.path = path;
     this.description = path;
     this.#temp = temp;
     this.#zip = zip;
-    this.#compress = compress;
+    this.#compress = options.compress ?? false;
+    this.#zip64 = options.zip64 ?? false;
+    const comment = options.comment;
+    this.#comment =
+      comment === undefined
+        ? undefined
+        : Buffer.from(typeof comment === "string" ? new TextEncoder().encode(comment) : comment);
     this.#done = done;
     done.catch((error) => this.#fail(error));
     zip.on("error", (error) => this.#fail(error));
   }
 
   static async create(path: string, options: ZipCreateOptions = {}): Promise<ZipStoreWriter> {
-    const target = resolve(path);
-    if (!options.overwrite) {
-      const exists = await access(target).then(
-        () => true,
-        () => false,
-      );
-      if (exists) throw new ExistsError(`${target} already exists; pass overwrite: true to replace it`);
-    }
-    await mkdir(dirname(target), { recursive: true });
-    const temp = join(dirname(target), `${TEMP_PREFIX}${randomUUID()}-${basename(target)}`);
+    const target = await claimFileTarget(path, options.overwrite);
+    const temp = tempPathNextTo(target);
     const file = createWriteStream(temp, { flags: "wx" });
     await new Promise<void>((opened, fail) => {
       file.once("open", () => opened());
@@ -304,7 +430,7 @@ export class ZipStoreWriter implements WritableStore, ListableStore, DeletableSt
     });
     const zip = new yazl.ZipFile();
     const done = pipeline(zip.outputStream, file);
-    return new ZipStoreWriter(target, temp, zip, done, options.compress ?? false);
+    return new ZipStoreWriter(target, temp, zip, done, options);
   }
 
   #fail(error: unknown): void {
@@ -329,7 +455,12 @@ export class ZipStoreWriter implements WritableStore, ListableStore, DeletableSt
       );
     }
     const data = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-    const options = { compress: this.#compress, size: data.byteLength, mode: 0o100644 };
+    const options = {
+      compress: this.#compress,
+      size: data.byteLength,
+      mode: 0o100644,
+      forceZip64Format: this.#zip64,
+    };
     await new Promise<void>((done, fail) => {
       this.#pending.add(fail);
       const settle = (error?: unknown) => {
@@ -400,7 +531,11 @@ export class ZipStoreWriter implements WritableStore, ListableStore, DeletableSt
   }
 
   async #finish(): Promise<void> {
-    if (this.#failure === undefined) this.#zip.end();
+    if (this.#failure === undefined) {
+      // yazl takes the comment as a Buffer too (its typings say string, which it would encode as CP437).
+      const comment = this.#comment as unknown as string | undefined;
+      this.#zip.end({ forceZip64Format: this.#zip64, comment: comment ?? "" });
+    }
     try {
       await this.#done;
       if (this.#failure !== undefined) throw this.#failure;

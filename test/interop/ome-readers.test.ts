@@ -122,6 +122,7 @@ describe("OME-Zarr 0.4 opens in zarr-python", { skip: noZarrPython }, () => {
     const result = await pyramid.write(phantom(40), new LocalStore(path), {
       omeZarrVersion: "0.4",
       levels: 3,
+      downsampleAxes: "auto",
       chunks: [16, 16, 16],
       units: "micrometer",
       scale: [2, 1, 1],
@@ -192,6 +193,7 @@ describe("OME-Zarr 0.5 (sharded) opens in zarrita.js", () => {
     const result = await pyramid.write(phantom(40), new LocalStore(path), {
       omeZarrVersion: "0.5",
       levels: 3,
+      downsampleAxes: "auto",
       chunks: [8, 8, 8],
       shards: [16, 16, 16],
       units: "micrometer",

@@ -326,7 +326,16 @@ for (const version of VERSIONS) {
       });
       const label = await attributesAt(store, "labels/phantom", version);
       assert.ok(ns(version, label)["image-label"], "image-label is written");
-      passes(version, ["image", "strict_image", "label"], label, "pyramid.write label image");
+      // a colour per label value (0 transparent) and its voxel count: the strict label schema passes
+      passes(version, ["image", "strict_image", "label", "strict_label"], label, "pyramid.write label image");
+      const table = ns(version, label)["image-label"] as {
+        colors: { "label-value": number; rgba: number[] }[];
+      };
+      assert.deepEqual(
+        table.colors.map((c) => c["label-value"]),
+        [0, 1, 2],
+      );
+      assert.deepEqual(table.colors[0].rgba, [0, 0, 0, 0]);
 
       const report = await ome.validate(store);
       assert.equal(report.valid, true, JSON.stringify(report.errors));

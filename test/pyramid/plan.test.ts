@@ -8,6 +8,7 @@ const zyx = [{ name: "z" }, { name: "y" }, { name: "x" }];
 describe("planPyramid", () => {
   it("isotropic: factor 2 on every space axis, scale doubles, shapes round up", () => {
     const plan = planPyramid({
+      downsampleAxes: "auto",
       shape: [100, 201, 64],
       axes: zyx,
       scale: [0.5, 0.5, 0.5],
@@ -34,6 +35,7 @@ describe("planPyramid", () => {
 
   it("anisotropic (z voxel 3x coarser): z stays until x/y pass it, then all go together", () => {
     const plan = planPyramid({
+      downsampleAxes: "auto",
       shape: [64, 1024, 1024],
       axes: zyx,
       scale: [3, 1, 1],
@@ -57,6 +59,7 @@ describe("planPyramid", () => {
 
   it("slightly anisotropic voxels (z 1.3x) are halved together from the start", () => {
     const plan = planPyramid({
+      downsampleAxes: "auto",
       shape: [64, 64, 64],
       axes: zyx,
       scale: [1.3, 1, 1],
@@ -68,6 +71,7 @@ describe("planPyramid", () => {
 
   it("never downsamples time and channel axes, or an axis already at 1 voxel", () => {
     const plan = planPyramid({
+      downsampleAxes: "auto",
       shape: [5, 3, 2, 256, 256],
       axes: [
         { name: "t", type: "time" },
@@ -96,6 +100,7 @@ describe("planPyramid", () => {
 
   it('levels "auto": until every space axis fits in one chunk; at least level 0', () => {
     const auto = planPyramid({
+      downsampleAxes: "auto",
       shape: [3, 300, 1000],
       axes: [{ name: "c" }, { name: "y" }, { name: "x" }],
       scale: [1, 1, 1],
@@ -111,6 +116,7 @@ describe("planPyramid", () => {
       ],
     );
     const small = planPyramid({
+      downsampleAxes: "auto",
       shape: [10, 20],
       axes: [{ name: "y" }, { name: "x" }],
       scale: [1, 1],
@@ -118,6 +124,7 @@ describe("planPyramid", () => {
     });
     assert.equal(small.levels.length, 1);
     const anisotropic = planPyramid({
+      downsampleAxes: "auto",
       shape: [40, 512, 512],
       axes: zyx,
       scale: [4, 1, 1],
@@ -161,6 +168,7 @@ describe("planPyramid", () => {
 
   it("explicit factors are used as given, per level", () => {
     const plan = planPyramid({
+      downsampleAxes: "auto",
       shape: [50, 50, 50],
       axes: zyx,
       scale: [1, 1, 1],

@@ -36,6 +36,7 @@ describe("pyramid.write: resuming an interrupted run", () => {
           axes: ["z", "y", "x"],
           chunks: [8, 8, 8],
           levels: 4,
+          downsampleAxes: "auto",
           method,
           omeZarrVersion: version,
           memoryTarget: 48 * 1024,
@@ -89,6 +90,7 @@ describe("pyramid.write: resuming an interrupted run", () => {
       const r = await write(memorySource(a), store, {
         chunks: [6, 6, 6],
         levels: 3,
+        downsampleAxes: "auto",
         workers: 0,
         overwrite: true,
       });

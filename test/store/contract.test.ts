@@ -3,9 +3,10 @@
  * also agree on writes; and every store refuses keys that would escape its root.
  */
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { KeyError } from "../../src/errors.js";
 import {
   HttpStore,
@@ -16,7 +17,17 @@ import {
   ZipStore,
   type ZipStoreWriter,
 } from "../../src/store/index.js";
+import type { S3Store } from "../../src/store/s3.js";
+import { type S3TestServer, startS3Server } from "../helpers/s3.js";
 import { counting, encode, startServer, tempDir } from "./helpers.js";
+
+// One S3-protocol server (fauxqs, in its own process) for the whole file; each store gets its own prefix.
+let s3: Promise<S3TestServer> | undefined;
+after(async () => (await s3)?.stop());
+async function s3Store(): Promise<S3Store> {
+  s3 ??= startS3Server(["contract"]);
+  return (await s3).store(`s3://contract/${randomUUID()}`);
+}
 
 type Context = { after(fn: () => Promise<void>): void };
 
@@ -57,6 +68,14 @@ const readable: { name: string; make(t: Context, entries: Map<string, Uint8Array
       const server = await startServer(new Map(entries));
       t.after(() => server.close());
       return new HttpStore(server.url);
+    },
+  },
+  {
+    name: "S3Store",
+    async make(_t, entries) {
+      const store = await s3Store();
+      for (const [key, value] of entries) await store.set(key, value);
+      return store;
     },
   },
 ];
@@ -138,6 +157,7 @@ const writable: {
 }[] = [
   { name: "MemoryStore", make: async () => new MemoryStore() },
   { name: "LocalStore", make: async (t) => new LocalStore(await tempDir(t)) },
+  { name: "S3Store", make: () => s3Store() },
 ];
 
 for (const { name, make } of writable) {
@@ -237,6 +257,19 @@ describe("keys that escape the root are rejected before anything happens", () =>
         return {
           store: new HttpStore(server.url),
           check: async () => assert.deepEqual(server.requests, [], "no request was sent"),
+        };
+      },
+    },
+    {
+      name: "S3Store",
+      async make() {
+        const store = await s3Store();
+        return {
+          store,
+          check: async () => {
+            assert.equal(store.requests, 0, "no request was sent");
+            assert.deepEqual(await store.list(), []);
+          },
         };
       },
     },

@@ -15,15 +15,29 @@ import { clipChunks, clipShards } from "../../indexing/grid.js";
 import { slice } from "../../indexing/selection.js";
 import { product } from "../../ndarray.js";
 import { validate } from "../../ome/index.js";
-import { DOWNSAMPLE_METHODS, type DownsampleMethod } from "../../pyramid/index.js";
+import {
+  DOWNSAMPLE_AXES,
+  DOWNSAMPLE_METHODS,
+  type DownsampleAxes,
+  type DownsampleMethod,
+  writeLabels,
+} from "../../pyramid/index.js";
 import type { PyramidOptions, RegionSource } from "../../pyramid/writer.js";
 import { detectFormat } from "../../sources/detect.js";
 import { isGlob } from "../../sources/files.js";
 import { ArraySpec as ArraySpecV2 } from "../../spec/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../../spec/v3.js";
-import { LocalStore } from "../../store/local.js";
+import { isOzxPath, openOzx } from "../../store/ozx.js";
 import { type Input, openInput } from "../inputs.js";
 import { checkInterrupted, guardStore, interruptible, interruptSignal, PROGRESS_FILE } from "../interrupt.js";
+import {
+  claimS3Output,
+  finishOutput,
+  isS3URL,
+  openOutputStore,
+  outputLocation,
+  storedBytes,
+} from "../locations.js";
 import { CliError, formatBytes, type GlobalOptions, printResult } from "../output.js";
 import {
   normalizeUnitFlag,
@@ -37,7 +51,7 @@ import {
   warner,
 } from "../parse.js";
 import { createProgress } from "../progress.js";
-import { looksLikeZarr } from "../stores.js";
+import { looksLikeZarr, omeImage } from "../stores.js";
 import { levelTable, storageOf } from "../summary.js";
 import { claimOutput, writePyramid } from "../write-output.js";
 import { stem } from "./demo.js";
@@ -49,6 +63,8 @@ interface ConvertOptions {
   levels: string;
   method?: string;
   labels?: boolean;
+  addLabels?: string;
+  downsampleAxes: string;
   scale?: string;
   units?: string;
   axes?: string;
@@ -133,6 +149,18 @@ export function registerConvert(program: Command): void {
     )
     .option("--labels", "a label image: integer data, mode downsampling, image-label metadata")
     .option(
+      "--add-labels <name>",
+      "write the input as label image NAME under the existing OUTPUT image's labels/ group (on the image's grid)",
+    )
+    .addOption(
+      new Option(
+        "--downsample-axes <axes>",
+        "which space axes shrink per level: xy (z kept on every level, as Viv/vizarr/OMERO.web need), xyz, or auto (anisotropy-aware)",
+      )
+        .choices([...DOWNSAMPLE_AXES])
+        .default("xy"),
+    )
+    .option(
       "--scale <list>",
       "voxel size per axis (or per space axis), e.g. 2,0.5,0.5 (default: from the input)",
     )
@@ -164,6 +192,7 @@ Examples:
   zarrsmith convert stack.ome.tif heart.ome.zarr --chunks 64,64,64 --codec zstd:5
   zarrsmith convert brain.nii.gz brain.ome.zarr --ome-zarr-version 0.5 --shards 256,256,256
   zarrsmith convert 'slices/*.png' volume.ome.zarr --scale 2,0.5,0.5 --units um
+  zarrsmith convert seg.tif heart.ome.zarr --add-labels cells
   zarrsmith convert data.raw out.zarr --plain --shape 100,512,512 --dtype uint16 --zarr-version 3`,
     )
     .action(async (args: string[], opts: ConvertOptions, cmd: Command) => {
@@ -171,11 +200,13 @@ Examples:
       const warn = warner(cmd);
       if (args.length < 2) throw new CliError("convert needs at least one INPUT and an OUTPUT");
       const inputs = args.slice(0, -1);
-      const output = resolve(args[args.length - 1]);
+      const output = outputLocation(args[args.length - 1]);
       if (inputs.some((i) => resolve(i) === output))
         throw new CliError("the output must differ from the inputs");
 
       // every flag is checked before the input is opened or the output touched
+      if (opts.plain && isOzxPath(output))
+        throw new CliError("an .ozx file holds an OME-Zarr image (RFC-9); drop --plain or write a directory");
       const omeVersion = oneOf("--ome-zarr-version", opts.omeZarrVersion, ["0.4", "0.5"] as const);
       const zarrVersion = oneOf("--zarr-version", opts.zarrVersion ?? "2", ["2", "3"] as const);
       if (!opts.plain && cmd.getOptionValueSource("zarrVersion") === "cli") {
@@ -232,6 +263,37 @@ Examples:
           return;
         }
 
+        if (opts.addLabels !== undefined) {
+          const result = await addLabels(
+            input,
+            output,
+            opts.addLabels,
+            {
+              levels: cmd.getOptionValueSource("levels") === "cli" ? levels : undefined,
+              method: opts.method as DownsampleMethod | undefined,
+              chunks,
+              shards,
+              codec,
+              downsampleAxes: opts.downsampleAxes as DownsampleAxes,
+              scale: scaleFlag ? perAxis("--scale", scaleFlag, axes, 1) : undefined,
+              units: unitFlag ? perAxis<string | undefined>("--units", unitFlag, axes, undefined) : undefined,
+              memoryTarget,
+              workers,
+              overwrite: opts.overwrite,
+            },
+            globals,
+          );
+          printResult(globals, result, () =>
+            [
+              `Wrote labels/${opts.addLabels} into ${output} (from ${input.description})`,
+              levelTable(result.levels, result.axes),
+              `  labels   ${result.labelValues} label values with colours`,
+              `  valid    ${result.valid ? "yes" : `NO: ${result.errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`}`,
+            ].join("\n"),
+          );
+          if (!result.valid) process.exitCode = 1;
+          return;
+        }
         const scale = scaleFlag ? perAxis("--scale", scaleFlag, axes, 1) : input.scale;
         const translation = translationFlag
           ? perAxis("--translation", translationFlag, axes, 0)
@@ -244,6 +306,7 @@ Examples:
           levels,
           method: opts.method as DownsampleMethod | undefined,
           labels: opts.labels,
+          downsampleAxes: opts.downsampleAxes as DownsampleAxes,
           chunks,
           shards,
           codec,
@@ -259,10 +322,20 @@ Examples:
           overwrite: opts.overwrite,
         };
         const result = await writePyramid(input, output, options, globals, RESUME);
-        const store = new LocalStore(output);
-        const report = await validate(store, "");
-        const { stored, raw, ratio } = storageOf(output, result.levels, input.dtype);
-        const notes: string[] = [];
+        const store = isOzxPath(output) ? await openOzx(output) : openOutputStore(output);
+        const report = await validate(store, "").finally(() => store.close?.());
+        const { stored, raw, ratio } = storageOf(
+          output,
+          result.levels,
+          input.dtype,
+          await storedBytes(output),
+        );
+        // a time axis gets a unit only when the input gives one: say so rather than guess "second"
+        const notes = axes.flatMap((a, i) =>
+          a === "t" && units?.[i] === undefined
+            ? [`t has no unit (the input gives none); pass --units with one unit per axis to set it`]
+            : [],
+        );
         if (!scaleFlag && !unitFlag && input.scale === undefined && input.units === undefined) {
           notes.push(
             `${input.description} carries no physical voxel size: scale 1 and no units were written; give --scale and --units (e.g. --scale 2,0.5,0.5 --units micrometer)`,
@@ -349,6 +422,53 @@ async function refuseRawFlags(inputs: string[], opts: ConvertOptions): Promise<v
   );
 }
 
+/** --add-labels: the input as a label image under the existing image OUTPUT (resumable like convert). */
+async function addLabels(
+  input: Input,
+  output: string,
+  name: string,
+  options: Omit<PyramidOptions, "labels" | "path">,
+  globals: GlobalOptions,
+) {
+  if (!looksLikeZarr(output)) throw new CliError(`--add-labels: ${output} is not an existing OME-Zarr image`);
+  const store = guardStore(openOutputStore(output));
+  const progress = createProgress(globals);
+  let result: Awaited<ReturnType<typeof writeLabels>>;
+  try {
+    result = await interruptible(output, RESUME, () =>
+      writeLabels(input, store, {
+        ...options,
+        name,
+        onProgress: ({ level, done, total }) => progress.update(`level ${level}`, done, total),
+      }),
+    );
+  } finally {
+    progress.stop();
+  }
+  const report = await validate(store, "");
+  const labelPath = `labels/${name}`;
+  const attrs = ((await readJSON(store, labelPath, ".zattrs")) ??
+    ((await readJSON(store, labelPath, "zarr.json")) as { attributes?: unknown } | undefined)?.attributes) as
+    | Record<string, Record<string, unknown>>
+    | undefined;
+  const imageLabel = (attrs?.["image-label"] ??
+    (attrs?.ome as Record<string, unknown> | undefined)?.["image-label"]) as
+    | { colors?: unknown[] }
+    | undefined;
+  return {
+    output,
+    labels: labelPath,
+    input: { description: input.description, shape: input.shape, dtype: input.dtype },
+    axes: omeImage(attrs ?? {})?.axes.map((a) => a.name) ?? [],
+    levels: result.levels,
+    labelValues: imageLabel?.colors?.length ?? 0,
+    seconds: result.seconds,
+    valid: report.valid,
+    errors: report.errors,
+    warnings: report.warnings,
+  };
+}
+
 interface PlainOptions {
   zarrVersion: 2 | 3;
   chunks: number[];
@@ -401,8 +521,8 @@ async function convertPlain(input: Input, output: string, o: PlainOptions) {
           compressor: o.codec,
           dimension_names: axes,
         });
-  const state = claimOutput(output, o.overwrite);
-  const store = guardStore(new LocalStore(output));
+  const state = isS3URL(output) ? await claimS3Output(output, o.overwrite) : claimOutput(output, o.overwrite);
+  const store = guardStore(openOutputStore(output));
   const fingerprint = JSON.stringify({ spec: spec.toJSON(), source: input.description });
   const done = new Set<number>();
   if (state === "resume") {
@@ -451,12 +571,18 @@ async function convertPlain(input: Input, output: string, o: PlainOptions) {
         progress.update("array", done.size, total);
       }
       await store.delete!(PROGRESS_FILE);
+      await finishOutput(output, store);
     });
   } finally {
     progress.stop();
     await pool.close();
   }
-  const { stored, raw, ratio } = storageOf(output, [{ shape: input.shape }], input.dtype);
+  const { stored, raw, ratio } = storageOf(
+    output,
+    [{ shape: input.shape }],
+    input.dtype,
+    await storedBytes(output),
+  );
   return {
     output,
     input: { description: input.description, shape: input.shape, dtype: input.dtype, axes },

@@ -4,7 +4,6 @@
  * spec is a group spec whose attributes hold the multiscales, so `create` makes its skeleton.
  */
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ZarrArray } from "../../array/zarr-array.js";
 import { open } from "../../hierarchy/open.js";
@@ -12,8 +11,8 @@ import { validate } from "../../ome/index.js";
 import { GroupSpecV2, GroupSpecV3 } from "../../spec/group.js";
 import { ArraySpec as ArraySpecV2 } from "../../spec/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../../spec/v3.js";
-import { LocalStore } from "../../store/local.js";
 import type { Store } from "../../store/types.js";
+import { claimS3Output, isS3URL, openOutputStore, outputLocation } from "../locations.js";
 import { CliError, type GlobalOptions, printResult } from "../output.js";
 import { omeImage, openReadStore } from "../stores.js";
 import { claimOutput } from "../write-output.js";
@@ -83,9 +82,10 @@ Spec forms:
         throw new CliError(`spec ${specPath} is not valid JSON: ${(e as Error).message}`);
       }
       const spec = parseSpec(doc);
-      const path = resolve(output);
-      claimOutput(path, opts.overwrite);
-      const store = new LocalStore(path);
+      const path = outputLocation(output);
+      if (isS3URL(path)) await claimS3Output(path, opts.overwrite);
+      else claimOutput(path, opts.overwrite);
+      const store = openOutputStore(path);
       await spec.toZarr(store, "");
       const isArray = spec instanceof ArraySpecV2 || spec instanceof ArraySpecV3;
       const ome = !isArray && omeImage(spec.attributes as Record<string, unknown>) !== undefined;

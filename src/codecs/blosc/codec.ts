@@ -202,8 +202,8 @@ export class BloscCodec implements BytesToBytesCodec {
     return prefixed.subarray(4);
   }
 
-  async decode(frame: Uint8Array): Promise<Uint8Array> {
-    return decodeBloscFrame(frame);
+  async decode(frame: Uint8Array, maxLength?: number): Promise<Uint8Array> {
+    return decodeBloscFrame(frame, maxLength);
   }
 
   toJSON(): V3CodecJSON {
@@ -232,8 +232,12 @@ function corrupt(reason: string): CodecError {
   return new CodecError(`blosc: corrupt frame: ${reason}`);
 }
 
-/** Decodes any Blosc1 frame (all compressors; blosclz and snappy through WASM c-blosc). */
-export async function decodeBloscFrame(frame: Uint8Array): Promise<Uint8Array> {
+/**
+ * Decodes any Blosc1 frame (all compressors; blosclz and snappy through WASM c-blosc). With
+ * `maxLength`, a header declaring more is refused before anything is allocated; each stream inside is
+ * then bounded by its place in the block layout.
+ */
+export async function decodeBloscFrame(frame: Uint8Array, maxLength?: number): Promise<Uint8Array> {
   if (frame.length < HEADER_SIZE) throw corrupt(`${frame.length} bytes is shorter than the 16-byte header`);
   const h = readHeader(frame);
   if (h.version < 1 || h.version > 2) {
@@ -247,6 +251,11 @@ export async function decodeBloscFrame(frame: Uint8Array): Promise<Uint8Array> {
     throw corrupt(`header says the frame is ${h.cbytes} bytes, less than its header`);
   if (h.typesize === 0) throw corrupt("typesize is 0");
   if (h.nbytes > MAX_BUFFERSIZE) throw corrupt(`decoded size ${h.nbytes} exceeds Blosc1's limit`);
+  if (maxLength !== undefined && h.nbytes > maxLength) {
+    throw corrupt(
+      `header declares ${h.nbytes} decoded bytes, more than the ${maxLength} this chunk can hold`,
+    );
+  }
   if (h.nbytes === 0) return new Uint8Array(0);
   if (h.flags & FLAG_MEMCPYED) {
     if (h.cbytes < HEADER_SIZE + h.nbytes)
@@ -305,9 +314,9 @@ async function decompressStream(
   let out: Uint8Array;
   try {
     if (format === "zstd") {
-      out = await (await zstdBackend()).decompress(stream);
+      out = await (await zstdBackend()).decompress(stream, size);
     } else if (format === "zlib") {
-      out = (await deflateBackend()).unzlib(stream);
+      out = (await deflateBackend()).unzlib(stream, size);
     } else {
       if (!lz4SizeIsPlausible(size, stream.length)) throw new Error("stream too short for its decoded size");
       // The LZ4 library wants numcodecs' size prefix; blosc knows the size from the block layout.

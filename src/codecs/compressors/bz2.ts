@@ -21,11 +21,12 @@ export class Bz2Codec implements BytesToBytesCodec {
     return (await bz2Backend()).compress(bytes, this.level);
   }
 
-  async decode(bytes: Uint8Array): Promise<Uint8Array> {
+  async decode(bytes: Uint8Array, maxLength?: number): Promise<Uint8Array> {
     const b = await bz2Backend();
     try {
-      return b.decompress(bytes);
+      return b.decompress(bytes, maxLength);
     } catch (e) {
+      if (e instanceof CodecError) throw e;
       throw new CodecError(`bz2: cannot decompress ${bytes.length} bytes: ${(e as Error).message ?? e}`, {
         cause: e,
       });

@@ -23,11 +23,12 @@ abstract class DeflateCodec implements BytesToBytesCodec {
     return this.format === "gzip" ? b.gzip(bytes, this.level) : b.zlib(bytes, this.level);
   }
 
-  async decode(bytes: Uint8Array): Promise<Uint8Array> {
+  async decode(bytes: Uint8Array, maxLength?: number): Promise<Uint8Array> {
     const b = await deflateBackend();
     try {
-      return this.format === "gzip" ? b.gunzip(bytes) : b.unzlib(bytes);
+      return this.format === "gzip" ? b.gunzip(bytes, maxLength) : b.unzlib(bytes, maxLength);
     } catch (e) {
+      if (e instanceof CodecError) throw e;
       throw new CodecError(
         `${this.format}: cannot decompress ${bytes.length} bytes: ${(e as Error).message}`,
         {

@@ -4,6 +4,7 @@
  */
 import { CodecError, type Issue } from "../../errors.js";
 import { lz4Backend } from "../backends.js";
+import { tooLarge } from "../bound.js";
 import { assertValid, type Config, checkInt } from "../config.js";
 import type { BytesToBytesCodec, V3CodecJSON } from "../types.js";
 
@@ -29,7 +30,7 @@ export class Lz4Codec implements BytesToBytesCodec {
     return (await lz4Backend()).compress(bytes);
   }
 
-  async decode(bytes: Uint8Array): Promise<Uint8Array> {
+  async decode(bytes: Uint8Array, maxLength?: number): Promise<Uint8Array> {
     if (bytes.length < 4) throw new CodecError(`lz4: ${bytes.length} bytes is too short for the size header`);
     const declared = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
     if (!lz4SizeIsPlausible(declared, bytes.length - 4)) {
@@ -37,6 +38,8 @@ export class Lz4Codec implements BytesToBytesCodec {
         `lz4: header declares ${declared} bytes, impossible from ${bytes.length - 4} compressed bytes`,
       );
     }
+    // The backend allocates what the header declares, so the header is checked first.
+    if (maxLength !== undefined && declared > maxLength) throw tooLarge("lz4", maxLength);
     let out: Uint8Array;
     try {
       out = await (await lz4Backend()).decompress(bytes);

@@ -13,9 +13,9 @@ import {
   writeGroup,
 } from "../zarr-adapter.js";
 
-/** The attributes document for an OME namespace: 0.4 puts the keys at the top, 0.5 under `ome` with the version. */
+/** The attributes document for an OME namespace: 0.4 puts the keys at the top, 0.5 and 0.6 under `ome` with the version. */
 export function envelope(version: OmeVersion, ns: JSONObject): JSONObject {
-  return version === "0.4" ? ns : { ome: { version: "0.5", ...ns } };
+  return version === "0.4" ? ns : { ome: { version, ...ns } };
 }
 
 /** The OME namespace of an attributes document of the given version. */
@@ -47,7 +47,7 @@ export function checkGenerated(
 /** A group described by OME metadata, with optional members below it. */
 export abstract class OmeGroup<A extends JSONObject> {
   readonly version: OmeVersion;
-  /** The attributes document (0.4: `.zattrs`; 0.5: `zarr.json` attributes), typed. */
+  /** The attributes document (0.4: `.zattrs`; 0.5, 0.6: `zarr.json` attributes), typed. */
   readonly attributes: A;
   /** Broken SHOULD rules found when the metadata was built or read. */
   readonly warnings: Issue[];

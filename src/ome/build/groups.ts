@@ -47,7 +47,7 @@ export interface LabelsOptions {
   images?: Readonly<Record<string, GroupLike>>;
 }
 
-class LabelsBase extends ParentGroup<JSONObject> {
+export class LabelsBase extends ParentGroup<JSONObject> {
   readonly images: Readonly<Record<string, GroupLike>>;
 
   protected constructor(version: OmeVersion, o: LabelsOptions) {
@@ -102,7 +102,7 @@ export interface PlateOptions {
   fieldCount?: number;
 }
 
-class PlateBase extends ParentGroup<JSONObject> {
+export class PlateBase extends ParentGroup<JSONObject> {
   protected constructor(version: OmeVersion, o: PlateOptions) {
     const issues: Issue[] = [];
     const wells = o.wells.map((path, i) => {
@@ -150,7 +150,7 @@ export interface WellOptions {
   images: readonly (string | { path: string; acquisition?: number })[];
 }
 
-class WellBase extends ParentGroup<JSONObject> {
+export class WellBase extends ParentGroup<JSONObject> {
   protected constructor(version: OmeVersion, o: WellOptions) {
     const well: JSONObject = {};
     if (version === "0.4") well.version = "0.4";
@@ -174,6 +174,13 @@ export class WellV05 extends WellBase {
   }
 }
 
+/** A plate of any version, for the bioformats2raw root that embeds one. */
+class AnyPlate extends PlateBase {
+  static of(version: OmeVersion, options: PlateOptions): AnyPlate {
+    return new AnyPlate(version, options);
+  }
+}
+
 // ---- bioformats2raw ----
 
 export interface BioFormats2RawOptions {
@@ -183,7 +190,7 @@ export interface BioFormats2RawOptions {
   plate?: PlateOptions;
 }
 
-class BioFormats2RawBase extends ParentGroup<JSONObject> {
+export class BioFormats2RawBase extends ParentGroup<JSONObject> {
   /** The attributes of the `OME` group (`series`), when series are given. */
   readonly seriesAttributes: JSONObject | undefined;
 
@@ -191,7 +198,7 @@ class BioFormats2RawBase extends ParentGroup<JSONObject> {
     const ns: JSONObject = { [BF2RAW_KEY]: 3 };
     let warnings: Issue[] = [];
     if (o.plate) {
-      const plate = version === "0.4" ? PlateV04.new(o.plate) : PlateV05.new(o.plate);
+      const plate = AnyPlate.of(version, o.plate);
       const plateNs = version === "0.4" ? plate.attributes : (plate.attributes.ome as JSONObject);
       ns.plate = plateNs.plate;
       warnings = plate.warnings;

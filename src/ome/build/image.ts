@@ -10,6 +10,7 @@ import { isObject, type JSONObject } from "../common/json.js";
 import type { CoordinateTransformation, LabelColor, LabelProperty, LabelSource } from "../common/models.js";
 import * as v04 from "../v04/models.js";
 import * as v05 from "../v05/models.js";
+import * as v06 from "../v06/models.js";
 import { validate } from "../validate/hierarchy.js";
 import type { OmeVersion } from "../validate/report.js";
 import {
@@ -63,7 +64,7 @@ export interface ImageLabelOptions<S> extends ImageOptions<S> {
   imageLabel?: ImageLabelMetadata;
 }
 
-interface Built<S extends AnyArraySpec> {
+export interface Built<S extends AnyArraySpec> {
   attributes: JSONObject;
   arrays: Record<string, ArraySpecLike<S>>;
   warnings: Issue[];
@@ -199,7 +200,7 @@ function buildImage<S extends AnyArraySpec>(
 }
 
 /** Reads and validates the image stored at `group` (and everything below it, such as labels). */
-async function readImage<S extends AnyArraySpec>(
+export async function readImage<S extends AnyArraySpec>(
   version: OmeVersion,
   group: Group,
   label: boolean,
@@ -220,10 +221,13 @@ async function readImage<S extends AnyArraySpec>(
   if (!label && report.kind !== "image" && report.kind !== "image-label") {
     errors.push({ path: "", message: `holds ${report.kind} metadata, not an image` });
   }
+  if (report.version !== undefined && report.version !== version)
+    errors.push({ path: "", message: `holds OME-Zarr ${report.version} metadata, not ${version}` });
   if (errors.length > 0) throw new SpecError(what, errors);
-  const attributes = (
-    version === "0.4" ? v04.parseAttributes(group.attrs) : v05.parseAttributes(group.attrs)
-  ) as JSONObject;
+  const parse = { "0.4": v04.parseAttributes, "0.5": v05.parseAttributes, "0.6": v06.parseAttributes }[
+    version
+  ];
+  const attributes = parse(group.attrs) as JSONObject;
   const arrays: Record<string, ArraySpecLike<S>> = {};
   const multiscales = namespaceOf(version, attributes).multiscales as { datasets: { path: string }[] }[];
   for (const ms of multiscales) {
@@ -233,7 +237,7 @@ async function readImage<S extends AnyArraySpec>(
 }
 
 /** An image: multiscale metadata plus one array spec per level. */
-abstract class ImageBase<A extends JSONObject, S extends AnyArraySpec> extends OmeGroup<A> {
+export abstract class ImageBase<A extends JSONObject, S extends AnyArraySpec> extends OmeGroup<A> {
   /** The array spec of every level, keyed by dataset path (as given: instance or JSON; 0.5 with dimension_names set). */
   readonly arrays: Readonly<Record<string, ArraySpecLike<S>>>;
 

@@ -9,6 +9,7 @@ import { BF2RAW_KEY } from "../common/models.js";
 import { structureIssues } from "../common/structure.js";
 import { keySchemas as keySchemas04 } from "../v04/models.js";
 import { keySchemas as keySchemas05 } from "../v05/models.js";
+import { validateAttributesV06 } from "../v06/validate.js";
 import { checkLayout, checkSeries } from "./bf2raw.js";
 import { checkImageLabel, checkLabelsList } from "./labels.js";
 import { checkMultiscales } from "./multiscales.js";
@@ -18,7 +19,7 @@ import { type Context, Findings, type OmeKind, type OmeVersion, type ValidationR
 import { checkWell } from "./well.js";
 
 /** The official schemas, by the name of their file (`image.schema`, `label.schema`, ...). */
-export type SchemaName = "image" | "label" | "plate" | "well" | "bf2raw" | "ome";
+export type SchemaName = "image" | "label" | "plate" | "well" | "bf2raw" | "ome" | "scene";
 
 export interface ValidateOptions {
   /** Validate against this version instead of detecting it (`ome` object → 0.5, otherwise 0.4). */
@@ -35,6 +36,11 @@ export interface ValidateOptions {
    * 0.4 version fields) as required: missing ones become errors instead of warnings.
    */
   strict?: boolean;
+  /**
+   * Check only what the official JSON schemas of the version express (structure, types, enums),
+   * not the further MUST rules of the specification text. (Implemented for 0.6 here.)
+   */
+  schemaOnly?: boolean;
 }
 
 type Checker = (value: unknown, path: string, ctx: Context) => void;
@@ -60,6 +66,7 @@ const SCHEMA_KEYS: Record<SchemaName, string[]> = {
   well: ["well"],
   bf2raw: [BF2RAW_KEY],
   ome: ["series"],
+  scene: ["scene"], // 0.6 only: earlier versions have no scene key, so this reports it missing
 };
 
 const SCHEMA_KIND: Record<SchemaName, OmeKind> = {
@@ -69,11 +76,17 @@ const SCHEMA_KIND: Record<SchemaName, OmeKind> = {
   well: "well",
   bf2raw: "bioformats2raw",
   ome: "bioformats2raw",
+  scene: "scene",
 };
 
-/** The version a document is written in: 0.5 keeps everything under an `ome` object. */
+/**
+ * The version a document is written in: 0.5 and 0.6 keep everything under an `ome` object, whose
+ * `version` tells them apart (any "0.6..." string is judged as 0.6, which names the right value).
+ */
 export function detectVersion(attributes: unknown): OmeVersion {
-  return isObject(attributes) && isObject(attributes.ome) ? "0.5" : "0.4";
+  if (!isObject(attributes) || !isObject(attributes.ome)) return "0.4";
+  const v = attributes.ome.version;
+  return typeof v === "string" && v.startsWith("0.6") ? "0.6" : "0.5";
 }
 
 /**
@@ -84,6 +97,7 @@ export function detectKind(ns: unknown): OmeKind {
   if (!isObject(ns)) return "unknown";
   if ("plate" in ns) return "plate";
   if ("well" in ns) return "well";
+  if ("scene" in ns) return "scene";
   if ("image-label" in ns) return "image-label";
   if ("multiscales" in ns) return "image";
   if ("labels" in ns) return "labels";
@@ -143,6 +157,14 @@ export function validateAttributes(doc: unknown, options: ValidateOptions = {}):
     return report(out, options.version, "unknown");
   }
   const version = options.version ?? detectVersion(doc);
+  if (version === "0.6") {
+    const { summary: _summary, ...rest } = validateAttributesV06(doc, {
+      schema: options.schema,
+      strict: options.strict,
+      schemaOnly: options.schemaOnly,
+    });
+    return rest;
+  }
   const ctx: Context = { version, out };
   const { ns, base } = namespaceOf(doc, version, out);
   if (!ns) return report(out, version, options.schema ? SCHEMA_KIND[options.schema] : "unknown");

@@ -10,7 +10,9 @@ import type { Issue } from "../../errors.js";
 import { normalizePath } from "../../store/keys.js";
 import type { Store } from "../../store/types.js";
 import { childPath, isInteger, isObject, isRelativePath, type JSONObject } from "../common/json.js";
-import { detectKind, validateAttributes } from "./attributes.js";
+import { imageFieldChecks, intrinsicAxes } from "../v06/image/hierarchy.js";
+import { sceneChecks } from "../v06/scene/hierarchy.js";
+import { detectKind, detectVersion, validateAttributes } from "./attributes.js";
 import { isIntegerType, readNode, type ZarrNode } from "./nodes.js";
 import type { OmeKind, OmeVersion, ValidationReport } from "./report.js";
 
@@ -48,7 +50,7 @@ interface PlateInfo {
   fieldCount: number | undefined;
 }
 
-class Walker {
+export class Walker {
   readonly errors: HierarchyIssue[] = [];
   readonly warnings: HierarchyIssue[] = [];
   version: OmeVersion | undefined;
@@ -80,7 +82,18 @@ class Walker {
     }
   }
 
-  /** The JSON path prefix of OME keys: "" in 0.4, "ome" in 0.5. */
+  /**
+   * The OME-Zarr version of a group: 0.4 for Zarr v2; for Zarr v3, 0.6 or 0.5 by `ome.version`
+   * (a v3 group without one, such as a plate row, inherits the hierarchy's version).
+   */
+  versionOf(group: ZarrNode & { kind: "group" }): OmeVersion {
+    if (group.format === 2) return "0.4";
+    const ome = group.attributes.ome;
+    if (isObject(ome) && ome.version !== undefined) return detectVersion(group.attributes);
+    return this.version === "0.6" ? "0.6" : "0.5";
+  }
+
+  /** The JSON path prefix of OME keys: "" in 0.4, "ome" in 0.5 and 0.6. */
   base(format: 2 | 3): string {
     return format === 3 ? "ome" : "";
   }
@@ -127,7 +140,7 @@ class Walker {
     labelOf?: ImageInfo,
     plate?: PlateInfo,
   ) {
-    const version: OmeVersion = group.format === 3 ? "0.5" : "0.4";
+    const version = this.versionOf(group);
     if (this.version === undefined) this.version = version;
     else if (version !== this.version) {
       this.error(
@@ -172,7 +185,12 @@ class Walker {
       case "bioformats2raw":
         await this.bioformats2raw(path, ns, group.format);
         break;
+      case "scene":
+        await sceneChecks(this, path, ns);
+        break;
     }
+    if (report.version === "0.6" && (report.kind === "image" || report.kind === "image-label"))
+      await imageFieldChecks(this, path, ns);
     return report;
   }
 
@@ -191,7 +209,8 @@ class Walker {
       if (!isObject(ms) || !Array.isArray(ms.datasets)) continue;
       const msPath = childPath(childPath(base, "multiscales"), i);
       if (i === 0) levels = ms.datasets.length;
-      const axes = Array.isArray(ms.axes) ? ms.axes : undefined;
+      // 0.6: the axes are those of the intrinsic coordinate system (the datasets' common output)
+      const axes = this.version === "0.6" ? intrinsicAxes(ms) : Array.isArray(ms.axes) ? ms.axes : undefined;
       const axisNames = axes?.map((a) => (isObject(a) ? a.name : undefined));
       let firstShape: number[] | undefined;
       for (const [j, dataset] of ms.datasets.entries()) {
@@ -225,7 +244,7 @@ class Walker {
           this.error(
             path,
             json,
-            `dataset "${dataset.path}" is a Zarr v${node.format} array; OME-Zarr ${format === 3 ? "0.5" : "0.4"} arrays MUST be Zarr v${format}`,
+            `dataset "${dataset.path}" is a Zarr v${node.format} array; OME-Zarr ${this.version} arrays MUST be Zarr v${format}`,
             target,
           );
         }
@@ -245,7 +264,7 @@ class Walker {
             target,
           );
         }
-        if (format === 3 && node.format === 3 && axisNames) {
+        if (this.version === "0.5" && node.format === 3 && axisNames) {
           const names = node.dimensionNames;
           if (names === undefined || names === null) {
             this.error(
@@ -406,7 +425,7 @@ class Walker {
       this.error(path, "", `"OME" is an array; the bioformats2raw OME group MUST be a group`, omePath);
     if (ome?.kind === "broken") this.error(path, "", `"OME": ${ome.key} ${ome.reason}`, omePath);
     if (ome?.kind === "group") {
-      const report = validateAttributes(ome.attributes, { version: ome.format === 3 ? "0.5" : "0.4" });
+      const report = validateAttributes(ome.attributes, { version: this.versionOf(ome) });
       const omeNs = (ome.format === 3 ? ome.attributes.ome : ome.attributes) as JSONObject | undefined;
       if (isObject(omeNs) && "series" in omeNs) {
         for (const e of report.errors) this.error(omePath, e.path, e.message);

@@ -1,8 +1,16 @@
 /** Validation results: the report type and the collector validators write their findings to. */
 import type { Issue } from "../../errors.js";
 
-export type OmeVersion = "0.4" | "0.5";
-export type OmeKind = "image" | "labels" | "image-label" | "plate" | "well" | "bioformats2raw" | "unknown";
+export type OmeVersion = "0.4" | "0.5" | "0.6";
+export type OmeKind =
+  | "image"
+  | "labels"
+  | "image-label"
+  | "plate"
+  | "well"
+  | "bioformats2raw"
+  | "scene"
+  | "unknown";
 
 export interface ValidationReport {
   /** No errors (warnings do not make a document invalid). */

@@ -3,6 +3,8 @@ import { childPath, isInteger, isObject } from "../common/json.js";
 import type { Context } from "./report.js";
 
 const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
+// 0.6 allows Zarr node names of letters, digits, "-", "_" and "." (not only periods, no "__" prefix).
+const NODE_NAME_V06 = /^(?!\.+$)(?!__)[A-Za-z0-9_.-]+$/;
 
 /** Checks the value of `well`. */
 export function checkWell(value: unknown, path: string, ctx: Context): void {
@@ -17,7 +19,14 @@ export function checkWell(value: unknown, path: string, ctx: Context): void {
       if (!isObject(image)) return;
       const p = childPath(imagesPath, i);
       if (typeof image.path === "string") {
-        if (!ALPHANUMERIC.test(image.path)) {
+        if (ctx.version === "0.6") {
+          if (!NODE_NAME_V06.test(image.path)) {
+            out.error(
+              childPath(p, "path"),
+              `${JSON.stringify(image.path)} is not a valid field of view path; it MUST be a non-empty Zarr node name of letters, digits, "-", "_" and "." (not only periods, not starting with "__")`,
+            );
+          }
+        } else if (!ALPHANUMERIC.test(image.path)) {
           out.error(
             childPath(p, "path"),
             `${JSON.stringify(image.path)} is not alphanumeric; field of view paths MUST contain only letters and digits`,

@@ -1,0 +1,82 @@
+/**
+ * Where the CLI writes: local paths and `s3://bucket/prefix` URLs (with the S3 flags of s3-flags.ts).
+ * Commands call these instead of LocalStore / fs directly, so a command works on object storage
+ * without knowing it.
+ */
+import { resolve } from "node:path";
+import { consolidateMetadata } from "../hierarchy/consolidated.js";
+import { readNodeMetadata } from "../hierarchy/metadata-io.js";
+import { LocalStore } from "../store/local.js";
+import { S3Store } from "../store/s3.js";
+import type { Store } from "../store/types.js";
+import { isRemote, isS3URL } from "../store/url.js";
+import { PROGRESS_FILE } from "./interrupt.js";
+import { CliError } from "./output.js";
+import { s3Options } from "./s3-flags.js";
+import { directoryUsage } from "./stores.js";
+
+export { isRemote, isS3URL };
+
+/** An output argument as the commands keep it: URLs as given, local paths absolute. */
+export function outputLocation(arg: string): string {
+  return isRemote(arg) ? arg : resolve(arg);
+}
+
+/** The writable store of an output location. */
+export function openOutputStore(location: string): LocalStore | S3Store {
+  if (isS3URL(location)) return new S3Store(location, s3Options());
+  if (isRemote(location)) throw new CliError(`cannot write to ${location}: http(s) URLs are read-only`);
+  return new LocalStore(location);
+}
+
+const ZARR_MARKERS = [".zgroup", ".zarray", "zarr.json", PROGRESS_FILE];
+
+/**
+ * `claimOutput` for an S3 prefix: "fresh" when nothing is there, "resume" when an unfinished run's
+ * progress record is (a run interrupted on one machine resumes from another), else an error unless
+ * `overwrite`, which deletes the prefix, but only when it holds a Zarr store.
+ */
+export async function claimS3Output(
+  location: string,
+  overwrite: boolean | undefined,
+): Promise<"fresh" | "resume"> {
+  const store = new S3Store(location, s3Options());
+  try {
+    const { keys, prefixes } = await store.listDir("");
+    if (keys.length === 0 && prefixes.length === 0) return "fresh";
+    const isZarr = ZARR_MARKERS.some((m) => keys.includes(m));
+    if (overwrite) {
+      if (!isZarr) {
+        throw new CliError(
+          `output ${location} holds objects that are not a Zarr store; refusing to replace them`,
+        );
+      }
+      await store.deletePrefix("");
+      return "fresh";
+    }
+    if (keys.includes(PROGRESS_FILE)) return "resume";
+    throw new CliError(`output ${location} already exists; pass --overwrite to replace it`);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Bytes stored under an output location. */
+export async function storedBytes(location: string): Promise<number> {
+  if (!isS3URL(location)) return directoryUsage(location).bytes;
+  const store = new S3Store(location, s3Options());
+  try {
+    return (await store.usage("")).bytes;
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * The last step of writing a hierarchy to object storage: consolidated metadata, so that opening it
+ * takes one GET instead of one per node. Local outputs are left as they are.
+ */
+export async function finishOutput(location: string, store: Store): Promise<void> {
+  if (!isS3URL(location)) return;
+  if ((await readNodeMetadata(store, ""))?.kind === "group") await consolidateMetadata(store, "");
+}
