@@ -323,7 +323,8 @@ nib.save(img, os.path.join(d, "vol.nii.gz"))
     const source = await openSource(join(dir, "aniso.ome.tif"));
     try {
       const store = new LocalStore(join(dir, "lib.ome.zarr"));
-      const r = await write(source, store, { levels: 2, chunks: [4, 8, 8] });
+      // anisotropy-aware downsampling, so that the scale decides which axes shrink
+      const r = await write(source, store, { levels: 2, chunks: [4, 8, 8], downsampleAxes: "auto" });
       // z (2) is 6x coarser than y, x (0.325): anisotropic, so level 1 halves only y and x
       assert.deepEqual(r.levels[0].scale, [2, 0.325, 0.325]);
       assert.deepEqual(r.levels[1].shape, [8, 12, 16]);
@@ -342,6 +343,7 @@ nib.save(img, os.path.join(d, "vol.nii.gz"))
       const over = await write(source, new LocalStore(join(dir, "lib2.ome.zarr")), {
         levels: 2,
         chunks: [4, 8, 8],
+        downsampleAxes: "auto",
         scale: [1, 1, 1],
         units: "nanometer",
       });

@@ -94,6 +94,8 @@ describe("zarrsmith convert: Ctrl-C", () => {
       "2MiB",
       "--codec",
       "gzip:1",
+      "--downsample-axes",
+      "xyz",
     ];
     const chunkRequests = () => server.requests.filter((r) => /\/\d+[./]\d+[./]\d+$/.test(r.path)).length;
     const run = await runCli(args, dir, () => chunkRequests() >= 48, chunkRequests);

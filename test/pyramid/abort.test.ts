@@ -30,6 +30,7 @@ describe("AbortSignal", () => {
         method,
         memoryTarget: 64 * 1024, // many small blocks
         workers: pool,
+        downsampleAxes: "xyz",
       };
       const store = new MemoryStore();
       const controller = new AbortController();
