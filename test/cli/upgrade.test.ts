@@ -87,6 +87,17 @@ describe("zarrsmith upgrade", () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /chunk_key_encoding: .*"default".*codecs\[0\]: codec "sharding_indexed"/);
     assert.ok(!existsSync(join(dir, "down.ome.zarr", ".zgroup")));
+    // 0.5 → 0.6 (attributes only) from one .ozx into another; the comment names the new version.
+    const six = join(dir, "six.ozx");
+    const up = cliJSON<{ from: string; to: string; valid: boolean }>(
+      ["upgrade", ozx, six, "--to", "0.6"],
+      dir,
+    );
+    assert.deepEqual([up.from, up.to, up.valid], ["0.5", "0.6", true]);
+    const comment = python("import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).comment.decode())", [
+      six,
+    ]);
+    assert.deepEqual(JSON.parse(comment), { ome: { version: "0.6" } });
     assert.equal(cli(["convert", "vol.npy", ozx, "--ome-zarr-version", "0.5"], dir).code, 2, "exists");
     assert.equal(cli(["convert", "vol.npy", join(dir, "p.ozx"), "--plain"], dir).code, 2);
   });

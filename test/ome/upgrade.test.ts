@@ -261,3 +261,78 @@ test("an interrupted upgrade (v3 arrays written, root still v2) is readable and 
   assert.equal(again.from, "0.4");
   assert.deepEqual(files(path), files(full));
 });
+
+test("0.4 → 0.6 in one run (attributes only after 0.5) and back to 0.4: values and validity kept", async () => {
+  const path = make04("v06.ome.zarr");
+  const expected = pythonJSON<Record<string, { shape: number[]; values: unknown[] }>>(READ, [path]);
+  const { store, counts } = countingStore(new LocalStore(path));
+  const up = await ome.upgrade(store, "", { to: "0.6", backup: false });
+  assert.equal(up.from, "0.4");
+  assert.equal(up.to, "0.6");
+  assert.equal(counts.chunkBytesRead + counts.chunkWrites, 0);
+  const root = JSON.parse(readFileSync(join(path, "zarr.json"), "utf8"));
+  const ms = root.attributes.ome.multiscales[0];
+  assert.equal(root.attributes.ome.version, "0.6");
+  assert.equal(ms.axes, undefined);
+  assert.deepEqual(
+    ms.coordinateSystems[0].axes.map((a: { name: string }) => a.name),
+    ["c", "y", "x"],
+  );
+  assert.deepEqual(ms.datasets[0].coordinateTransformations, [
+    {
+      type: "scale",
+      scale: [1, 0.5, 0.5],
+      input: { path: "0" },
+      output: { name: ms.coordinateSystems[0].name },
+    },
+  ]);
+  const report = await ome.validate(new LocalStore(path));
+  assert.equal(report.version, "0.6");
+  assert.deepEqual(report.errors, []);
+  for (const [p, want] of Object.entries(expected)) {
+    const got = await zarritaRead(path, `/${p}`);
+    assert.deepEqual(nanToNull(got.values), want.values, p);
+  }
+  // 0.6 → 0.5 gives back exactly the documents 0.4 → 0.5 wrote.
+  const viaFive = join(dir, "v06-five.ome.zarr");
+  cpSync(path, viaFive, { recursive: true });
+  await ome.upgrade(new LocalStore(viaFive), "", { to: "0.5", backup: false });
+  const direct = make04("v06-direct.ome.zarr");
+  await ome.upgrade(new LocalStore(direct), "", { to: "0.5", backup: false });
+  const docs = (root: string) =>
+    [...files(root)].filter(([k]) => METADATA.test(k)).map(([k, v]) => [k, JSON.parse(v.toString())]);
+  assert.deepEqual(docs(viaFive), docs(direct));
+  // And all the way down to 0.4 for zarr-python 2.
+  await ome.upgrade(new LocalStore(path), "", { to: "0.4", backup: false });
+  assert.deepEqual(pythonJSON(READ, [path]), expected);
+  assert.equal((await ome.validate(new LocalStore(path))).valid, true);
+});
+
+test("a 0.6 image with a second coordinate system cannot become 0.5: the error names it, nothing changes", async () => {
+  const path = make04("v06-extra.ome.zarr");
+  const store = new LocalStore(path);
+  await ome.upgrade(store, "", { to: "0.6", backup: false });
+  const doc = JSON.parse(readFileSync(join(path, "zarr.json"), "utf8"));
+  const ms = doc.attributes.ome.multiscales[0];
+  ms.coordinateSystems.push({ name: "atlas", axes: ms.coordinateSystems[0].axes });
+  ms.coordinateTransformations = [
+    {
+      type: "translation",
+      translation: [0, 10, 10],
+      input: { name: ms.coordinateSystems[0].name },
+      output: { name: "atlas" },
+    },
+  ];
+  writeFileSync(join(path, "zarr.json"), JSON.stringify(doc));
+  assert.equal((await ome.validate(store)).valid, true, "a valid 0.6 image");
+  const before = files(path);
+  await assert.rejects(ome.upgrade(store, "", { to: "0.4" }), (e: unknown) => {
+    assert.ok(e instanceof NotRepresentableError);
+    assert.match(
+      (e as Error).message,
+      /\/#ome\.multiscales\[0\]\.coordinateSystems: 2 coordinate systems .*"atlas"/,
+    );
+    return true;
+  });
+  assert.deepEqual(files(path), before);
+});

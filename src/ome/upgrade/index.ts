@@ -17,13 +17,15 @@ import { readJSON } from "../../hierarchy/metadata-io.js";
 import { joinKey, normalizePath } from "../../store/keys.js";
 import { isListable, isWritable, type Store } from "../../store/types.js";
 import { isObject, type JSONObject } from "../common/json.js";
+import { isV06Version } from "../v06/version.js";
 import { attributes04to05, attributes05to04 } from "./attributes.js";
+import { attributes05to06, attributes06to05 } from "./multiscales-v06.js";
 import { v2ArrayToV3, v3ArrayToV2 } from "./zarr-format.js";
 
 export { NotRepresentableError } from "./errors.js";
 
 /** The versions `upgrade` moves between, oldest first. */
-export const UPGRADE_VERSIONS = ["0.4", "0.5"] as const;
+export const UPGRADE_VERSIONS = ["0.4", "0.5", "0.6"] as const;
 export type UpgradeVersion = (typeof UPGRADE_VERSIONS)[number];
 
 export interface UpgradeOptions {
@@ -131,7 +133,9 @@ function versionOf(node: Node): UpgradeVersion | string | undefined {
     return typeof v === "string" ? v : "0.4";
   }
   const ome = (node.document.attributes as JSONObject | undefined)?.ome;
-  return isObject(ome) && typeof ome.version === "string" ? ome.version : undefined;
+  if (!isObject(ome) || typeof ome.version !== "string") return undefined;
+  // The 0.6 release candidate's layout is the release's (see v06/version.ts).
+  return isV06Version(ome.version) ? "0.6" : ome.version;
 }
 
 /** Axis names of every dataset array, from the multiscales of the groups (0.5 arrays MUST carry them). */
@@ -188,10 +192,22 @@ function step05to04(nodes: Node[]): Node[] {
   });
 }
 
+/** 0.5 ↔ 0.6: group attributes only (arrays are Zarr v3 in both). */
+function attributesStep(convert: (attrs: JSONObject, node: string) => JSONObject) {
+  return (nodes: Node[]): Node[] =>
+    nodes.map((node): Node => {
+      if (node.format !== 3 || node.kind !== "group") return node;
+      const attributes = convert((node.document.attributes ?? {}) as JSONObject, node.path || "/");
+      return { ...node, document: { ...node.document, attributes } };
+    });
+}
+
 /** One step between neighbouring versions, in either direction. */
 const STEPS: Record<string, (nodes: Node[]) => Node[]> = {
   "0.4>0.5": step04to05,
   "0.5>0.4": step05to04,
+  "0.5>0.6": attributesStep(attributes05to06),
+  "0.6>0.5": attributesStep(attributes06to05),
 };
 
 const encoder = new TextEncoder();
