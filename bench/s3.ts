@@ -29,45 +29,37 @@ interface Run {
   bytesStored: number;
 }
 
-/** In the child: count S3 requests, run the CLI's main, and report on exit (on stderr, after the CLI's lines). */
-async function child(): Promise<void> {
-  const cliArgs = JSON.parse(arg("--child", "[]")) as string[];
-  const { S3Client } = await import("@aws-sdk/client-s3");
-  let requests = 0;
-  const send = S3Client.prototype.send;
-  // bench-only instrumentation: every request the store sends, retries included
-  S3Client.prototype.send = function (this: unknown, ...a: unknown[]) {
-    requests++;
-    return (send as (...x: unknown[]) => unknown).apply(this, a);
-  } as typeof send;
-  const started = performance.now();
-  let stdout = "";
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => {
-    stdout += chunk;
-    return true;
-  }) as typeof process.stdout.write;
-  process.on("exit", () => {
-    const seconds = (performance.now() - started) / 1000;
-    const result = JSON.parse(stdout) as { bytesStored: number };
-    write(
-      `${JSON.stringify({ seconds, rssMiB: process.resourceUsage().maxRSS / 1024, requests, bytesStored: result.bytesStored })}\n`,
-    );
-  });
-  process.argv = [process.argv[0], BIN, "--json", "-q", ...cliArgs];
-  await import(BIN);
-}
+/**
+ * The child: plain Node (no tsx loader, whose compiler would add to every thread's RSS) counting
+ * S3 requests, running the CLI's main, and reporting on exit after the CLI's JSON result.
+ */
+const CHILD = `
+import { S3Client } from ${JSON.stringify(import.meta.resolve("@aws-sdk/client-s3"))};
+let requests = 0;
+const send = S3Client.prototype.send;
+// bench-only instrumentation: every request the store sends, retries included
+S3Client.prototype.send = function (...a) { requests++; return send.apply(this, a); };
+const started = performance.now();
+let stdout = "";
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = (chunk) => { stdout += chunk; return true; };
+process.on("exit", () => {
+  const seconds = (performance.now() - started) / 1000;
+  const { bytesStored } = JSON.parse(stdout);
+  write(JSON.stringify({ seconds, rssMiB: process.resourceUsage().maxRSS / 1024, requests, bytesStored }) + "\\n");
+});
+const cliArgs = JSON.parse(process.env.BENCH_ARGS);
+process.argv = [process.argv[0], ${JSON.stringify(BIN)}, "--json", "-q", ...cliArgs];
+await import(${JSON.stringify(BIN)});
+`;
 
-function run(cliArgs: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+function run(script: string, cliArgs: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const p = spawn(
-      process.execPath,
-      ["--import", "tsx", fileURLToPath(import.meta.url), "--child", JSON.stringify(cliArgs)],
-      {
-        env,
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
+    // a file, not `node -e`: worker threads inherit the parent's exec arguments
+    const p = spawn(process.execPath, [script], {
+      env: { ...env, BENCH_ARGS: JSON.stringify(cliArgs) },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     p.stdout.on("data", (d) => (out += d));
     p.on("exit", (code) => {
@@ -81,6 +73,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "zarrsmith-bench-s3-"));
   const server = await startS3Server(["bench"]);
   try {
+    const script = join(dir, "child.mjs");
+    writeFileSync(script, CHILD);
     const raw = join(dir, "vol.raw");
     writeFileSync(raw, syntheticVolume(size));
     const common = [
@@ -107,8 +101,9 @@ async function main(): Promise<void> {
       ...common.slice(2),
       ...extra,
     ];
-    const local = await run(withOut(join(dir, "local.ome.zarr")), process.env);
+    const local = await run(script, withOut(join(dir, "local.ome.zarr")), process.env);
     const s3 = await run(
+      script,
       withOut("s3://bench/vol.ome.zarr", [
         "--endpoint",
         server.endpoint,
@@ -135,5 +130,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (args.includes("--child")) await child();
-else await main();
+await main();

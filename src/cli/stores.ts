@@ -47,6 +47,7 @@ export {
   type OmeImageInfo,
   type OmeLevel,
   omeImage,
+  omeScene,
 } from "../ome/image-info.js";
 
 /** Axis names of a plain array: v3 dimension_names, xarray's _ARRAY_DIMENSIONS, else the last N of t,c,z,y,x. */

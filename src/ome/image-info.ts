@@ -1,8 +1,10 @@
 /**
  * The bits of an OME image's metadata that readers need (first multiscale: axes, levels with their
- * physical scale and translation, omero channels), from either version's attributes, without
+ * physical scale and translation, omero channels), from any version's attributes, without
  * validating: commands that summarise, render or annotate an image read it through this.
  */
+import { intrinsicAxes } from "./v06/image/hierarchy.js";
+import { describeChain, describeScene } from "./v06/transformations/describe.js";
 
 export interface OmeAxis {
   name: string;
@@ -24,6 +26,8 @@ export interface OmeImageInfo {
   /** omero channel windows and labels, when present. */
   channels?: Array<{ label?: string; window?: { start?: number; end?: number; min?: number; max?: number } }>;
   labels: boolean;
+  /** OME-Zarr 0.6: the coordinate systems and the transformation chain, in words (one line each). */
+  transformations?: string[];
 }
 
 interface Transform {
@@ -63,6 +67,7 @@ export function omeImage(attrs: Record<string, unknown>): OmeImageInfo | undefin
   const multiscales = ns.multiscales as Array<Record<string, unknown>> | undefined;
   if (!Array.isArray(multiscales) || multiscales.length === 0) return undefined;
   const ms = multiscales[0];
+  if (Array.isArray(ms.coordinateSystems)) return omeImageV06(ns, ms, nsVersion);
   const axes = ((ms.axes as unknown[]) ?? []).map((a) =>
     typeof a === "string" ? { name: a } : (a as OmeAxis),
   );
@@ -77,4 +82,41 @@ export function omeImage(attrs: Record<string, unknown>): OmeImageInfo | undefin
     channels: omero?.channels,
     labels: ns["image-label"] !== undefined,
   };
+}
+
+/**
+ * A 0.6 image: the axes of its intrinsic coordinate system; each level's scale and translation
+ * from its one transformation (a scale, identity, or sequence of scale and translation).
+ */
+function omeImageV06(
+  ns: Record<string, unknown>,
+  ms: Record<string, unknown>,
+  version: string | undefined,
+): OmeImageInfo {
+  const datasets = (ms.datasets as Array<{ path: string; coordinateTransformations?: Transform[] }>) ?? [];
+  const levels = datasets.map((d) => {
+    const t = d.coordinateTransformations?.[0] as (Transform & { transformations?: Transform[] }) | undefined;
+    const steps = t?.type === "sequence" ? (t.transformations ?? []) : t ? [t] : [];
+    return {
+      path: d.path,
+      scale: steps.find((x) => x.type === "scale")?.scale,
+      translation: steps.find((x) => x.type === "translation")?.translation,
+    };
+  });
+  const omero = ns.omero as { channels?: OmeImageInfo["channels"] } | undefined;
+  return {
+    version,
+    name: ms.name as string | undefined,
+    axes: ((intrinsicAxes(ms) ?? []) as OmeAxis[]).map((a) => ({ ...a })),
+    levels,
+    channels: omero?.channels,
+    labels: ns["image-label"] !== undefined,
+    transformations: describeChain(ms),
+  };
+}
+
+/** A 0.6 scene group's coordinate systems and transformations in words, or undefined when the group has none. */
+export function omeScene(attrs: Record<string, unknown>): string[] | undefined {
+  const { ns } = omeNamespace(attrs);
+  return ns.scene === undefined ? undefined : describeScene(ns.scene);
 }

@@ -31,6 +31,7 @@ export {
   detectVersion,
   type HierarchyIssue,
   type HierarchyReport,
+  type HierarchyValidateOptions,
   issuePath,
   type OmeKind,
   type OmeVersion,

@@ -16,6 +16,8 @@ import {
 } from "../ome/build/image.js";
 import type { JSONObject } from "../ome/common/json.js";
 import type { Axis as AxisModel } from "../ome/common/models.js";
+import { ImageLabelV06, ImageV06 } from "../ome/v06/image/build.js";
+import type { ExtraSystems } from "../ome/v06/image/extra.js";
 import type { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
 import type { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
 import type { DownsampleMethod } from "./downsample/index.js";
@@ -59,7 +61,7 @@ export function resolveAxes(
 }
 
 export interface ImageMetadataOptions {
-  version: "0.4" | "0.5";
+  version: "0.4" | "0.5" | "0.6";
   axes: AxisModel[];
   plan: PyramidPlan;
   specs: Array<ArraySpecV2 | ArraySpecV3>;
@@ -69,6 +71,8 @@ export interface ImageMetadataOptions {
   dtype: DataType;
   labels?: boolean;
   channelNames?: string[];
+  /** 0.6 only: coordinate systems besides the physical one, and transformations from it to them. */
+  extra?: ExtraSystems;
 }
 
 export interface ImageMetadata {
@@ -98,6 +102,10 @@ export function buildImageMetadata(o: ImageMetadataOptions): ImageMetadata {
       ).toJSON();
     }
     const arraySpecs = o.specs as ArraySpecV3[];
+    if (o.version === "0.6") {
+      const v06 = { ...common, arraySpecs, ...o.extra };
+      return (o.labels ? ImageLabelV06.new(v06) : ImageV06.new(v06)).toJSON();
+    }
     return (
       o.labels
         ? ImageLabelV05.new({ ...common, arraySpecs, imageLabel })

@@ -27,6 +27,7 @@ import { copyStrided, stridesOf } from "../indexing/copy.js";
 import { clipChunks, clipShards, gridCoords } from "../indexing/grid.js";
 import { slice } from "../indexing/selection.js";
 import { type NDArray, product } from "../ndarray.js";
+import type { CoordinateSystem, Transformation } from "../ome/v06/transformations/models.js";
 import { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
 import { normalizePath } from "../store/keys.js";
@@ -61,11 +62,17 @@ export interface PyramidOptions {
   method?: DownsampleMethod;
   /** Chunk shape of every level (clipped to small levels). Default 64 per space axis, 1 elsewhere. */
   chunks?: number[];
-  /** OME-Zarr 0.5 only: shard shape (multiples of `chunks`). */
+  /** OME-Zarr 0.5 and 0.6 (Zarr v3) only: shard shape (multiples of `chunks`). */
   shards?: number[];
   /** Compressor: `codecs.Zstd({ level: 5 })` (default), Blosc, GZip, ... or null. */
   codec?: V2CodecJSON | V3CodecJSON | null;
-  omeZarrVersion?: "0.4" | "0.5";
+  omeZarrVersion?: "0.4" | "0.5" | "0.6";
+  /**
+   * OME-Zarr 0.6 only: coordinate systems besides the image's "physical" one (e.g. a reference
+   * space) and transformations from "physical" to them (`input` defaults to it).
+   */
+  coordinateSystems?: CoordinateSystem[];
+  coordinateTransformations?: Transformation[];
   /** Axis names (x, y, z, c, t) or full axes, in the source's dimension order. Default: the source's. */
   axes?: AxisInput[];
   /** Voxel size per axis (level 0 scale). Default: the source's, else 1. */
@@ -168,7 +175,13 @@ export async function write(
   if (options.labels && (method === "mean" || method === "gaussian")) {
     throw new ValueError(`labels need a method that keeps values (mode, nearest, min or max), not ${method}`);
   }
-  if (options.shards && version !== "0.5") throw new ValueError('shards need omeZarrVersion "0.5" (Zarr v3)');
+  if (options.shards && version === "0.4")
+    throw new ValueError('shards need Zarr v3: omeZarrVersion "0.5" or "0.6"');
+  if ((options.coordinateSystems || options.coordinateTransformations) && version !== "0.6") {
+    throw new ValueError(
+      `coordinateSystems/coordinateTransformations need omeZarrVersion "0.6" (this is ${version})`,
+    );
+  }
   // a source that carries metadata (openSource("x.ome.tif")) provides the defaults; options override
   const sourceAxes = options.axes ?? (source.axes ? [...source.axes] : undefined);
   const units = options.units ?? (options.axes === undefined && source.units ? [...source.units] : undefined);
@@ -227,6 +240,13 @@ export async function write(
     dtype: source.dtype,
     labels: options.labels,
     channelNames,
+    extra:
+      version === "0.6"
+        ? {
+            coordinateSystems: options.coordinateSystems,
+            coordinateTransformations: options.coordinateTransformations,
+          }
+        : undefined,
   });
 
   // claim the output or resume an unfinished run with the same settings

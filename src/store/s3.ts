@@ -25,6 +25,7 @@ import {
 import { ValueError, ZarrsmithError } from "../errors.js";
 import { normalizePath, validateKey } from "./keys.js";
 import { checkRange, isEmptyRange, sliceRange } from "./range.js";
+import { withRetries } from "./retry.js";
 import { Slots } from "./slots.js";
 import type { DeletableStore, ListableStore, RangeQuery, WritableStore } from "./types.js";
 
@@ -120,6 +121,7 @@ const TRANSIENT = new Set([
  * connections. Other 4xx (no permission, bad request, precondition) would fail the same way again.
  */
 function isRetryable(error: unknown): boolean {
+  if (error instanceof ZarrsmithError) return false; // already a verdict (e.g. DeleteObjects' per-key errors)
   const status = statusOf(error);
   const name = nameOf(error);
   if (THROTTLING.has(name) || status === 429 || status === 503) return true;
@@ -138,8 +140,6 @@ function isMissing(error: unknown): boolean {
   const name = nameOf(error);
   return name === "NoSuchKey" || name === "NotFound" || (statusOf(error) === 404 && name !== "NoSuchBucket");
 }
-
-const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
 
 export class S3Store implements WritableStore, ListableStore, DeletableStore {
   readonly bucket: string;
@@ -193,21 +193,25 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
 
   /**
    * Runs one request in a free slot, retrying retryable failures with exponential backoff and full
-   * jitter. The SDK's own retries are off (maxAttempts 1) so that one policy covers the request and
-   * the reading of its body (a connection reset mid-body happens after the SDK has returned).
+   * jitter (retry.ts). The SDK's own retries are off (maxAttempts 1) so that one policy covers the
+   * request and the reading of its body (a connection reset mid-body happens after the SDK returned).
    */
   async #request<T>(what: string, target: string, attempt: () => Promise<T>): Promise<T> {
-    for (let tries = 1; ; tries++) {
-      try {
-        return await this.#slots.run(() => {
-          this.requests++;
-          return attempt();
-        });
-      } catch (error) {
-        if (tries >= this.#maxAttempts || !isRetryable(error)) throw this.#error(what, target, error, tries);
-        const cap = Math.min(20_000, this.#baseDelay * 2 ** (tries - 1));
-        await sleep(Math.random() * cap);
-      }
+    let tries = 0;
+    try {
+      return await withRetries(
+        () => {
+          tries++;
+          return this.#slots.run(() => {
+            this.requests++;
+            return attempt();
+          });
+        },
+        isRetryable,
+        { retries: this.#maxAttempts - 1, baseDelayMs: this.#baseDelay, maxDelayMs: 20_000 },
+      );
+    } catch (error) {
+      throw this.#error(what, target, error, tries);
     }
   }
 

@@ -36,3 +36,15 @@ export function storeOf(docs: Record<string, unknown>): MemoryStore {
   for (const [key, doc] of Object.entries(docs)) void store.set(key, encoder.encode(JSON.stringify(doc)));
   return store;
 }
+
+/** A Zarr v3 array spec document (uncompressed, chunks of at most 16). */
+export const v3spec = (shape: number[], data_type = "uint16") => ({
+  zarr_format: 3,
+  node_type: "array",
+  shape,
+  data_type,
+  chunk_grid: { name: "regular", configuration: { chunk_shape: shape.map((s) => Math.min(s, 16)) } },
+  chunk_key_encoding: { name: "default", configuration: { separator: "/" } },
+  fill_value: 0,
+  codecs: [{ name: "bytes", configuration: { endian: "little" } }],
+});

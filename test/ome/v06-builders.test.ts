@@ -6,19 +6,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { MemoryStore, ome, SpecError } from "../../src/index.js";
+import { v3spec } from "./helpers.js";
 
 const { transform: t } = ome.v06;
-
-export const v3spec = (shape: number[], data_type = "uint16") => ({
-  zarr_format: 3,
-  node_type: "array",
-  shape,
-  data_type,
-  chunk_grid: { name: "regular", configuration: { chunk_shape: shape.map((s) => Math.min(s, 16)) } },
-  chunk_key_encoding: { name: "default", configuration: { separator: "/" } },
-  fill_value: 0,
-  codecs: [{ name: "bytes", configuration: { endian: "little" } }],
-});
 
 const zyx = [
   ome.Axis("z", "space", "micrometer"),

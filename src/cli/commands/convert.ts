@@ -3,7 +3,7 @@
  * OME-Zarr image (pyramid.write) or, with --plain, a single Zarr array written block by block.
  * The command only turns flags and the input's metadata into library options.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { ZarrArray } from "../../array/zarr-array.js";
@@ -15,6 +15,7 @@ import { clipChunks, clipShards } from "../../indexing/grid.js";
 import { slice } from "../../indexing/selection.js";
 import { product } from "../../ndarray.js";
 import { validate } from "../../ome/index.js";
+import { type ExtraSystems, parseExtraSystems } from "../../ome/v06/image/extra.js";
 import {
   DOWNSAMPLE_AXES,
   DOWNSAMPLE_METHODS,
@@ -71,6 +72,7 @@ interface ConvertOptions {
   translation?: string;
   name?: string;
   omeZarrVersion: string;
+  transform?: string;
   plain?: boolean;
   zarrVersion?: string;
   format?: string;
@@ -171,7 +173,11 @@ export function registerConvert(program: Command): void {
     .option("--axes <names>", "axis names, slowest first, e.g. zyx or tczyx (default: from the input)")
     .option("--translation <list>", "physical position of the first voxel per axis")
     .option("--name <name>", "image name (default: an OME-Zarr input's own name, else the input's file name)")
-    .option("--ome-zarr-version <v>", "0.4 (Zarr v2) or 0.5 (Zarr v3)", "0.4")
+    .option("--ome-zarr-version <v>", "0.4 (Zarr v2), 0.5 or 0.6 (Zarr v3)", "0.4")
+    .option(
+      "--transform <file>",
+      "OME-Zarr 0.6: JSON file of extra coordinate systems and transformations to them",
+    )
     .option("--plain", "write a single Zarr array instead of an OME-Zarr image")
     .option("--zarr-version <v>", "with --plain: Zarr format 2 or 3", "2")
     .addOption(new Option("--format <f>", "input format (default: detected)").choices([...FORMATS]))
@@ -207,7 +213,10 @@ Examples:
       // every flag is checked before the input is opened or the output touched
       if (opts.plain && isOzxPath(output))
         throw new CliError("an .ozx file holds an OME-Zarr image (RFC-9); drop --plain or write a directory");
-      const omeVersion = oneOf("--ome-zarr-version", opts.omeZarrVersion, ["0.4", "0.5"] as const);
+      const omeVersion = oneOf("--ome-zarr-version", opts.omeZarrVersion, ["0.4", "0.5", "0.6"] as const);
+      if (opts.transform !== undefined && omeVersion !== "0.6")
+        throw new CliError("--transform needs --ome-zarr-version 0.6 (coordinate systems are new in 0.6)");
+      const extra = opts.transform === undefined ? undefined : readTransformFile(opts.transform);
       const zarrVersion = oneOf("--zarr-version", opts.zarrVersion ?? "2", ["2", "3"] as const);
       if (!opts.plain && cmd.getOptionValueSource("zarrVersion") === "cli") {
         throw new CliError(
@@ -217,8 +226,10 @@ Examples:
       const codec = parseCodec(opts.codec);
       const chunkFlag = opts.chunks === undefined ? undefined : parseIntList("--chunks", opts.chunks);
       const shardFlag = opts.shards === undefined ? undefined : parseIntList("--shards", opts.shards);
-      if (shardFlag && (opts.plain ? zarrVersion !== "3" : omeVersion !== "0.5")) {
-        throw new CliError("--shards needs Zarr v3: --ome-zarr-version 0.5, or --plain --zarr-version 3");
+      if (shardFlag && (opts.plain ? zarrVersion !== "3" : omeVersion === "0.4")) {
+        throw new CliError(
+          "--shards needs Zarr v3: --ome-zarr-version 0.5 or 0.6, or --plain --zarr-version 3",
+        );
       }
       const levels = opts.levels === "auto" ? "auto" : parseInteger("--levels", opts.levels, 1, 64);
       const memoryTarget = parseBytes("--memory-target", opts.memoryTarget);
@@ -311,6 +322,7 @@ Examples:
           shards,
           codec,
           omeZarrVersion: omeVersion,
+          ...extra,
           axes,
           scale,
           translation,
@@ -420,6 +432,23 @@ async function refuseRawFlags(inputs: string[], opts: ConvertOptions): Promise<v
   throw new CliError(
     `${given.join(", ")} ${given.length > 1 ? "are" : "is"} for raw binary input, but ${input} is ${format === "zarr" ? "Zarr" : format === "stack" ? "a slice stack" : `a ${format.toUpperCase()} file`}, which gives its own shape and data type (add --format raw to read it as raw bytes)`,
   );
+}
+
+/** The `--transform` file: JSON of extra coordinate systems (format in the README, checked by the library). */
+function readTransformFile(file: string): ExtraSystems {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new CliError(`--transform ${file}: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new CliError(`--transform ${file} is not valid JSON (${(e as Error).message})`);
+  }
+  return parseExtraSystems(doc, `--transform ${file}`);
 }
 
 /** --add-labels: the input as a label image under the existing image OUTPUT (resumable like convert). */

@@ -14,7 +14,7 @@ import { membersOf } from "../../hierarchy/walk.js";
 import { LocalStore } from "../../store/local.js";
 import type { Store } from "../../store/types.js";
 import { formatBytes, type GlobalOptions, printResult } from "../output.js";
-import { directoryUsage, type OmeImageInfo, omeImage, openReadStore } from "../stores.js";
+import { directoryUsage, type OmeImageInfo, omeImage, omeScene, openReadStore } from "../stores.js";
 
 export interface ArrayInfo {
   path: string;
@@ -38,6 +38,8 @@ export interface GroupInfo {
   zarrFormat: 2 | 3;
   attributes: string[];
   ome?: OmeImageInfo;
+  /** OME-Zarr 0.6 scene: its coordinate systems and transformations, in words. */
+  scene?: string[];
   members: Array<ArrayInfo | GroupInfo>;
 }
 
@@ -78,12 +80,14 @@ async function groupInfo(g: Group, root?: string): Promise<GroupInfo> {
     );
   }
   const ome = omeImage(g.attrs);
+  const scene = omeScene(g.attrs);
   return {
     path: g.path,
     kind: "group",
     zarrFormat: g.zarrFormat,
     attributes: Object.keys(g.attrs),
     ...(ome && { ome }),
+    ...(scene && { scene }),
     members,
   };
 }
@@ -146,7 +150,9 @@ function render(node: ArrayInfo | GroupInfo, indent: string, lines: string[]): v
         `${indent}    level ${l.path}: scale ${l.scale?.map(fmt).join(",") ?? "-"}${l.translation ? `  translation ${l.translation.map(fmt).join(",")}` : ""}`,
       );
     }
+    for (const t of o.transformations ?? []) lines.push(`${indent}    ${t}`);
   }
+  for (const t of node.scene ?? []) lines.push(`${indent}  ${t}`);
   for (const m of node.members) render(m, `${indent}  `, lines);
 }
 

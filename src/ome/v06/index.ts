@@ -17,6 +17,7 @@ export {
   type ImageOptionsV06 as ImageOptions,
   ImageV06 as Image,
 } from "./image/build.js";
+export { type ExtraSystems, parseExtraSystems } from "./image/extra.js";
 export type { Dataset, Multiscale } from "./image/models.js";
 export { type LabelsOptions, LabelsV06 as Labels } from "./labels/build.js";
 export * from "./models.js";
@@ -31,6 +32,7 @@ export {
   describeTransformation,
 } from "./transformations/describe.js";
 export type * from "./transformations/models.js";
+export { validateTransformations } from "./validate.js";
 export { isV06Version, RELEASE_CANDIDATE } from "./version.js";
 export { type WellOptions, WellV06 as Well } from "./well/build.js";
 

@@ -26,7 +26,7 @@ import { type Context, Findings, type OmeKind, type ValidationReport } from "../
 import { checkWell } from "../validate/well.js";
 import { checkMultiscales, type MultiscaleSummary } from "./image/validate.js";
 import { checkScene, type SceneSummary } from "./scene/validate.js";
-import type { V06Context } from "./transformations/validate.js";
+import { checkTransformation, type V06Context } from "./transformations/validate.js";
 import { isV06Version, RELEASE_CANDIDATE, VERSION } from "./version.js";
 
 /** The official 0.6 schemas by file name (`image.schema`, `scene.schema`, ...). */
@@ -203,4 +203,30 @@ export function validateAttributesV06(
     for (const g of all) warnings.push(...g.errors);
   }
   return done(kind, errors, warnings);
+}
+
+/**
+ * Validates a document of coordinate systems and transformations between them,
+ * `{"coordinateSystems": [...], "coordinateTransformations": [...]}` (the form of the
+ * specification's transformation examples): every reference MUST name one of the systems, and
+ * every transformation MUST fit their dimensionality. A single transformation object is accepted too.
+ */
+export function validateTransformations(
+  doc: unknown,
+  options: { schemaOnly?: boolean } = {},
+): ValidationReport {
+  const out = new Findings();
+  const ctx = { out, schemaOnly: options.schemaOnly ?? false };
+  if (isObject(doc) && typeof doc.type === "string" && doc.coordinateTransformations === undefined) {
+    checkTransformation(doc, "", ctx);
+  } else {
+    checkScene(doc, "", ctx);
+  }
+  return {
+    valid: out.errors.length === 0,
+    version: "0.6",
+    kind: "unknown",
+    errors: out.errors,
+    warnings: out.warnings,
+  };
 }

@@ -28,6 +28,13 @@ export interface HierarchyReport extends ValidationReport {
   warnings: HierarchyIssue[];
 }
 
+export interface HierarchyValidateOptions {
+  /** Judge only the root group's attributes by what the official JSON schemas express (references are not followed). */
+  schemaOnly?: boolean;
+  /** Treat what the strict schemas require (multiscale name/type/metadata, plate name, ...) as required. */
+  strict?: boolean;
+}
+
 /** Formats an issue path: `A/1/0#ome.multiscales[0].datasets[0].path`; the root's issues keep plain JSON paths. */
 export function issuePath(node: string, json: string): string {
   if (node === "") return json;
@@ -58,6 +65,7 @@ export class Walker {
   constructor(
     readonly store: Store,
     readonly root: string,
+    readonly options: HierarchyValidateOptions = {},
   ) {}
 
   error(node: string, json: string, message: string, target?: string): void {
@@ -149,7 +157,7 @@ export class Walker {
         `is a Zarr v${group.format} group (OME-Zarr ${version}) in an OME-Zarr ${this.version} hierarchy; the version MUST be consistent within a hierarchy`,
       );
     }
-    const report = validateAttributes(group.attributes, { version });
+    const report = validateAttributes(group.attributes, { version, strict: this.options.strict });
     for (const e of report.errors) this.error(path, e.path, e.message);
     for (const w of report.warnings) this.warn(path, w.path, w.message);
     const base = this.base(group.format);
@@ -473,9 +481,13 @@ export class Walker {
  * Validates the OME-Zarr hierarchy at `path` in `store` (metadata only; no chunk is read).
  * Issue paths are `node#jsonPath` with nodes relative to `path` (plain JSON paths for the root).
  */
-export async function validate(store: Store, path = ""): Promise<HierarchyReport> {
+export async function validate(
+  store: Store,
+  path = "",
+  options: HierarchyValidateOptions = {},
+): Promise<HierarchyReport> {
   const root = normalizePath(path);
-  const walker = new Walker(store, root);
+  const walker = new Walker(store, root, options);
   const node = await readNode(store, root);
   let version: OmeVersion | undefined;
   let kind: OmeKind = "unknown";
@@ -483,7 +495,14 @@ export async function validate(store: Store, path = ""): Promise<HierarchyReport
   else if (node.kind === "broken") walker.error("", "", `${node.key} ${node.reason}`);
   else if (node.kind === "array")
     walker.error("", "", `"${root || "/"}" is an array; OME-Zarr metadata is stored on groups`);
-  else {
+  else if (options.schemaOnly) {
+    // the schemas judge one attributes document; references to other nodes are not followed
+    const version = walker.versionOf(node);
+    const report = validateAttributes(node.attributes, { version, schemaOnly: true, strict: options.strict });
+    for (const e of report.errors) walker.error("", e.path, e.message);
+    for (const w of report.warnings) walker.warn("", w.path, w.message);
+    return { ...report, errors: walker.errors, warnings: walker.warnings };
+  } else {
     const report = await walker.visit("", node);
     version = report.version;
     kind = report.kind;

@@ -6,5 +6,11 @@ export {
   type ValidateOptions,
   validateAttributes,
 } from "./attributes.js";
-export { type HierarchyIssue, type HierarchyReport, issuePath, validate } from "./hierarchy.js";
+export {
+  type HierarchyIssue,
+  type HierarchyReport,
+  type HierarchyValidateOptions,
+  issuePath,
+  validate,
+} from "./hierarchy.js";
 export type { OmeKind, OmeVersion, ValidationReport } from "./report.js";

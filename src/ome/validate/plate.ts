@@ -113,10 +113,6 @@ function checkWells(
     }
     if (typeof well.path !== "string") return;
     const pp = childPath(p, "path");
-    const first = paths.get(well.path);
-    if (first !== undefined && duplicate >= i) {
-      out.error(pp, `"${well.path}" is also the path of wells[${first}]; each well MUST be listed once`);
-    } else paths.set(well.path, i);
     const parts = well.path.split("/");
     if (parts.length !== 2 || !parts.every((s) => ALPHANUMERIC.test(s))) {
       out.error(
@@ -125,6 +121,12 @@ function checkWells(
       );
       return;
     }
+    // what follows relates wells to each other and to rows/columns, which no JSON schema expresses
+    if (ctx.schemaOnly) return;
+    const first = paths.get(well.path);
+    if (first !== undefined && duplicate >= i) {
+      out.error(pp, `"${well.path}" is also the path of wells[${first}]; each well MUST be listed once`);
+    } else paths.set(well.path, i);
     const [first0, second] = parts;
     const rowIndex = isInteger(well.rowIndex) ? well.rowIndex : undefined;
     const columnIndex = isInteger(well.columnIndex) ? well.columnIndex : undefined;

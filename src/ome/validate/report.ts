@@ -60,4 +60,6 @@ export class Findings {
 export interface Context {
   version: OmeVersion;
   out: Findings;
+  /** Only what the official JSON schemas express (see ValidateOptions.schemaOnly). */
+  schemaOnly?: boolean;
 }

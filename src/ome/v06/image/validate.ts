@@ -240,7 +240,8 @@ function checkMultiscaleTransforms(
       return;
     }
     const names: Record<"input" | "output", string | undefined> = { input: undefined, output: undefined };
-    let outputElsewhere = false;
+    // a reference with a path names a coordinate system of a child labels group (checked in the hierarchy)
+    const elsewhere = { input: false, output: false };
     for (const side of ["input", "output"] as const) {
       const ref = t[side];
       if (ref === undefined) {
@@ -250,23 +251,28 @@ function checkMultiscaleTransforms(
       if (!isObject(ref)) continue; // checkTransformation reports the shape
       if (ref.name === undefined) ctx.out.error(childPath(p, side), `missing required field "name"`);
       else if (typeof ref.name === "string") names[side] = ref.name;
-      if (side === "output" && typeof ref.path === "string" && ref.path !== "") outputElsewhere = true;
+      if (typeof ref.path === "string" && ref.path !== "") elsewhere[side] = true;
     }
-    if (names.input !== undefined && intrinsic !== undefined && names.input !== intrinsic) {
+    if (
+      names.input !== undefined &&
+      !elsewhere.input &&
+      intrinsic !== undefined &&
+      names.input !== intrinsic
+    ) {
       rule(
         ctx,
         childPath(childPath(p, "input"), "name"),
         `is "${names.input}" but the intrinsic coordinate system (the datasets' output) is "${intrinsic}"; the input of every multiscale transformation MUST be the intrinsic coordinate system`,
       );
     }
-    if (names.output !== undefined && !outputElsewhere) {
+    if (names.output !== undefined && !elsewhere.output) {
       if (!systems.has(names.output)) {
         rule(
           ctx,
           childPath(childPath(p, "output"), "name"),
           `"${names.output}" is not one of this multiscale's coordinateSystems; a transformation MUST end in a defined coordinate system (or give "path" to the labels group defining it)`,
         );
-      } else if (names.output === intrinsic) {
+      } else if (names.output === intrinsic && !elsewhere.input) {
         rule(
           ctx,
           childPath(childPath(p, "output"), "name"),
@@ -274,9 +280,10 @@ function checkMultiscaleTransforms(
         );
       } else reached.add(names.output);
     }
-    const nIn = names.input !== undefined ? systems.get(names.input)?.length : undefined;
-    const nOut =
-      names.output !== undefined && !outputElsewhere ? systems.get(names.output)?.length : undefined;
+    const dim = (side: "input" | "output") =>
+      names[side] !== undefined && !elsewhere[side] ? systems.get(names[side]!)?.length : undefined;
+    const nIn = dim("input");
+    const nOut = dim("output");
     checkTransformation(t, p, ctx, { input: nIn, output: nOut });
   });
   checkUniqueNames(list, path, ctx);
