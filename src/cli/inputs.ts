@@ -2,7 +2,7 @@
  * Opening a convert input: image files through `openSource`, Zarr / OME-Zarr through `open` (an
  * OME-Zarr image gives its level 0 plus its axes, units, scale and channel names as defaults).
  */
-import { existsSync } from "node:fs";
+import { accessSync, constants, existsSync } from "node:fs";
 import { ZarrArray } from "../array/zarr-array.js";
 import type { DataType, Endian } from "../dtype/index.js";
 import { open } from "../hierarchy/open.js";
@@ -24,6 +24,8 @@ export interface InputOptions {
   endian?: Endian;
   axes?: string;
   offset?: number;
+  /** Bytes a reader may hold to decode one piece of the input (see OpenSourceOptions.memoryLimit). */
+  memoryLimit?: number;
 }
 
 /** A region-readable input with the physical metadata it carries. */
@@ -99,8 +101,12 @@ async function openZarrInput(path: string, options: InputOptions): Promise<Input
 /** Opens the inputs of `convert`; a missing input is a usage error naming it. */
 export async function openInput(inputs: string[], options: InputOptions): Promise<Input> {
   for (const input of inputs) {
-    if (!isGlob(input) && !isRemote(input) && !existsSync(input)) {
-      throw new CliError(`input ${input}: no such file or directory`);
+    if (isGlob(input) || isRemote(input)) continue;
+    if (!existsSync(input)) throw new CliError(`input ${input}: no such file or directory`);
+    try {
+      accessSync(input, constants.R_OK);
+    } catch (e) {
+      throw new CliError(`input ${input} is not readable (${(e as NodeJS.ErrnoException).code})`);
     }
   }
   if (options.format === "zarr" || (inputs.length === 1 && looksLikeZarr(inputs[0]))) {

@@ -6,14 +6,12 @@
  */
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { PROGRESS_FILE } from "../checkpoint/index.js";
 import { ExistsError } from "../errors.js";
 import { LocalStore, TEMP_PREFIX } from "../store/local.js";
 import type { Store } from "../store/types.js";
 import { CliError, EXIT, exitCodeFor, formatBytes, oneLine } from "./output.js";
 import { directoryUsage } from "./stores.js";
-
-/** The file the pyramid writer (and the plain-array converter) keeps its resume state in. */
-export const PROGRESS_FILE = "zarrsmith-progress.json";
 
 const controller = new AbortController();
 const roots = new Set<string>();

@@ -4,13 +4,13 @@
  * without knowing it.
  */
 import { resolve } from "node:path";
+import { PROGRESS_FILE } from "../checkpoint/index.js";
 import { consolidateMetadata } from "../hierarchy/consolidated.js";
 import { readNodeMetadata } from "../hierarchy/metadata-io.js";
 import { LocalStore } from "../store/local.js";
 import { S3Store } from "../store/s3.js";
 import type { Store } from "../store/types.js";
 import { isRemote, isS3URL } from "../store/url.js";
-import { PROGRESS_FILE } from "./interrupt.js";
 import { CliError } from "./output.js";
 import { s3Options } from "./s3-flags.js";
 import { directoryUsage } from "./stores.js";
@@ -32,14 +32,15 @@ export function openOutputStore(location: string): LocalStore | S3Store {
 const ZARR_MARKERS = [".zgroup", ".zarray", "zarr.json", PROGRESS_FILE];
 
 /**
- * `claimOutput` for an S3 prefix: "fresh" when nothing is there, "resume" when an unfinished run's
+ * `prepareOutput` for an S3 prefix: "fresh" when nothing is there, "resume" when an unfinished run's
  * progress record is (a run interrupted on one machine resumes from another), else an error unless
- * `overwrite`, which deletes the prefix, but only when it holds a Zarr store.
+ * `overwrite` and the prefix holds a Zarr store: "replace". Nothing is deleted here: the writer's
+ * claim (checkpoint/) refuses a live run's output and clears the prefix once it holds the claim.
  */
 export async function claimS3Output(
   location: string,
   overwrite: boolean | undefined,
-): Promise<"fresh" | "resume"> {
+): Promise<"fresh" | "resume" | "replace"> {
   const store = new S3Store(location, s3Options());
   try {
     const { keys, prefixes } = await store.listDir("");
@@ -51,8 +52,7 @@ export async function claimS3Output(
           `output ${location} holds objects that are not a Zarr store; refusing to replace them`,
         );
       }
-      await store.deletePrefix("");
-      return "fresh";
+      return "replace";
     }
     if (keys.includes(PROGRESS_FILE)) return "resume";
     throw new CliError(`output ${location} already exists; pass --overwrite to replace it`);

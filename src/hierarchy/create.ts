@@ -36,7 +36,10 @@ export async function claimPath(store: Store, path: string, options: CreateOptio
   let existing: { kind: string } | undefined;
   try {
     existing = await readNodeMetadata(store, path);
-  } catch {
+  } catch (e) {
+    // only metadata that exists but does not parse makes a node "unreadable"; a bad key or a
+    // failing disk (ENAMETOOLONG, EACCES) is reported as itself
+    if (!(e instanceof ZarrsmithError) || e.code !== "invalid_spec") throw e;
     existing = { kind: "node with unreadable metadata" };
   }
   if (!existing) return;

@@ -14,14 +14,15 @@
  * re-run resumes: finished nodes are read back instead of recomputed, giving identical chunks.
  */
 import { ZarrArray } from "../array/zarr-array.js";
+import { claimOutput, clearExcept } from "../checkpoint/index.js";
 import type { V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
 import { forEachLimit } from "../concurrency/limit.js";
 import { collectTransferables } from "../concurrency/messages.js";
 import { resolvePool, type WorkerPool } from "../concurrency/pool.js";
 import { allocate, type DataType, isIntegerType, itemSize, lanes } from "../dtype/index.js";
-import { ExistsError, ValueError } from "../errors.js";
-import { writeGroupMetadata } from "../hierarchy/create.js";
-import { readJSON, readNodeMetadata, writeJSON } from "../hierarchy/metadata-io.js";
+import { ValueError } from "../errors.js";
+import { writeArrayMetadata, writeGroupMetadata } from "../hierarchy/create.js";
+import { readNodeMetadata } from "../hierarchy/metadata-io.js";
 import { createGroup } from "../hierarchy/node.js";
 import { copyStrided, stridesOf } from "../indexing/copy.js";
 import { clipChunks, clipShards, gridCoords } from "../indexing/grid.js";
@@ -132,7 +133,6 @@ export interface PyramidResult {
   channelWindows?: ChannelWindow[];
 }
 
-const PROGRESS_FILE = "zarrsmith-progress.json";
 /** Peak bytes per byte of block input in flight (see where `blockBudget` is set). */
 const BLOCK_OVERHEAD = 6;
 // a named module (see concurrency/modules.ts): resolvable in worker threads, Web Workers and bundles alike
@@ -257,43 +257,35 @@ export async function write(
     factors: plan.levels.map((l) => l.factors),
     method,
   });
-  const previous = (await readJSON(store, path, PROGRESS_FILE).catch(() => undefined)) as
-    | {
-        fingerprint: string;
-        done: string[];
-        window?: ChannelRanges;
-        counts?: Array<[number, number]>;
-        countsComplete?: boolean;
-      }
-    | undefined;
-  const done = new Set<string>();
+  // the run record is written before anything else (see checkpoint/)
+  const checkpoint = await claimOutput(store, path, {
+    fingerprint,
+    overwrite: options.overwrite,
+    existing: async () => {
+      const node = await readNodeMetadata(store, path).catch(() => ({
+        kind: "node with unreadable metadata",
+      }));
+      return node && `Zarr ${node.kind}`;
+    },
+    clear: (keep) => clearExcept(store, path, keep),
+  });
+  const done = checkpoint.done;
   // the data range per channel seen so far; saved with the progress, since resumed nodes are not read again
-  let window: ChannelRanges | undefined;
+  let window = checkpoint.state.window as ChannelRanges | undefined;
   // label images: voxels per label value (for the colour table), saved with the progress likewise
   const counts = new Map<number, number>();
-  let countsComplete = true;
+  for (const [v, n] of (checkpoint.state.counts as Array<[number, number]> | undefined) ?? [])
+    counts.set(v, n);
+  let countsComplete = (checkpoint.state.countsComplete as boolean | undefined) ?? true;
   const channelAxis = axes.findIndex((a) => a.type === "channel");
-  if (previous && previous.fingerprint === fingerprint && !options.overwrite) {
-    for (const id of previous.done) done.add(id);
-    window = previous.window;
-    for (const [v, n] of previous.counts ?? []) counts.set(v, n);
-    countsComplete = previous.countsComplete ?? true;
+  if (checkpoint.resumed) {
+    // the dead run may have died before (or while) writing the metadata: write it again (same bytes)
+    if (!(await readNodeMetadata(store, path))) await createGroup(store, path, version === "0.4" ? 2 : 3, {});
+    for (let i = 0; i < specs.length; i++)
+      await writeArrayMetadata(store, joinPath(path, levelPath(i)), specs[i]);
   } else {
-    if (previous && !options.overwrite) {
-      throw new ExistsError(
-        `${store.description ?? "the store"} has an unfinished pyramid at /${path} written with different settings; re-run with the same settings to resume, or pass overwrite to start again`,
-      );
-    }
-    const existing = await readNodeMetadata(store, path);
-    if (existing && !options.overwrite) {
-      throw new ExistsError(
-        `${store.description ?? "the store"} already has a Zarr ${existing.kind} at /${path}; pass overwrite to replace it`,
-      );
-    }
-    await createGroup(store, path, version === "0.4" ? 2 : 3, {}, { overwrite: options.overwrite });
+    await createGroup(store, path, version === "0.4" ? 2 : 3, {});
     for (let i = 0; i < specs.length; i++) await specs[i].toZarr(store, joinPath(path, levelPath(i)));
-    // from here on the output is resumable, even if the process dies before any node finishes
-    await writeJSON(store, path, PROGRESS_FILE, { fingerprint, done: [] });
   }
   const arrays = specs.map((spec, i) => new ZarrArray(store, joinPath(path, levelPath(i)), spec));
 
@@ -321,16 +313,13 @@ export async function write(
   let bytesWritten = 0;
   let chunksWritten = 0;
   let resumed = 0;
-  let lastSave = 0;
   const saveProgress = async (force = false) => {
-    if (!force && performance.now() - lastSave < 1000) return;
-    lastSave = performance.now();
-    await writeJSON(store, path, PROGRESS_FILE, {
-      fingerprint,
-      done: [...done],
-      ...(window ? { window } : {}),
-      ...(options.labels ? { counts: [...counts], countsComplete } : {}),
-    });
+    if (window) checkpoint.state.window = window;
+    if (options.labels) {
+      checkpoint.state.counts = [...counts];
+      checkpoint.state.countsComplete = countsComplete;
+    }
+    await checkpoint.save(force);
   };
   const report = (level: number, n: number) => {
     progress[level] += n;
@@ -626,7 +615,7 @@ export async function write(
     version === "0.4" ? 2 : 3,
     metadata.attributes(channelWindows, labelInfo),
   );
-  await store.delete!(joinPath(path, PROGRESS_FILE));
+  await checkpoint.finish();
 
   return {
     path,

@@ -6,11 +6,10 @@
  * read regions in whatever order their chunk grid asks for. Decoding once to disk keeps memory
  * bounded and makes every later region read a cheap range read; the copy is deleted on close.
  */
-import { createReadStream, createWriteStream, rmSync } from "node:fs";
+import { createReadStream, rmSync } from "node:fs";
 import { type FileHandle, mkdtemp, open, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { NotFoundError, ZarrsmithError } from "../errors.js";
 
@@ -101,19 +100,23 @@ export class FileBytes implements ByteSource {
 
 /**
  * The decompressed bytes of a gzip stream that starts at `start` in a file (0 for .gz files,
- * after the text header for NRRD). Decompressed lazily, on the first call that needs it.
+ * after the text header for NRRD). Decompressed lazily, on the first call that needs it, and only
+ * up to `limit` bytes when given (the size the file's header says the data has): a stream that
+ * inflates further is cut there, so it cannot fill the temporary folder.
  */
 export class GunzipBytes implements ByteSource {
   readonly name: string;
   #path: string;
   #start: number;
+  #limit: number;
   #ready: Promise<{ bytes: FileBytes; dir: string }> | undefined;
   #closed = false;
 
-  constructor(path: string, start = 0) {
+  constructor(path: string, start = 0, limit = Number.POSITIVE_INFINITY) {
     this.name = path;
     this.#path = path;
     this.#start = start;
+    this.#limit = limit;
   }
 
   #decompressed(): Promise<{ bytes: FileBytes; dir: string }> {
@@ -123,11 +126,7 @@ export class GunzipBytes implements ByteSource {
       trackTempDir(dir);
       const target = join(dir, `${basename(this.#path)}.raw`);
       try {
-        await pipeline(
-          createReadStream(this.#path, { start: this.#start }),
-          createGunzip(),
-          createWriteStream(target),
-        );
+        await gunzipInto(this.#path, this.#start, target, this.#limit);
       } catch (e) {
         await rm(dir, { recursive: true, force: true });
         liveTempDirs.delete(dir);
@@ -172,6 +171,33 @@ export class GunzipBytes implements ByteSource {
       liveTempDirs.delete(dir);
     }
   }
+}
+
+/**
+ * Inflates the gzip stream at `start` of `path` into `target`, stopping after `limit` bytes: the
+ * decompressor is destroyed there instead of inflating data nobody reads. Returns the bytes written.
+ */
+async function gunzipInto(path: string, start: number, target: string, limit: number): Promise<number> {
+  const out = await open(target, "w");
+  // created only now, after the last await before the loop, so their errors always have a reader
+  const input = createReadStream(path, { start });
+  const gunzip = createGunzip();
+  input.on("error", (e) => gunzip.destroy(e));
+  input.pipe(gunzip);
+  let written = 0;
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      const piece = chunk.subarray(0, Math.min(chunk.length, limit - written));
+      await out.write(piece);
+      written += piece.length;
+      if (written >= limit) break;
+    }
+  } finally {
+    input.destroy();
+    gunzip.destroy();
+    await out.close();
+  }
+  return written;
 }
 
 /** The first `length` decompressed bytes of a gzip file (fewer if it is shorter), without decoding the rest. */

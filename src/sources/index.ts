@@ -67,16 +67,19 @@ async function openAny(inputs: string | string[], options: OpenSourceOptions): P
       );
     }
     files = naturalSort(files);
-    return renameAxes(await openStack(files), options.axes);
+    return renameAxes(await openStack(files, { memoryLimit: options.memoryLimit }), options.axes);
   }
   const path = files[0];
   const format =
     options.format ?? (await detectFormat(path)) ?? (options.shape && options.dtype ? "raw" : undefined);
   switch (format) {
     case "tiff":
-      return renameAxes(await openTiff(path), options.axes);
+      return renameAxes(await openTiff(path, { blockLimit: options.memoryLimit }), options.axes);
     case "ome-tiff":
-      return renameAxes(await openTiff(path, { requireOme: true }), options.axes);
+      return renameAxes(
+        await openTiff(path, { requireOme: true, blockLimit: options.memoryLimit }),
+        options.axes,
+      );
     case "nifti":
       return renameAxes(await openNifti(path), options.axes);
     case "nrrd":
@@ -87,7 +90,7 @@ async function openAny(inputs: string | string[], options: OpenSourceOptions): P
       return openRaw(path, options);
     case "png":
     case "stack":
-      return renameAxes(await openStack([path]), options.axes);
+      return renameAxes(await openStack([path], { memoryLimit: options.memoryLimit }), options.axes);
     default:
       throw new ValueError(
         `cannot tell the format of ${path}: give \`format\` (tiff, ome-tiff, nifti, nrrd, npy, png, raw), or \`shape\` and \`dtype\` for raw binary`,

@@ -21,21 +21,22 @@ export interface NiftiSource extends Source {
   readonly affine?: number[][];
 }
 
-const DATATYPES: Record<number, { dtype: DataType; components?: number }> = {
-  2: { dtype: "uint8" },
-  4: { dtype: "int16" },
-  8: { dtype: "int32" },
-  16: { dtype: "float32" },
-  32: { dtype: "complex64" },
-  64: { dtype: "float64" },
-  128: { dtype: "uint8", components: 3 }, // RGB24
-  256: { dtype: "int8" },
-  512: { dtype: "uint16" },
-  768: { dtype: "uint32" },
-  1024: { dtype: "int64" },
-  1280: { dtype: "uint64" },
-  1792: { dtype: "complex128" },
-  2304: { dtype: "uint8", components: 4 }, // RGBA32
+/** Per NIfTI datatype code: our data type, channels per voxel, and the bitpix the standard requires. */
+const DATATYPES: Record<number, { dtype: DataType; components?: number; bitpix: number }> = {
+  2: { dtype: "uint8", bitpix: 8 },
+  4: { dtype: "int16", bitpix: 16 },
+  8: { dtype: "int32", bitpix: 32 },
+  16: { dtype: "float32", bitpix: 32 },
+  32: { dtype: "complex64", bitpix: 64 },
+  64: { dtype: "float64", bitpix: 64 },
+  128: { dtype: "uint8", components: 3, bitpix: 24 }, // RGB24
+  256: { dtype: "int8", bitpix: 8 },
+  512: { dtype: "uint16", bitpix: 16 },
+  768: { dtype: "uint32", bitpix: 32 },
+  1024: { dtype: "int64", bitpix: 64 },
+  1280: { dtype: "uint64", bitpix: 64 },
+  1792: { dtype: "complex128", bitpix: 128 },
+  2304: { dtype: "uint8", components: 4, bitpix: 32 }, // RGBA32
 };
 
 const SPACE_UNITS: Record<number, string> = { 1: "meter", 2: "millimeter", 3: "micrometer" };
@@ -133,6 +134,11 @@ export async function openNifti(path: string): Promise<NiftiSource> {
       `${path}: NIfTI datatype ${h.datatypeCode} (${h.getDatatypeCodeString(h.datatypeCode)}) is not supported`,
     );
   }
+  if (h.numBitsPerVoxel !== info.bitpix) {
+    throw new ValueError(
+      `${path}: NIfTI bitpix ${h.numBitsPerVoxel} does not match datatype ${h.datatypeCode} (${info.components ? (info.components === 3 ? "RGB24" : "RGBA32") : info.dtype}) has ${info.bitpix} bits per voxel`,
+    );
+  }
   const ndim = h.dims[0];
   if (!(ndim >= 1 && ndim <= 7)) throw new ValueError(`${path}: NIfTI dim[0] = ${ndim} must be 1..7`);
   const dims = h.dims.slice(1, ndim + 1);
@@ -184,17 +190,23 @@ export async function openNifti(path: string): Promise<NiftiSource> {
   // Where the voxels are.
   let dataPath = path;
   const offset = Number(h.vox_offset);
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw new ValueError(`${path}: NIfTI vox_offset ${offset} must be a non-negative whole number of bytes`);
+  }
   if (pair) {
     dataPath = path.replace(/\.hdr$/i, (m) => (m === ".HDR" ? ".IMG" : ".img"));
   } else if (offset < headerLength) {
     throw new ValueError(`${path}: vox_offset ${offset} points inside the header`);
   }
-  const bytes: ByteSource = gzip ? new GunzipBytes(dataPath) : await FileBytes.open(dataPath);
+  const layout = { shape: storage.map((a) => a.size), dtype: info.dtype };
+  // a .nii.gz is inflated only as far as the header says the voxels reach
+  const bytes: ByteSource = gzip
+    ? new GunzipBytes(dataPath, 0, offset + storedByteLength(layout))
+    : await FileBytes.open(dataPath);
   const stored: StoredArray = {
     bytes,
     offset,
-    shape: storage.map((a) => a.size),
-    dtype: info.dtype,
+    ...layout,
     endian: h.littleEndian ? "little" : "big",
     perm,
   };

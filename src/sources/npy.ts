@@ -46,29 +46,139 @@ export function parseNpyHeader(head: Uint8Array, name: string): NpyHeader | { ne
   const text = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(
     head.subarray(start, start + headerLength),
   );
-  const descr = /['"]descr['"]\s*:\s*(['"])([^'"]*)\1/.exec(text);
-  if (!descr) {
-    if (/['"]descr['"]\s*:\s*\[/.test(text)) {
-      throw new UnsupportedError(
-        `${name} holds a structured (record) dtype, which has no Zarr array equivalent`,
-      );
-    }
-    throw new ValueError(`${name}: .npy header has no 'descr' entry: ${text.trim()}`);
+  const dict = parseHeaderDict(text, name);
+  const keys = Object.keys(dict).sort();
+  const extra = keys.filter((k) => !NPY_KEYS.includes(k));
+  if (extra.length > 0) {
+    throw new ValueError(
+      `${name}: .npy header key ${extra.map((k) => `'${k}'`).join(", ")} is not one of 'descr', 'fortran_order', 'shape' (NumPy refuses such headers)`,
+    );
   }
-  const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text);
-  if (!fortran) throw new ValueError(`${name}: .npy header has no 'fortran_order' entry: ${text.trim()}`);
-  const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text);
-  if (!shapeText) throw new ValueError(`${name}: .npy header has no 'shape' tuple: ${text.trim()}`);
-  const shape = shapeText[1]
-    .split(",")
-    .map((s) => s.trim().replace(/L$/, "")) // Python 2 wrote longs as 3L
-    .filter((s) => s !== "")
-    .map((s) => {
-      const v = Number(s);
-      if (!Number.isInteger(v) || v < 0) throw new ValueError(`${name}: bad .npy shape (${shapeText[1]})`);
-      return v;
-    });
-  return { descr: descr[2], fortranOrder: fortran[1] === "True", shape, dataOffset: start + headerLength };
+  for (const k of NPY_KEYS) {
+    if (!(k in dict)) throw new ValueError(`${name}: .npy header has no '${k}' entry: ${text.trim()}`);
+  }
+  const descr = dict.descr;
+  if (Array.isArray(descr)) {
+    throw new UnsupportedError(
+      `${name} holds a structured (record) dtype, which has no Zarr array equivalent`,
+    );
+  }
+  if (typeof descr !== "string")
+    throw new ValueError(`${name}: .npy 'descr' must be a string: ${text.trim()}`);
+  if (typeof dict.fortran_order !== "boolean") {
+    throw new ValueError(`${name}: .npy 'fortran_order' must be True or False: ${text.trim()}`);
+  }
+  const shape = dict.shape;
+  if (
+    !(shape instanceof Tuple) ||
+    !shape.items.every((v) => typeof v === "number" && Number.isSafeInteger(v) && v >= 0)
+  ) {
+    throw new ValueError(`${name}: .npy 'shape' must be a tuple of non-negative integers: ${text.trim()}`);
+  }
+  return {
+    descr,
+    fortranOrder: dict.fortran_order,
+    shape: shape.items as number[],
+    dataOffset: start + headerLength,
+  };
+}
+
+const NPY_KEYS = ["descr", "fortran_order", "shape"];
+
+/** A Python tuple, kept apart from lists (shape must be a tuple; a list descr is a record dtype). */
+class Tuple {
+  constructor(readonly items: PyValue[]) {}
+}
+type PyValue = string | number | boolean | null | Tuple | PyValue[] | { [key: string]: PyValue };
+
+/**
+ * Parses the header's Python dict literal (strings, integers, True/False/None, tuples, lists,
+ * dicts) exactly, so a key inside a string or a repeated key cannot be mistaken for the real one.
+ */
+function parseHeaderDict(text: string, name: string): Record<string, PyValue> {
+  let i = 0;
+  const fail = (why: string): never => {
+    throw new ValueError(
+      `${name}: .npy header is not a valid Python dict literal at character ${i} (${why}): ${text.trim()}`,
+    );
+  };
+  const space = () => {
+    while (i < text.length && /\s/.test(text[i])) i++;
+  };
+  const value = (): PyValue => {
+    space();
+    const ch = text[i];
+    if (ch === "'" || ch === '"') {
+      i++;
+      let out = "";
+      while (i < text.length && text[i] !== ch) {
+        if (text[i] === "\\") {
+          i++;
+          if (i >= text.length) fail("unfinished escape");
+        }
+        out += text[i++];
+      }
+      if (text[i] !== ch) fail("unterminated string");
+      i++;
+      return out;
+    }
+    if (ch === "{") {
+      i++;
+      const out: Record<string, PyValue> = {};
+      for (;;) {
+        space();
+        if (text[i] === "}") {
+          i++;
+          return out;
+        }
+        const key = value();
+        if (typeof key !== "string") fail("dict keys must be strings");
+        space();
+        if (text[i++] !== ":") fail("expected ':'");
+        const v = value();
+        if (Object.hasOwn(out, key as string)) {
+          throw new ValueError(`${name}: .npy header key '${key}' appears twice`);
+        }
+        out[key as string] = v;
+        space();
+        if (text[i] === ",") i++;
+        else if (text[i] !== "}") fail("expected ',' or '}'");
+      }
+    }
+    if (ch === "(" || ch === "[") {
+      const close = ch === "(" ? ")" : "]";
+      i++;
+      const items: PyValue[] = [];
+      let commas = 0;
+      for (;;) {
+        space();
+        if (text[i] === close) {
+          i++;
+          // (3) is the integer 3, (3,) a tuple
+          if (close === ")" && items.length === 1 && commas === 0) return items[0];
+          return close === ")" ? new Tuple(items) : items;
+        }
+        items.push(value());
+        space();
+        if (text[i] === ",") {
+          i++;
+          commas++;
+        } else if (text[i] !== close) fail(`expected ',' or '${close}'`);
+      }
+    }
+    const word = /^(-?\d+)L?|^(True|False|None)\b/.exec(text.slice(i));
+    if (!word) return fail("unexpected character");
+    i += word[0].length;
+    if (word[1] !== undefined) return Number(word[1]);
+    return word[2] === "None" ? null : word[2] === "True";
+  };
+  const out = value();
+  space();
+  if (i !== text.length) fail("text after the dict");
+  if (out === null || typeof out !== "object" || Array.isArray(out) || out instanceof Tuple) {
+    return fail("the header must be a dict");
+  }
+  return out as Record<string, PyValue>;
 }
 
 export async function openNpy(path: string, options: { axes?: string } = {}): Promise<Source> {
@@ -88,6 +198,12 @@ export async function openNpy(path: string, options: { axes?: string } = {}): Pr
     const { shape, fortranOrder } = header;
     if (shape.length === 0)
       throw new UnsupportedError(`${path} holds a 0-d (scalar) array; an image needs axes`);
+    const empty = shape.indexOf(0);
+    if (empty >= 0) {
+      throw new ValueError(
+        `${path}: .npy shape (${shape.join(", ")}${shape.length === 1 ? "," : ""}) holds no data: axis ${empty} has size 0`,
+      );
+    }
     const axes = options.axes ? parseAxes(options.axes, shape.length, path) : defaultAxes(shape.length, path);
     const n = shape.length;
     // Fortran order is C order of the reversed shape.

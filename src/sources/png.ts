@@ -5,10 +5,12 @@
  * Grey and grey+alpha keep their samples (8 or 16 bit; 1/2/4-bit grey is widened to uint8);
  * RGB/RGBA become 3/4 channels; palette images become their RGB colours (palette alpha is dropped).
  */
+import { crc32 } from "@node-rs/crc32";
 import { convertIndexedToRgb, decode } from "fast-png";
 import type { DataType } from "../dtype/index.js";
 import { UnsupportedError, ValueError } from "../errors.js";
 import { FileBytes } from "./byte-source.js";
+import { num } from "./format.js";
 
 export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -42,31 +44,98 @@ export async function readPngInfo(path: string): Promise<SliceInfo> {
   return pngInfo(head, path);
 }
 
+/** Bit depths the PNG specification allows per colour type (table 11.1). */
+const DEPTHS: Record<number, number[]> = {
+  0: [1, 2, 4, 8, 16],
+  2: [8, 16],
+  3: [1, 2, 4, 8],
+  4: [8, 16],
+  6: [8, 16],
+};
+/** PNG limits width and height to 2^31 - 1. */
+const MAX_SIDE = 2 ** 31 - 1;
+
+function chunkCrcOk(bytes: Uint8Array, at: number, length: number): boolean {
+  const stored = new DataView(bytes.buffer, bytes.byteOffset + at + 8 + length, 4).getUint32(0);
+  return crc32(bytes.subarray(at + 4, at + 8 + length)) >>> 0 === stored;
+}
+
 function pngInfo(head: Uint8Array, path: string): SliceInfo {
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const isIhdr = head.length >= 33 && String.fromCharCode(...head.subarray(12, 16)) === "IHDR";
-  if (!PNG_SIGNATURE.every((b, i) => head[i] === b) || !isIhdr) {
-    throw new ValueError(`${path} is not a PNG file`);
+  if (!PNG_SIGNATURE.every((b, i) => head[i] === b)) throw new ValueError(`${path} is not a PNG file`);
+  if (head.length < 33)
+    throw new ValueError(`${path}: a PNG needs its 33-byte header but the file has ${head.length} bytes`);
+  if (String.fromCharCode(...head.subarray(12, 16)) !== "IHDR" || view.getUint32(8) !== 13) {
+    throw new ValueError(`${path}: the first PNG chunk must be a 13-byte IHDR`);
   }
+  if (!chunkCrcOk(head, 8, 13)) throw new ValueError(`${path}: the PNG IHDR chunk fails its CRC check`);
   const width = view.getUint32(16);
   const height = view.getUint32(20);
   const depth = head[24];
   const colorType = head[25];
+  if (!(width >= 1 && width <= MAX_SIDE))
+    throw new ValueError(`${path}: PNG width ${num(width)} must be 1..${num(MAX_SIDE)}`);
+  if (!(height >= 1 && height <= MAX_SIDE))
+    throw new ValueError(`${path}: PNG height ${num(height)} must be 1..${num(MAX_SIDE)}`);
   const channels = CHANNELS[colorType];
-  if (channels === undefined || ![1, 2, 4, 8, 16].includes(depth)) {
+  if (channels === undefined || !DEPTHS[colorType].includes(depth)) {
     throw new ValueError(`${path}: invalid PNG colour type ${colorType} / bit depth ${depth}`);
   }
+  if (head[26] !== 0 || head[27] !== 0 || head[28] > 1) {
+    throw new ValueError(
+      `${path}: PNG compression ${head[26]}, filter ${head[27]}, interlace ${head[28]}: must be 0, 0, 0 or 1`,
+    );
+  }
   return { width, height, channels, dtype: depth === 16 ? "uint16" : "uint8" };
+}
+
+/** Walks the chunk list: every chunk inside the file with a correct CRC, IDAT present, IEND last. */
+function checkChunks(bytes: Uint8Array, path: string): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 8;
+  let idat = false;
+  for (let index = 0; ; index++) {
+    if (at + 12 > bytes.length) {
+      throw new ValueError(
+        `${path}: the PNG ends at byte ${num(bytes.length)} before its IEND chunk (the file is truncated)`,
+      );
+    }
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    const end = at + 12 + length;
+    if (end > bytes.length) {
+      throw new ValueError(
+        `${path}: PNG chunk ${index} (${type}) ends at byte ${num(end)}, past the end of the ${num(bytes.length)}-byte file`,
+      );
+    }
+    if (!chunkCrcOk(bytes, at, length)) {
+      throw new ValueError(
+        `${path}: PNG ${type} chunk ${index} at byte ${num(at)} fails its CRC check (the file is corrupt)`,
+      );
+    }
+    if (type === "IDAT") idat = true;
+    if (type === "IEND") break;
+    at = end;
+  }
+  if (!idat) throw new ValueError(`${path}: the PNG has no IDAT chunk (no pixel data)`);
 }
 
 /** Decodes a whole PNG into interleaved samples as described by `readPngInfo`. */
 export function decodePng(bytes: Uint8Array, path: string): DecodedSlice {
   const info = pngInfo(bytes.subarray(0, 33), path);
+  checkChunks(bytes, path);
   let png: ReturnType<typeof decode>;
   try {
     png = decode(bytes);
   } catch (e) {
     throw new ValueError(`${path}: cannot decode PNG: ${(e as Error).message}`);
+  }
+  const bits = png.depth * (png.palette ? 1 : png.channels);
+  const need = Math.ceil((png.width * bits) / 8) * png.height;
+  if (png.data.byteLength < need) {
+    throw new ValueError(
+      `${path}: the PNG's pixel data inflates to ${num(png.data.byteLength)} bytes but ${png.width}x${png.height} needs ${num(need)} (truncated or corrupt IDAT)`,
+    );
   }
   const { width, height } = png;
   if (png.palette) {

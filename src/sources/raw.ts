@@ -1,8 +1,9 @@
 /** Raw binary files: the caller gives shape, data type, byte order and an optional header size. */
-import { type DataType, type Endian, isDataType, itemSize } from "../dtype/index.js";
+import { type DataType, type Endian, isDataType } from "../dtype/index.js";
 import { ValueError } from "../errors.js";
 import { defaultAxes, parseAxes } from "./axes.js";
 import { FileBytes } from "./byte-source.js";
+import { num } from "./format.js";
 import { checkRegion, emptyArray, regionShape } from "./region.js";
 import { readStoredRegion, type StoredArray, storedByteLength } from "./stored-array.js";
 import type { Source } from "./types.js";
@@ -33,12 +34,11 @@ export async function openRaw(path: string, options: Partial<RawOptions>): Promi
   const stored: StoredArray = { bytes, offset, shape: [...shape], dtype, endian };
   const need = offset + storedByteLength(stored);
   const size = await bytes.size();
-  // a file larger than the shape says is as wrong as a smaller one (a wrong shape or dtype): its
-  // tail would be dropped silently
   if (size !== need) {
     await bytes.close();
+    // a longer file is as wrong as a shorter one: its tail would be silently dropped
     throw new ValueError(
-      `raw binary ${path} has ${size} bytes but shape [${shape.join(", ")}] of ${dtype} (${itemSize(dtype)} bytes each) after a ${offset}-byte offset needs exactly ${need}${size > need ? ` (${size - need} bytes too many: check the shape and dtype, or give the header size as the offset)` : ""}`,
+      `raw binary ${path} has ${num(size)} bytes but shape [${shape.join(", ")}] of ${dtype} after a ${num(offset)}-byte offset needs ${num(need)}${size > need ? `: ${num(size - need)} bytes would be left unread (check --shape/--dtype, or give --offset for a header)` : ""}`,
     );
   }
   const description = `raw binary, ${shape.join("x")} ${dtype} (${endian} endian)`;

@@ -4,15 +4,17 @@
  * opened, from the file headers only.
  */
 import { fromFile } from "geotiff";
-import { allocate } from "../dtype/index.js";
+import { allocate, itemSize } from "../dtype/index.js";
 import { UnsupportedError, ValueError, ZarrsmithError } from "../errors.js";
 import { copyStrided } from "../indexing/copy.js";
 import { type NDArray, product } from "../ndarray.js";
 import { FileBytes } from "./byte-source.js";
+import { formatSize } from "./format.js";
 import { mapLimited, runLimited } from "./limit.js";
 import { type DecodedSlice, decodePng, PNG_SIGNATURE, readPngInfo, type SliceInfo } from "./png.js";
 import { checkRegion, regionShape } from "./region.js";
-import { pageDataType } from "./tiff.js";
+import { openCheckedTiff, pageDataType, readTiffWindow } from "./tiff.js";
+import { checkTiffPage, DEFAULT_BLOCK_LIMIT } from "./tiff-check.js";
 import type { Region, Source } from "./types.js";
 
 /** Files whose headers are read at once while opening. */
@@ -40,16 +42,11 @@ async function sniff(path: string): Promise<Kind> {
   throw new ValueError(`${path} is neither a TIFF nor a PNG file; a stack holds 2-D TIFF or PNG slices`);
 }
 
-async function tiffInfo(path: string): Promise<SliceInfo> {
-  let tiff: Awaited<ReturnType<typeof fromFile>>;
-  try {
-    tiff = await fromFile(path);
-  } catch (e) {
-    throw new ValueError(`${path} is not a readable TIFF: ${(e as Error).message}`);
-  }
+async function tiffInfo(path: string, blockLimit: number): Promise<SliceInfo> {
+  const { tiff, pages, size } = await openCheckedTiff(path);
   try {
     const image = await tiff.getImage(0);
-    const pages = await tiff.getImageCount();
+    await checkTiffPage(image, path, 0, size, blockLimit);
     if (pages > 1) {
       throw new UnsupportedError(`${path} has ${pages} pages; a stack needs one 2-D image per file`);
     }
@@ -68,11 +65,17 @@ function describe(info: SliceInfo): string {
   return `${info.width}x${info.height} ${info.dtype}${info.channels > 1 ? ` with ${info.channels} channels` : ""}`;
 }
 
-export async function openStack(files: string[]): Promise<Source> {
+/**
+ * Peak bytes while one PNG slice is decoded, per byte of decoded samples: the inflated rows and the
+ * unfiltered output are both alive, plus the file bytes (measured with fast-png: ~2x).
+ */
+const PNG_DECODE_OVERHEAD = 2;
+
+export async function openStack(files: string[], options: { memoryLimit?: number } = {}): Promise<Source> {
   if (files.length === 0) throw new ValueError("an image stack needs at least one file");
   const kinds = await mapLimited(files, OPEN_CONCURRENCY, sniff);
   const infos = await mapLimited(files, OPEN_CONCURRENCY, (f, i) =>
-    kinds[i] === "png" ? readPngInfo(f) : tiffInfo(f),
+    kinds[i] === "png" ? readPngInfo(f) : tiffInfo(f, options.memoryLimit ?? DEFAULT_BLOCK_LIMIT),
   );
   const first = infos[0];
   infos.forEach((info, i) => {
@@ -101,6 +104,22 @@ export async function openStack(files: string[]): Promise<Source> {
   const description =
     Z === 1 ? `${format}, ${describe(first)}` : `${format} stack, ${Z} slices of ${describe(first)}`;
 
+  // PNG slices are decoded whole: refuse a slice that cannot fit the memory limit, and cache only
+  // as many decoded slices as fit in it
+  const sliceBytes = width * height * channels * itemSize(dtype);
+  let cacheSlices = PNG_CACHE_SLICES;
+  const limit = options.memoryLimit;
+  const firstPng = kinds.indexOf("png");
+  if (limit !== undefined && firstPng >= 0) {
+    const need = sliceBytes * PNG_DECODE_OVERHEAD;
+    if (need > limit) {
+      throw new UnsupportedError(
+        `${files[firstPng]} decodes to ${formatSize(sliceBytes)} (${describe(first)}) and PNG cannot be decoded in part; decoding it needs about ${formatSize(need)}, more than the memory target of ${formatSize(limit)} (--memory-target / memoryLimit): raise it, or convert the slices to (tiled) TIFF`,
+      );
+    }
+    cacheSlices = Math.max(1, Math.min(PNG_CACHE_SLICES, Math.floor(limit / need)));
+  }
+
   // Decoded PNG slices, most recently used last.
   const pngCache = new Map<number, Promise<DecodedSlice>>();
   const pngSlice = (z: number): Promise<DecodedSlice> => {
@@ -125,7 +144,7 @@ export async function openStack(files: string[]): Promise<Source> {
       p.catch(() => pngCache.delete(z));
     }
     pngCache.set(z, p);
-    while (pngCache.size > PNG_CACHE_SLICES) pngCache.delete(pngCache.keys().next().value!);
+    while (pngCache.size > cacheSlices) pngCache.delete(pngCache.keys().next().value!);
     return p;
   };
 
@@ -160,17 +179,14 @@ export async function openStack(files: string[]): Promise<Source> {
           );
           return;
         }
+        // the file was checked when the stack was opened; geotiff re-parses only its IFD
         const tiff = await fromFile(files[z]);
         try {
           const image = await tiff.getImage(0);
           const samples = Array.from({ length: c1 - c0 }, (_, i) => c0 + i);
-          const rasters = (await image.readRasters({
-            window: [x0, y0, x1, y1],
-            samples,
-            interleave: false,
-          })) as unknown as Uint8Array[];
+          const rasters = await readTiffWindow(image, files[z], 0, [x0, y0, x1, y1], samples);
           samples.forEach((_, ci) => {
-            (out as Uint8Array).set(rasters[ci], (ci * counts[1] + zi) * planeSize);
+            (out as Uint8Array).set(rasters[ci] as Uint8Array, (ci * counts[1] + zi) * planeSize);
           });
         } finally {
           await tiff.close();

@@ -16,9 +16,12 @@ import { UnsupportedError, ValueError, ZarrsmithError } from "../errors.js";
 import type { NDArray } from "../ndarray.js";
 import { product } from "../ndarray.js";
 import { unitName } from "./axes.js";
+import { num } from "./format.js";
 import { runLimited } from "./limit.js";
 import { isOmeXml, type OmePixels, type OmeQuantity, omePlaneIfds, parseOmeXml } from "./ome-xml.js";
 import { checkRegion, regionShape } from "./region.js";
+import { checkTiffPage, checkTiffStructure, DEFAULT_BLOCK_LIMIT } from "./tiff-check.js";
+import { TiffBlockError } from "./tiff-decoders.js";
 import type { Region, Source } from "./types.js";
 
 /** How many pages one region read decodes at once (overlaps file reads with decoding). */
@@ -237,7 +240,15 @@ async function plainLayout(tiff: GeoTIFF, pages: number): Promise<PlaneLayout> {
   return { kind: "TIFF", T: 1, C: 1, Z: ifds.length, ifds: Int32Array.from(ifds) };
 }
 
-export async function openTiff(path: string, options: { requireOme?: boolean } = {}): Promise<Source> {
+export interface TiffOptions {
+  requireOme?: boolean;
+  /** Bytes one strip or tile may decode to (default 1 GiB); larger ones are refused before reading. */
+  blockLimit?: number;
+}
+
+/** A TIFF whose IFD chain has been checked (see tiff-check.ts), opened with geotiff. */
+export async function openCheckedTiff(path: string): Promise<{ tiff: GeoTIFF; pages: number; size: number }> {
+  const { pages, size } = await checkTiffStructure(path);
   let tiff: GeoTIFF;
   try {
     tiff = await fromFile(path);
@@ -246,8 +257,47 @@ export async function openTiff(path: string, options: { requireOme?: boolean } =
     if (code === "ENOENT") throw new ZarrsmithError("not_found", `no such file: ${path}`);
     throw new ValueError(`${path} is not a readable TIFF: ${(e as Error).message}`);
   }
+  return { tiff, pages, size };
+}
+
+/**
+ * Reads a window of some samples of one page, separated (one array per sample). A strip or tile that
+ * does not decode to its size (corrupt or short data, an inflate past the block size) is a typed error
+ * naming the file and page, not a raw RangeError from geotiff.
+ */
+export async function readTiffWindow(
+  image: GeoTIFFImage,
+  path: string,
+  page: number,
+  window: [number, number, number, number],
+  samples: number[],
+): Promise<ArrayLike<number>[]> {
   try {
-    return await describeTiff(path, tiff, options.requireOme ?? false);
+    return (await image.readRasters({
+      window,
+      samples,
+      interleave: false,
+    })) as unknown as ArrayLike<number>[];
+  } catch (e) {
+    if (e instanceof ZarrsmithError) throw e;
+    const why =
+      e instanceof TiffBlockError
+        ? e.message
+        : e instanceof RangeError
+          ? `a strip or tile decodes to fewer bytes than its rows need (${e.message})`
+          : (e as Error).message;
+    throw new ValueError(`${path}: page ${page}: cannot decode the pixels: ${why}`);
+  }
+}
+
+export async function openTiff(path: string, options: TiffOptions = {}): Promise<Source> {
+  const { tiff, pages, size } = await openCheckedTiff(path);
+  try {
+    return await describeTiff(path, tiff, options.requireOme ?? false, {
+      pages,
+      size,
+      blockLimit: options.blockLimit ?? DEFAULT_BLOCK_LIMIT,
+    });
   } catch (e) {
     await tiff.close();
     if (e instanceof ZarrsmithError) throw e;
@@ -255,9 +305,15 @@ export async function openTiff(path: string, options: { requireOme?: boolean } =
   }
 }
 
-async function describeTiff(path: string, tiff: GeoTIFF, requireOme: boolean): Promise<Source> {
+async function describeTiff(
+  path: string,
+  tiff: GeoTIFF,
+  requireOme: boolean,
+  file: { pages: number; size: number; blockLimit: number },
+): Promise<Source> {
+  const pages = file.pages;
   const first = await tiff.getImage(0);
-  const pages = await tiff.getImageCount();
+  await checkTiffPage(first, path, 0, file.size, file.blockLimit);
   const text = (await first.fileDirectory.loadValue("ImageDescription")) as string | undefined;
   const spp = first.getSamplesPerPixel();
   let layout: PlaneLayout | undefined;
@@ -284,8 +340,9 @@ async function describeTiff(path: string, tiff: GeoTIFF, requireOme: boolean): P
   const dtype = pageDataType(first, path, 0);
   for (const ifd of new Set(layout.ifds)) {
     if (ifd >= pages)
-      throw new ValueError(`${path}: metadata refers to page ${ifd} but the file has ${pages} pages`);
+      throw new ValueError(`${path}: metadata refers to page ${ifd} but the file has ${num(pages)} pages`);
     const image = await tiff.getImage(ifd);
+    if (ifd !== 0) await checkTiffPage(image, path, ifd, file.size, file.blockLimit);
     const what =
       image.getWidth() !== width || image.getHeight() !== height
         ? `is ${image.getWidth()}x${image.getHeight()}, not ${width}x${height}`
@@ -353,11 +410,7 @@ async function describeTiff(path: string, tiff: GeoTIFF, requireOme: boolean): P
             jobs.push(async () => {
               const image = await tiff.getImage(ifd);
               const samples = Array.from({ length: s1 - s0 }, (_, i) => s0 + i);
-              const rasters = (await image.readRasters({
-                window: [x0, y0, x1, y1],
-                samples,
-                interleave: false,
-              })) as unknown as ArrayLike<number>[];
+              const rasters = await readTiffWindow(image, path, ifd, [x0, y0, x1, y1], samples);
               samples.forEach((s, i) => {
                 const ci = pc * spp + s - c0;
                 (out as Uint8Array).set(

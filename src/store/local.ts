@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { Dirent } from "node:fs";
 import {
   type FileHandle,
+  link,
   lstat,
   mkdir,
   open,
@@ -20,6 +21,7 @@ import {
   rm,
   stat,
   unlink,
+  writeFile,
 } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { KeyError, ZarrsmithError } from "../errors.js";
@@ -204,6 +206,44 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
         throw ioError(`cannot write key ${JSON.stringify(key)} to ${file}${why}`, error);
       }
     });
+  }
+
+  /**
+   * Creates `key` only if it does not exist: the bytes go to a temporary file that is then hard-linked
+   * to the target, and link(2) fails if the target exists — so a reader never sees a partial file and
+   * of two racing callers exactly one succeeds.
+   */
+  async setIfAbsent(key: string, value: Uint8Array): Promise<boolean> {
+    const file = this.#file(key);
+    const dir = dirname(file);
+    const temp = join(dir, `${TEMP_PREFIX}${randomUUID()}`);
+    return this.#slots.run(async () => {
+      try {
+        try {
+          await writeFile(temp, value, { flag: "wx" });
+        } catch (error) {
+          if (errorCode(error) !== "ENOENT") throw error;
+          await mkdir(dir, { recursive: true });
+          await writeFile(temp, value, { flag: "wx" });
+        }
+        try {
+          await link(temp, file);
+          return true;
+        } catch (error) {
+          if (errorCode(error) === "EEXIST") return false;
+          throw error;
+        }
+      } catch (error) {
+        throw ioError(`cannot create key ${JSON.stringify(key)} at ${file}`, error);
+      } finally {
+        await rm(temp, { force: true }).catch(() => {});
+      }
+    });
+  }
+
+  /** Removes temporary files under the root left by writes that never finished (see `cleanTemporaryFiles`). */
+  removeTemporaryFiles(): Promise<number> {
+    return LocalStore.cleanTemporaryFiles(this.root);
   }
 
   async delete(key: string): Promise<void> {

@@ -38,6 +38,12 @@ export class MemoryStore implements WritableStore, ListableStore, DeletableStore
     this.#data.set(validateKey(key), value.slice());
   }
 
+  async setIfAbsent(key: string, value: Uint8Array): Promise<boolean> {
+    if (this.#data.has(validateKey(key))) return false;
+    this.#data.set(key, value.slice());
+    return true;
+  }
+
   async delete(key: string): Promise<void> {
     this.#data.delete(validateKey(key));
   }

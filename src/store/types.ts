@@ -22,10 +22,17 @@ export interface WritableStore extends ReadableStore {
   /** Removes `key`; removing a missing key is not an error. */
   delete(key: string): Promise<void>;
   /**
-   * Stores `value` at `key` only if `key` does not exist: true when this call created it, false when
-   * the key existed (its bytes are left alone). Atomic where the backend allows it.
+   * Stores `value` at `key` only if `key` does not exist yet, atomically (two callers racing: exactly
+   * one gets true). Returns true when it created the key, false when the key already existed.
+   * Atomic where the backend allows it (LocalStore: link(2); MemoryStore; S3: If-None-Match). Used
+   * to claim an output (see checkpoint/). Optional: stores without it get a check-then-write.
    */
   setIfAbsent?(key: string, value: Uint8Array): Promise<boolean>;
+  /**
+   * Removes temporary files left by writes that never finished (a killed process). Only for stores
+   * that make them (LocalStore); safe only while nothing writes to the store. Returns how many.
+   */
+  removeTemporaryFiles?(): Promise<number>;
 }
 
 export interface ListableStore {

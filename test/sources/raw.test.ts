@@ -100,7 +100,7 @@ describe("raw binary sources and format detection", () => {
     await assert.rejects(openSource(join(dir, "a.raw"), { format: "raw" }), ValueError);
     await assert.rejects(
       openSource(join(dir, "a.raw"), { shape: [100, 100], dtype: "float64" }),
-      /a\.raw has 1060 bytes but shape \[100, 100\] of float64/,
+      /a\.raw has 1,060 bytes but shape \[100, 100\] of float64/,
     );
     await assert.rejects(openSource(join(dir, "nope.raw"), { shape: [1], dtype: "uint8" }), NotFoundError);
     writeFileSync(join(dir, "mystery"), "???");

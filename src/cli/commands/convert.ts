@@ -7,10 +7,12 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { ZarrArray } from "../../array/zarr-array.js";
+import { claimOutput, clearExcept } from "../../checkpoint/index.js";
 import type { V2CodecJSON } from "../../codecs/types.js";
 import { WorkerPool } from "../../concurrency/pool.js";
 import { type DataType, itemSize } from "../../dtype/index.js";
-import { readJSON, writeJSON } from "../../hierarchy/metadata-io.js";
+import { writeArrayMetadata } from "../../hierarchy/create.js";
+import { readJSON, readNodeMetadata } from "../../hierarchy/metadata-io.js";
 import { clipChunks, clipShards } from "../../indexing/grid.js";
 import { slice } from "../../indexing/selection.js";
 import { product } from "../../ndarray.js";
@@ -28,17 +30,11 @@ import { detectFormat } from "../../sources/detect.js";
 import { isGlob } from "../../sources/files.js";
 import { ArraySpec as ArraySpecV2 } from "../../spec/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../../spec/v3.js";
+import { LocalStore } from "../../store/local.js";
 import { isOzxPath, openOzx } from "../../store/ozx.js";
 import { type Input, openInput } from "../inputs.js";
-import { checkInterrupted, guardStore, interruptible, interruptSignal, PROGRESS_FILE } from "../interrupt.js";
-import {
-  claimS3Output,
-  finishOutput,
-  isS3URL,
-  openOutputStore,
-  outputLocation,
-  storedBytes,
-} from "../locations.js";
+import { checkInterrupted, guardStore, interruptible, interruptSignal } from "../interrupt.js";
+import { finishOutput, openOutputStore, outputLocation, storedBytes } from "../locations.js";
 import { CliError, formatBytes, type GlobalOptions, printResult } from "../output.js";
 import {
   normalizeUnitFlag,
@@ -54,7 +50,7 @@ import {
 import { createProgress } from "../progress.js";
 import { looksLikeZarr, omeImage } from "../stores.js";
 import { levelTable, storageOf } from "../summary.js";
-import { claimOutput, writePyramid } from "../write-output.js";
+import { cliOutputError, commitOutput, prepareOutput, writePyramid, writeTarget } from "../write-output.js";
 import { stem } from "./demo.js";
 
 interface ConvertOptions {
@@ -247,6 +243,7 @@ Examples:
         endian: opts.endian as "little" | "big" | undefined,
         axes: opts.axes,
         offset: opts.offset === undefined ? undefined : parseInteger("--offset", opts.offset, 0),
+        memoryLimit: memoryTarget,
       });
       try {
         const axes = input.axes;
@@ -333,7 +330,7 @@ Examples:
           workers,
           overwrite: opts.overwrite,
         };
-        const result = await writePyramid(input, output, options, globals, RESUME);
+        const result = await writePyramid(input, output, options, globals, RESUME, warn);
         const store = isOzxPath(output) ? await openOzx(output) : openOutputStore(output);
         const report = await validate(store, "").finally(() => store.close?.());
         const { stored, raw, ratio } = storageOf(
@@ -550,58 +547,78 @@ async function convertPlain(input: Input, output: string, o: PlainOptions) {
           compressor: o.codec,
           dimension_names: axes,
         });
-  const state = isS3URL(output) ? await claimS3Output(output, o.overwrite) : claimOutput(output, o.overwrite);
-  const store = guardStore(openOutputStore(output));
   const fingerprint = JSON.stringify({ spec: spec.toJSON(), source: input.description });
-  const done = new Set<number>();
-  if (state === "resume") {
-    const previous = (await readJSON(store, "", PROGRESS_FILE)) as
-      | { fingerprint?: string; done?: number[] }
-      | undefined;
-    if (previous?.fingerprint !== fingerprint) {
-      throw new CliError(
-        `output ${output} holds an unfinished run with different settings; pass --overwrite to start again`,
-      );
-    }
-    for (const b of previous.done ?? []) done.add(b);
-  }
-  const array = state === "resume" ? new ZarrArray(store, "", spec) : await spec.toZarr(store, "");
-  const grid = array.storageChunkShape;
-  const block = blockShape(input.shape, grid, input.dtype, o.memoryTarget / 4);
-  const counts = input.shape.map((s, i) => Math.ceil(s / block[i]));
-  const total = product(counts);
+  const target = await prepareOutput(output, o.overwrite);
   const progress = createProgress(o.globals, "blocks");
   const pool = new WorkerPool(o.workers);
   let resumed = 0;
+  let array: ZarrArray;
   try {
-    await interruptible(output, RESUME, async () => {
-      await writeJSON(store, "", PROGRESS_FILE, { fingerprint, done: [...done] });
-      for (let b = 0; b < total; b++) {
-        if (done.has(b)) {
-          resumed++;
-          continue;
-        }
-        checkInterrupted();
-        let rest = b;
-        const region = counts.map((_, i, all) => {
-          const stride = product(all.slice(i + 1));
-          const k = Math.floor(rest / stride);
-          rest %= stride;
-          return [k * block[i], Math.min((k + 1) * block[i], input.shape[i])] as [number, number];
+    array = await writeTarget(target, (overwrite) =>
+      interruptible(target.dir, RESUME, async () => {
+        const store = guardStore(openOutputStore(target.dir));
+        // the same claim and resume record as pyramid.write (see checkpoint/)
+        const checkpoint = await claimOutput(store, "", {
+          fingerprint,
+          overwrite,
+          existing: async () => {
+            const node = await readNodeMetadata(store, "").catch(() => ({
+              kind: "node with unreadable metadata",
+            }));
+            return node && `Zarr ${node.kind}`;
+          },
+          clear: (keep) => clearExcept(store, "", keep),
         });
-        const data = await (input as RegionSource).read(region);
-        await array.set(
-          region.map(([a, z]) => slice(a, z)),
-          data,
-          { workers: pool, signal: interruptSignal },
-        );
-        done.add(b);
-        await writeJSON(store, "", PROGRESS_FILE, { fingerprint, done: [...done] });
-        progress.update("array", done.size, total);
-      }
-      await store.delete!(PROGRESS_FILE);
-      await finishOutput(output, store);
-    });
+        let a: ZarrArray;
+        if (checkpoint.resumed) {
+          await writeArrayMetadata(store, "", spec); // the dead run may have died before writing it
+          a = new ZarrArray(store, "", spec);
+        } else {
+          a = await spec.toZarr(store, "");
+        }
+        const done = checkpoint.done;
+        const grid = a.storageChunkShape;
+        const block = blockShape(input.shape, grid, input.dtype, o.memoryTarget / 4);
+        const counts = input.shape.map((s, i) => Math.ceil(s / block[i]));
+        const total = product(counts);
+        try {
+          for (let b = 0; b < total; b++) {
+            if (done.has(String(b))) {
+              resumed++;
+              continue;
+            }
+            checkInterrupted();
+            let rest = b;
+            const region = counts.map((_, i, all) => {
+              const stride = product(all.slice(i + 1));
+              const k = Math.floor(rest / stride);
+              rest %= stride;
+              return [k * block[i], Math.min((k + 1) * block[i], input.shape[i])] as [number, number];
+            });
+            const data = await (input as RegionSource).read(region);
+            await a.set(
+              region.map(([x, z]) => slice(x, z)),
+              data,
+              { workers: pool, signal: interruptSignal },
+            );
+            done.add(String(b));
+            await checkpoint.save();
+            progress.update("array", done.size, total);
+          }
+        } catch (e) {
+          await checkpoint.save(true).catch(() => {});
+          throw e;
+        }
+        await checkpoint.finish();
+        await finishOutput(target.dir, store);
+        return a;
+      }),
+    );
+    progress.stop();
+    const warning = commitOutput(target);
+    if (warning) process.stderr.write(`zarrsmith: warning: ${warning}\n`);
+  } catch (e) {
+    throw cliOutputError(output, e);
   } finally {
     progress.stop();
     await pool.close();

@@ -3,7 +3,7 @@
  * `zarrsmith create SPEC.json OUTPUT` creates it, empty. The two round-trip: an OME-Zarr image's
  * spec is a group spec whose attributes hold the multiscales, so `create` makes its skeleton.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import type { Command } from "commander";
 import { ZarrArray } from "../../array/zarr-array.js";
 import { open } from "../../hierarchy/open.js";
@@ -15,7 +15,7 @@ import type { Store } from "../../store/types.js";
 import { claimS3Output, isS3URL, openOutputStore, outputLocation } from "../locations.js";
 import { CliError, type GlobalOptions, printResult } from "../output.js";
 import { omeImage, openReadStore } from "../stores.js";
-import { claimOutput } from "../write-output.js";
+import { commitOutput, prepareOutput } from "../write-output.js";
 
 /** The spec JSON of the node at the root of `store`. */
 export async function specOf(store: Store): Promise<unknown> {
@@ -83,10 +83,20 @@ Spec forms:
       }
       const spec = parseSpec(doc);
       const path = outputLocation(output);
-      if (isS3URL(path)) await claimS3Output(path, opts.overwrite);
-      else claimOutput(path, opts.overwrite);
-      const store = openOutputStore(path);
-      await spec.toZarr(store, "");
+      let store: Store;
+      if (isS3URL(path)) {
+        store = openOutputStore(path);
+        if ((await claimS3Output(path, opts.overwrite)) === "replace") await store.deletePrefix!("");
+        await spec.toZarr(store, "");
+      } else {
+        // --overwrite builds the new node aside and swaps it in, like convert
+        const target = await prepareOutput(path, opts.overwrite);
+        if (target.replaces) rmSync(target.dir, { recursive: true, force: true });
+        await spec.toZarr(openOutputStore(target.dir), "");
+        const warning = commitOutput(target);
+        if (warning) process.stderr.write(`zarrsmith: warning: ${warning}\n`);
+        store = openOutputStore(path);
+      }
       const isArray = spec instanceof ArraySpecV2 || spec instanceof ArraySpecV3;
       const ome = !isArray && omeImage(spec.attributes as Record<string, unknown>) !== undefined;
       const report = ome ? await validate(store, "") : undefined;
