@@ -174,7 +174,7 @@ nib.save(img, os.path.join(d, "vol.nii.gz"))
       assert.equal(r.code, 2);
       assert.match(
         r.stderr,
-        /has 1000 bytes but shape \[10, 10\] of uint8 .* needs exactly 100 \(900 bytes too many/,
+        /has 1,?000 bytes but shape \[10, 10\] of uint8 .*needs 100.*900 bytes would be left unread/,
       );
       assert.ok(!existsSync(join(dir, "r.ome.zarr")));
     });
