@@ -11,6 +11,7 @@ import { registerSlice } from "./commands/slice.js";
 import { registerSpec } from "./commands/spec.js";
 import { registerUpgrade } from "./commands/upgrade.js";
 import { registerValidate } from "./commands/validate.js";
+import { registerView } from "./commands/view.js";
 import { installInterruptHandler } from "./interrupt.js";
 import { EXIT, exitCodeFor, type GlobalOptions, printJSONError, reportError } from "./output.js";
 import { registerS3Flags } from "./s3-flags.js";
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerSlice(program);
   registerSpec(program);
   registerUpgrade(program);
+  registerView(program);
   return program;
 }
 

@@ -24,7 +24,17 @@ export interface OmeImageInfo {
   axes: OmeAxis[];
   levels: OmeLevel[];
   /** omero channel windows and labels, when present. */
-  channels?: Array<{ label?: string; window?: { start?: number; end?: number; min?: number; max?: number } }>;
+  channels?: Array<{
+    label?: string;
+    color?: string;
+    active?: boolean;
+    window?: { start?: number; end?: number; min?: number; max?: number };
+  }>;
+  /** omero.rdefs.defaultZ / defaultT, when present. */
+  defaultZ?: number;
+  defaultT?: number;
+  /** image-label colours (label images), when present. */
+  labelColors?: Array<{ "label-value": number; rgba?: number[] }>;
   labels: boolean;
   /** OME-Zarr 0.6: the coordinate systems and the transformation chain, in words (one line each). */
   transformations?: string[];
@@ -73,13 +83,20 @@ export function omeImage(attrs: Record<string, unknown>): OmeImageInfo | undefin
   );
   const global = ms.coordinateTransformations as Transform[] | undefined;
   const datasets = (ms.datasets as Array<{ path: string; coordinateTransformations?: Transform[] }>) ?? [];
-  const omero = ns.omero as { channels?: OmeImageInfo["channels"] } | undefined;
+  const omero = ns.omero as
+    | { channels?: OmeImageInfo["channels"]; rdefs?: { defaultZ?: unknown; defaultT?: unknown } }
+    | undefined;
+  const label = ns["image-label"] as { colors?: unknown } | undefined;
+  const int = (v: unknown) => (Number.isInteger(v) ? (v as number) : undefined);
   return {
     version: nsVersion ?? (ms.version as string | undefined),
     name: ms.name as string | undefined,
     axes,
     levels: datasets.map((d) => ({ path: d.path, ...physical(d.coordinateTransformations, global) })),
     channels: omero?.channels,
+    defaultZ: int(omero?.rdefs?.defaultZ),
+    defaultT: int(omero?.rdefs?.defaultT),
+    labelColors: Array.isArray(label?.colors) ? (label.colors as OmeImageInfo["labelColors"]) : undefined,
     labels: ns["image-label"] !== undefined,
   };
 }

@@ -29,12 +29,11 @@ export interface ChannelWindow {
  */
 const SAMPLE_VOXELS = 2 ** 22;
 
-export async function displayWindows(
-  levels: readonly ZarrArray[],
+/** The 0.5/99.5 percentiles of each channel (index along `channelAxis`; one without) of a whole array. */
+export async function channelPercentiles(
+  level: ZarrArray,
   channelAxis: number,
-  ranges: ChannelRanges,
-): Promise<ChannelWindow[]> {
-  const level = levels.find((a) => product(a.shape) <= SAMPLE_VOXELS) ?? levels[levels.length - 1];
+): Promise<Array<[number, number]>> {
   const data = await level.get(undefined, { workers: 0 });
   const count = channelAxis >= 0 ? level.shape[channelAxis] : 1;
   const inner = channelAxis >= 0 ? product(level.shape.slice(channelAxis + 1)) : data.data.length;
@@ -45,11 +44,24 @@ export async function displayWindows(
     const out = perChannel[c];
     for (let i = start; i < start + inner; i++) out[filled[c]++] = Number(values[i]);
   }
-  return perChannel.map((v, c) => {
+  return perChannel.map((v) => percentilesOf(v));
+}
+
+/** The level percentiles are taken from: the finest with at most SAMPLE_VOXELS voxels, else the coarsest. */
+export function sampleLevel<A extends { shape: number[] }>(levels: readonly A[]): A {
+  return levels.find((a) => product(a.shape) <= SAMPLE_VOXELS) ?? levels[levels.length - 1];
+}
+
+export async function displayWindows(
+  levels: readonly ZarrArray[],
+  channelAxis: number,
+  ranges: ChannelRanges,
+): Promise<ChannelWindow[]> {
+  const percentiles = await channelPercentiles(sampleLevel(levels), channelAxis);
+  return percentiles.map(([p0, p1], c) => {
     const lo = ranges.min[c];
     const hi = ranges.max[c];
     if (!Number.isFinite(lo) || !Number.isFinite(hi)) return { min: 0, max: 1, start: 0, end: 1 };
-    const [p0, p1] = percentilesOf(v);
     // the coarse level's values lie inside the full range; a flat channel falls back to it
     const start = Math.max(lo, Math.min(p0, hi));
     const end = Math.min(hi, Math.max(p1, lo));

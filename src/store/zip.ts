@@ -351,6 +351,9 @@ export class ZipStore implements ReadableStore, ListableStore {
   }
 }
 
+/** Bytes a zip writer lets wait in its output stream before `set` waits for the file to take them. */
+const MAX_BACKLOG = 8 * 1024 * 1024;
+
 /** Metadata documents are kept in memory while writing, so a hierarchy can read back what it created. */
 const METADATA_NAME = /(^|\/)(zarr\.json|\.zarray|\.zgroup|\.zattrs|\.zmetadata)$/;
 
@@ -454,10 +457,14 @@ export class ZipStoreWriter implements WritableStore, ListableStore, DeletableSt
         `zip ${this.path} already has an entry ${JSON.stringify(key)}: zip files cannot replace entries, write each key once`,
       );
     }
-    const data = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    await this.#backlogBelow(MAX_BACKLOG);
+    // yazl keeps every entry (and so the closure below) until the end for the central directory:
+    // the bytes are held in a box emptied once handed over, or a whole zip would stay in memory.
+    const box: { data?: Buffer } = { data: Buffer.from(value.buffer, value.byteOffset, value.byteLength) };
+    const metadataCopy = METADATA_NAME.test(key) ? value.slice() : undefined;
     const options = {
       compress: this.#compress,
-      size: data.byteLength,
+      size: value.byteLength,
       mode: 0o100644,
       forceZip64Format: this.#zip64,
     };
@@ -470,6 +477,8 @@ export class ZipStoreWriter implements WritableStore, ListableStore, DeletableSt
       };
       try {
         this.#zip.addReadStreamLazy(key, options, (give) => {
+          const data = box.data ?? Buffer.alloc(0);
+          box.data = undefined;
           const stream = Readable.from(data.byteLength > 0 ? [data] : [], { objectMode: false });
           stream.once("end", () => settle());
           stream.once("error", settle);
@@ -480,8 +489,21 @@ export class ZipStoreWriter implements WritableStore, ListableStore, DeletableSt
         return;
       }
       this.#written.add(key);
-      if (METADATA_NAME.test(key)) this.#metadata.set(key, value.slice());
+      if (metadataCopy) this.#metadata.set(key, metadataCopy);
     });
+  }
+
+  /**
+   * Waits while more than `limit` bytes sit in yazl's output stream, not yet taken by the file. A
+   * single-chunk entry is handed over whole (pipes only pause sources between chunks), so without
+   * this a disk slower than the producer would let every entry pile up in memory.
+   */
+  async #backlogBelow(limit: number): Promise<void> {
+    const out = this.#zip.outputStream as Readable & { writableLength?: number };
+    while (this.#failure === undefined && out.readableLength + (out.writableLength ?? 0) > limit) {
+      await new Promise((wake) => setTimeout(wake, 2));
+    }
+    if (this.#failure !== undefined) throw this.#failure;
   }
 
   /** Metadata documents written so far; undefined for keys not written; chunks cannot be read back. */

@@ -154,3 +154,46 @@ export function normalizeUnit(unit: string): Unit | undefined {
   }
   return undefined;
 }
+
+const SI_PREFIXES: Record<string, number> = {
+  yocto: 1e-24,
+  zepto: 1e-21,
+  atto: 1e-18,
+  femto: 1e-15,
+  pico: 1e-12,
+  nano: 1e-9,
+  micro: 1e-6,
+  milli: 1e-3,
+  centi: 1e-2,
+  deci: 1e-1,
+  "": 1,
+  hecto: 1e2,
+  kilo: 1e3,
+  mega: 1e6,
+  giga: 1e9,
+  tera: 1e12,
+  peta: 1e15,
+  exa: 1e18,
+  zetta: 1e21,
+  yotta: 1e24,
+};
+const NON_SI: Record<string, [number, "m" | "s"]> = {
+  angstrom: [1e-10, "m"],
+  foot: [0.3048, "m"],
+  inch: [0.0254, "m"],
+  yard: [0.9144, "m"],
+  mile: [1609.344, "m"],
+  parsec: [3.085677581491367e16, "m"],
+  minute: [60, "s"],
+  hour: [3600, "s"],
+  day: [86400, "s"],
+};
+
+/** A specification unit as a multiple of the SI base unit ("micrometer" → [1e-6, "m"]); undefined if unknown. */
+export function siUnit(unit: string): [number, "m" | "s"] | undefined {
+  const fixed = NON_SI[unit];
+  if (fixed) return fixed;
+  const m = /^(.*)(meter|second)$/.exec(unit);
+  if (!m || !(m[1] in SI_PREFIXES)) return undefined;
+  return [SI_PREFIXES[m[1]], m[2] === "meter" ? "m" : "s"];
+}
