@@ -44,6 +44,8 @@ import { type ArrayLayout, layoutOf } from "./layout.js";
 export interface ReadOptions {
   /** A worker pool, a worker count (0 = decode on this thread), or the shared pool (default). */
   workers?: WorkerPool | number;
+  /** Stops the operation: no new chunk is started once it is aborted, and the abort reason is thrown. */
+  signal?: AbortSignal;
 }
 
 export interface WriteOptions extends ReadOptions {
@@ -180,6 +182,7 @@ export class ZarrArray<D extends DataType = DataType> {
             nl,
           );
         },
+        options.signal,
       );
     } finally {
       if (owned) await pool.close();
@@ -229,8 +232,11 @@ export class ZarrArray<D extends DataType = DataType> {
             };
             copyStrided(src, dst, sub, nl);
           }
+          // a chunk read for a partial update is not written back once aborted
+          options.signal?.throwIfAborted();
           await this.storeChunk(key, chunk, pool, options.writeEmptyChunks ?? false);
         },
+        options.signal,
       );
     } finally {
       if (owned) await pool.close();
@@ -247,6 +253,7 @@ export class ZarrArray<D extends DataType = DataType> {
         `writeChunk needs a chunk of shape [${this.layout.gridShape}], got [${data.shape}]`,
       );
     }
+    options.signal?.throwIfAborted();
     const { pool, owned } = resolvePool(options.workers);
     try {
       await this.storeChunk(this.chunkKey(coords), data, pool, options.writeEmptyChunks ?? false);
@@ -257,6 +264,7 @@ export class ZarrArray<D extends DataType = DataType> {
 
   /** Reads one whole stored chunk (shard), decoded; undefined when it was never written. */
   async readChunk(coords: readonly number[], options: ReadOptions = {}): Promise<NDArray<D> | undefined> {
+    options.signal?.throwIfAborted();
     const { pool, owned } = resolvePool(options.workers);
     try {
       return (await this.readStorageChunk(this.chunkKey(coords), pool)) as NDArray<D> | undefined;

@@ -8,11 +8,12 @@ import type { DataType, Endian } from "../dtype/index.js";
 import { open } from "../hierarchy/open.js";
 import { slice } from "../indexing/selection.js";
 import type { RegionSource } from "../pyramid/writer.js";
-import { parseAxes } from "../sources/axes.js";
+import { parseAxes, renameAxisMetadata } from "../sources/axes.js";
 import { isGlob } from "../sources/files.js";
 import { openSource } from "../sources/index.js";
 import type { SourceFormat } from "../sources/types.js";
 import { isRemote } from "../store/url.js";
+import { interruptSignal } from "./interrupt.js";
 import { CliError } from "./output.js";
 import { arrayAxes, looksLikeZarr, omeImage, openLevel, openReadStore } from "./stores.js";
 
@@ -34,15 +35,21 @@ export interface Input extends RegionSource {
   units?: (string | undefined)[];
   translation?: number[];
   channelNames?: string[];
+  /** The image's own name (an OME-Zarr input's multiscale name), kept by default. */
+  name?: string;
   description: string;
   close(): Promise<void>;
 }
 
-function zarrSource(array: ZarrArray): RegionSource {
+function zarrSource(array: ZarrArray): Pick<RegionSource, "shape" | "dtype" | "read"> {
   return {
     shape: array.shape,
     dtype: array.dtype,
-    read: (region) => array.get(region.map(([a, b]) => slice(a, b))),
+    read: (region) =>
+      array.get(
+        region.map(([a, b]) => slice(a, b)),
+        { signal: interruptSignal },
+      ),
   };
 }
 
@@ -68,15 +75,23 @@ async function openZarrInput(path: string, options: InputOptions): Promise<Input
   const description =
     `OME-Zarr ${image.version ?? ""} image ${level0.shape.join("x")} ${level0.dtype}`.replace("  ", " ");
   const labels = image.channels?.map((c) => c.label);
+  const native = image.axes.map((a) => a.name);
+  const axes = rename(native, description);
+  const meta = renameAxisMetadata(
+    native,
+    axes,
+    {
+      scale: image.levels[0].scale,
+      translation: image.levels[0].translation,
+      units: image.axes.map((a) => a.unit),
+    },
+    description,
+  );
   return {
     ...zarrSource(level0),
-    axes: rename(
-      image.axes.map((a) => a.name),
-      description,
-    ),
-    scale: image.levels[0].scale,
-    translation: image.levels[0].translation,
-    units: image.axes.map((a) => a.unit),
+    axes,
+    ...meta,
+    name: image.name,
     channelNames: labels?.every((l) => typeof l === "string") ? (labels as string[]) : undefined,
     description,
     close,

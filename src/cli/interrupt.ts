@@ -4,12 +4,14 @@
  * flight finish, removes temporary files and exits 130 with a note on how to resume. A second
  * Ctrl-C, or one while nothing is being written, exits at once after a synchronous clean-up.
  */
-import { readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { PROGRESS_FILE } from "../checkpoint/index.js";
+import { ExistsError } from "../errors.js";
 import { LocalStore, TEMP_PREFIX } from "../store/local.js";
 import type { Store } from "../store/types.js";
-import { CliError, EXIT } from "./output.js";
+import { CliError, EXIT, exitCodeFor, formatBytes, oneLine } from "./output.js";
+import { directoryUsage } from "./stores.js";
 
 const controller = new AbortController();
 const roots = new Set<string>();
@@ -87,20 +89,33 @@ export function guardStore<S extends Store>(store: S): S {
 
 /**
  * Runs `work` writing into the local directory `root`. When Ctrl-C interrupts it, waits for writes
- * in flight, removes temporary files, and throws Interrupted with `resumeHint`.
+ * in flight, removes temporary files, and throws Interrupted with `resumeHint`. When it fails
+ * otherwise (a corrupt input, a full disk) after the output became resumable, the error says what
+ * was left behind and how to go on.
  */
 export async function interruptible<T>(root: string, resumeHint: string, work: () => Promise<T>): Promise<T> {
   roots.add(root);
   try {
     return await work();
   } catch (e) {
-    if (!controller.signal.aborted) throw e;
+    if (!controller.signal.aborted) throw leftBehind(e, root);
     if (inFlight > 0) await new Promise<void>((resolve) => (settled = resolve));
     await LocalStore.cleanTemporaryFiles(root);
     throw new Interrupted(`interrupted; ${resumeHint}`);
   } finally {
     roots.delete(root);
   }
+}
+
+/** `error` extended with what a failed run left in `root` (when it left a resumable output). */
+function leftBehind(error: unknown, root: string): unknown {
+  // ExistsError: the run refused to start (another run's settings); nothing of this run was left
+  if (error instanceof ExistsError || !existsSync(join(root, PROGRESS_FILE))) return error;
+  const { files, bytes } = directoryUsage(root);
+  return new CliError(
+    `${oneLine(error)}; ${root} is left incomplete (${files} files, ${formatBytes(bytes)}: the chunks written so far and the resume file ${PROGRESS_FILE}): fix the cause and re-run the same command to resume, or pass --overwrite to start again`,
+    exitCodeFor(error),
+  );
 }
 
 /** Throws Interrupted when Ctrl-C was pressed (for loops between writes). */

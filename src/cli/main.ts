@@ -13,7 +13,7 @@ import { registerUpgrade } from "./commands/upgrade.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerView } from "./commands/view.js";
 import { installInterruptHandler } from "./interrupt.js";
-import { EXIT, exitCodeFor, type GlobalOptions, reportError } from "./output.js";
+import { EXIT, exitCodeFor, type GlobalOptions, printJSONError, reportError } from "./output.js";
 import { registerS3Flags } from "./s3-flags.js";
 
 const EXIT_HELP = `
@@ -59,9 +59,12 @@ async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0
-        ? EXIT.ok
-        : EXIT.usage;
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0) {
+        return EXIT.ok;
+      }
+      // commander printed the message already; --json still gets its document on stdout
+      if (argv.includes("--json")) printJSONError(e, EXIT.usage);
+      return EXIT.usage;
     }
     reportError(e, globals());
     return exitCodeFor(e);

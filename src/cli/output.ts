@@ -4,7 +4,7 @@
  */
 
 import { stringifyJSON } from "../dtype/json.js";
-import { SpecError, ZarrsmithError } from "../errors.js";
+import { CorruptChunkError, SpecError, ZarrsmithError } from "../errors.js";
 
 export const EXIT = {
   ok: 0,
@@ -62,10 +62,30 @@ export function oneLine(error: unknown): string {
   return message.replace(/\s*\n\s*/g, " ");
 }
 
-/** Prints an error as one line (plus the stack with --debug). */
+/**
+ * Prints an error as one line on stderr (plus the stack with --debug); with --json also one JSON
+ * document on stdout, `{"ok": false, "error": {...}}`, so a script reading stdout always gets one.
+ */
 export function reportError(error: unknown, options: GlobalOptions): void {
   process.stderr.write(`zarrsmith: ${oneLine(error)}\n`);
   if (options.debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (options.json) printJSONError(error, exitCodeFor(error));
+}
+
+/** The `{"ok": false, "error": {...}}` document of --json. */
+export function printJSONError(error: unknown, exitCode: number): void {
+  const code = error instanceof ZarrsmithError ? error.code : (error as { code?: unknown })?.code;
+  const body = {
+    ok: false,
+    error: {
+      message: oneLine(error),
+      exitCode,
+      ...(typeof code === "string" && { code }),
+      ...(error instanceof SpecError && { issues: error.issues }),
+      ...(error instanceof CorruptChunkError && { key: error.key }),
+    },
+  };
+  process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
 }
 
 /** Prints the command's result: JSON with --json, else the human text (nothing extra with -q). */

@@ -35,7 +35,7 @@ import { ExistsError } from "../errors.js";
 import { type PyramidOptions, type PyramidResult, type RegionSource, write } from "../pyramid/writer.js";
 import { isOzxPath, OzxWriter } from "../store/ozx.js";
 import { isS3URL } from "../store/url.js";
-import { guardStore, interruptible } from "./interrupt.js";
+import { guardStore, interruptible, interruptSignal } from "./interrupt.js";
 import { claimS3Output, finishOutput, openOutputStore } from "./locations.js";
 import { CliError, type GlobalOptions } from "./output.js";
 import { createProgress } from "./progress.js";
@@ -199,6 +199,7 @@ export async function writePyramid(
         const written = await write(source, store, {
           ...options,
           overwrite,
+          signal: interruptSignal,
           onProgress: ({ level, done, total }) => progress.update(`level ${level}`, done, total),
         });
         await finishOutput(target.dir, store);

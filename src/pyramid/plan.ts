@@ -2,7 +2,9 @@
  * Pyramid planning: which shapes, factors and OME coordinate transformations each level gets,
  * decided up front from the level-0 description alone, before any voxel is read.
  */
+
 import { ValueError } from "../errors.js";
+import { tidyNumbers } from "../tidy-number.js";
 import { type DownsampleMethod, isDownsampleMethod } from "./downsample/types.js";
 
 export interface PlanAxis {
@@ -162,11 +164,12 @@ export function planPyramid(options: PyramidPlanOptions): PyramidPlan {
       shape: prev ? prev.shape.map((n, d) => Math.ceil(n / factors[d])) : [...shape],
       factors,
       cumulativeFactors: cumulative,
-      scale: scale.map((s, d) => s * cumulative[d]),
-      translation:
+      scale: tidyNumbers(scale.map((s, d) => s * cumulative[d])),
+      translation: tidyNumbers(
         options.translations === "zero"
           ? [...translation]
           : levelTranslation(translation, scale, cumulative, method),
+      ),
     });
   };
   push(shape.map(() => 1));

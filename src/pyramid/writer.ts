@@ -26,6 +26,7 @@ import { writeArrayMetadata, writeGroupMetadata } from "../hierarchy/create.js";
 import { readNodeMetadata } from "../hierarchy/metadata-io.js";
 import { createGroup } from "../hierarchy/node.js";
 import { copyStrided, stridesOf } from "../indexing/copy.js";
+import { clipChunks, clipShards, gridCoords } from "../indexing/grid.js";
 import { slice } from "../indexing/selection.js";
 import { type NDArray, product } from "../ndarray.js";
 import type { CoordinateSystem, Transformation } from "../ome/v06/transformations/models.js";
@@ -40,11 +41,20 @@ import { type AxisInput, buildImageMetadata, resolveAxes } from "./metadata.js";
 import { type DownsampleAxes, type LevelTranslations, type PyramidPlan, planPyramid } from "./plan.js";
 import { type ChannelRanges, type ChannelWindow, displayWindows } from "./window.js";
 
-/** Anything that can read a region: a ZarrArray, a file source, a generated volume. */
+/**
+ * Anything that can read a region: a ZarrArray, a file source, a generated volume. A source that
+ * knows its physical metadata (an `openSource` result) gives the defaults for the options of the
+ * same names.
+ */
 export interface RegionSource {
   readonly shape: number[];
   readonly dtype: DataType;
   read(region: ReadonlyArray<readonly [number, number]>): Promise<NDArray>;
+  readonly axes?: readonly string[];
+  readonly scale?: readonly number[];
+  readonly units?: ReadonlyArray<string | undefined>;
+  readonly translation?: readonly number[];
+  readonly channelNames?: readonly string[];
 }
 
 export interface PyramidOptions {
@@ -65,15 +75,16 @@ export interface PyramidOptions {
    */
   coordinateSystems?: CoordinateSystem[];
   coordinateTransformations?: Transformation[];
-  /** Axis names (x, y, z, c, t) or full axes, in the source's dimension order. */
+  /** Axis names (x, y, z, c, t) or full axes, in the source's dimension order. Default: the source's. */
   axes?: AxisInput[];
-  /** Voxel size per axis (level 0 scale). Default 1. */
+  /** Voxel size per axis (level 0 scale). Default: the source's, else 1. */
   scale?: number[];
+  /** Default: the source's, else 0. */
   translation?: number[];
-  /** One unit for all space axes, or one per axis (undefined for none). */
+  /** One unit for all space axes, or one per axis (undefined for none). Default: the source's. */
   units?: string | (string | undefined)[];
   name?: string;
-  /** Display names of the channels (one per index of the "c" axis), for the `omero` metadata. */
+  /** Display names of the channels (one per index of the "c" axis), for the `omero` metadata. Default: the source's. */
   channelNames?: string[];
   /**
    * Level translations: "centred" (default; a level's voxel centres where its downsampling put them,
@@ -98,6 +109,11 @@ export interface PyramidOptions {
   memoryTarget?: number;
   workers?: WorkerPool | number;
   onProgress?: (progress: { level: number; done: number; total: number }) => void;
+  /**
+   * Stops the write: once aborted no new block is read or encoded, the blocks in flight finish,
+   * the progress is saved (a re-run with the same settings resumes) and the abort reason is thrown.
+   */
+  signal?: AbortSignal;
   /** Where in the store (default the root). */
   path?: string;
   /** Replace existing data at the path. Without it, an existing image is an error — unless it is an
@@ -156,6 +172,8 @@ export async function write(
   options: PyramidOptions = {},
 ): Promise<PyramidResult> {
   const started = performance.now();
+  const signal = options.signal;
+  signal?.throwIfAborted();
   const source = asSource(src);
   const path = normalizePath(options.path ?? "");
   const version = options.omeZarrVersion ?? "0.4";
@@ -173,18 +191,25 @@ export async function write(
       `coordinateSystems/coordinateTransformations need omeZarrVersion "0.6" (this is ${version})`,
     );
   }
-  const axes = resolveAxes(options.axes, source.shape.length, options.units);
+  // a source that carries metadata (openSource("x.ome.tif")) provides the defaults; options override
+  const sourceAxes = options.axes ?? (source.axes ? [...source.axes] : undefined);
+  const units = options.units ?? (options.axes === undefined && source.units ? [...source.units] : undefined);
+  const scale = options.scale ?? (options.axes === undefined && source.scale ? [...source.scale] : undefined);
+  const translation =
+    options.translation ??
+    (options.axes === undefined && source.translation ? [...source.translation] : undefined);
+  const channelNames =
+    options.channelNames ?? (options.labels || !source.channelNames ? undefined : [...source.channelNames]);
+  const axes = resolveAxes(sourceAxes as AxisInput[] | undefined, source.shape.length, units);
   const ndim = source.shape.length;
-  const chunks = (options.chunks ?? axes.map((a) => (a.type === "space" ? 64 : 1))).map((c, i) =>
-    Math.min(c, Math.max(1, source.shape[i])),
-  );
+  const chunks = clipChunks(options.chunks ?? axes.map((a) => (a.type === "space" ? 64 : 1)), source.shape);
   if (chunks.length !== ndim)
     throw new ValueError(`chunks has ${chunks.length} entries but the source has ${ndim} dimensions`);
   const plan = planPyramid({
     shape: source.shape,
     axes,
-    scale: options.scale ?? new Array(ndim).fill(1),
-    translation: options.translation,
+    scale: scale ?? new Array(ndim).fill(1),
+    translation,
     chunks,
     levels: options.levels ?? "auto",
     factors: options.factors,
@@ -196,7 +221,7 @@ export async function write(
 
   // one spec per level
   const specs = plan.levels.map((l) => {
-    const levelChunks = chunks.map((c, i) => Math.min(c, Math.max(1, l.shape[i])));
+    const levelChunks = clipChunks(chunks, l.shape);
     if (version === "0.4") {
       return ArraySpecV2.parse({
         shape: l.shape,
@@ -210,9 +235,7 @@ export async function write(
       shape: l.shape,
       data_type: source.dtype,
       chunks: levelChunks,
-      shards: options.shards?.map((s, i) =>
-        Math.min(s, Math.max(levelChunks[i], Math.ceil(l.shape[i] / levelChunks[i]) * levelChunks[i])),
-      ),
+      shards: options.shards && clipShards(options.shards, levelChunks, l.shape),
       compressor: options.codec,
       dimension_names: axes.map((a) => a.name),
     });
@@ -227,7 +250,7 @@ export async function write(
     method,
     dtype: source.dtype,
     labels: options.labels,
-    channelNames: options.channelNames,
+    channelNames,
     explicitTranslations: options.translations === "zero",
     extra:
       version === "0.6"
@@ -387,15 +410,18 @@ export async function write(
       for (let i = 0; i <= level; i++) report(i, chunksUnder(level, coords, i));
       return arrays[level].get(
         regionOf(level, coords, level).map(([a, b]) => slice(a, b)),
-        { workers: pool },
+        { workers: pool, signal },
       );
     }
     // leaves take one of `inFlight` slots from reading to storing; a node above takes one of two
     // slots of its level, so the next subtree starts while one finishes (workers never starve)
     // but only two gather buffers per level are alive
     const slots = level <= leaf ? leafSlots : levelSlots[level];
+    signal?.throwIfAborted();
     await slots.acquire();
     try {
+      // nodes waiting for a slot when the signal aborts give it up at once
+      signal?.throwIfAborted();
       return await compute(level, coords, id);
     } finally {
       slots.release();
@@ -432,22 +458,28 @@ export async function write(
         else for (let c = first[prefix.length]; c <= last[prefix.length]; c++) walk([...prefix, c]);
       };
       walk([]);
-      await forEachLimit(children, children.length, async (child) => {
-        const data = await node(below, child);
-        const childRegion = regionOf(below, child, below);
-        copyStrided(
-          { data: data.data, offset: 0, strides: stridesOf(data.shape) },
-          {
-            data: input.data,
-            offset: childRegion.reduce((o, [a], i) => o + (a - region[i][0]) * stridesOf(shape)[i], 0),
-            strides: stridesOf(shape),
-          },
-          data.shape,
-          lanes(source.dtype),
-        );
-      });
+      await forEachLimit(
+        children,
+        children.length,
+        async (child) => {
+          const data = await node(below, child);
+          const childRegion = regionOf(below, child, below);
+          copyStrided(
+            { data: data.data, offset: 0, strides: stridesOf(data.shape) },
+            {
+              data: input.data,
+              offset: childRegion.reduce((o, [a], i) => o + (a - region[i][0]) * stridesOf(shape)[i], 0),
+              strides: stridesOf(shape),
+            },
+            data.shape,
+            lanes(source.dtype),
+          );
+        },
+        signal,
+      );
       task = { input, origin: region.map(([a]) => a), levels: [levelInfo[level]], method };
     }
+    signal?.throwIfAborted();
     const result = await runBlock(task);
     if (level >= leaf) {
       done.add(id);
@@ -505,48 +537,55 @@ export async function write(
 
   const runStage = async (s: number, t: number): Promise<void> => {
     const grid = levelInfo[t].shape.map((n, i) => Math.ceil(n / levelInfo[t].grid[i]));
-    await forEachLimit(gridCoords(grid), inFlight, async (coords) => {
-      const id = nodeId(t, coords);
-      if (done.has(id)) {
-        resumed++;
-        for (let i = s === 0 ? 0 : s + 1; i <= t; i++) report(i, chunksUnder(t, coords, i));
-        return;
-      }
-      const context = contextRegions(s, t, coords);
-      const halos: Halo[][] = [];
-      for (let k = s + 1; k <= t; k++) {
-        const f = levelInfo[k].factors;
-        const [inner, outer] = [context[k - s], context[k - 1 - s]];
-        const below = levelInfo[k - 1].shape;
-        halos.push(
-          inner.map(([a, b], i) => [a * f[i] - outer[i][0], outer[i][1] - Math.min(b * f[i], below[i])]),
-        );
-      }
-      const input =
-        s === 0
-          ? await source.read(context[0])
-          : await arrays[s].get(
-              context[0].map(([a, b]) => slice(a, b)),
-              { workers: pool },
-            );
-      const task: BlockTask = {
-        input,
-        origin: context[0].map(([a]) => a),
-        store: s === 0 ? levelInfo[0] : undefined,
-        storeRegion: regionOf(t, coords, 0),
-        levels: levelInfo.slice(s + 1, t + 1),
-        halos,
-        regions: levelInfo.slice(s + 1, t + 1).map((l) => regionOf(t, coords, l.level)),
-        method,
-        stats: s === 0,
-        statsAxis: channelAxis >= 0 ? channelAxis : undefined,
-        countValues: options.labels && countsComplete ? MAX_COUNTED_VALUES : undefined,
-        returnLast: false,
-      };
-      await runBlock(task);
-      done.add(id);
-      await saveProgress();
-    });
+    await forEachLimit(
+      gridCoords(grid),
+      inFlight,
+      async (coords) => {
+        const id = nodeId(t, coords);
+        if (done.has(id)) {
+          resumed++;
+          for (let i = s === 0 ? 0 : s + 1; i <= t; i++) report(i, chunksUnder(t, coords, i));
+          return;
+        }
+        const context = contextRegions(s, t, coords);
+        const halos: Halo[][] = [];
+        for (let k = s + 1; k <= t; k++) {
+          const f = levelInfo[k].factors;
+          const [inner, outer] = [context[k - s], context[k - 1 - s]];
+          const below = levelInfo[k - 1].shape;
+          halos.push(
+            inner.map(([a, b], i) => [a * f[i] - outer[i][0], outer[i][1] - Math.min(b * f[i], below[i])]),
+          );
+        }
+        signal?.throwIfAborted();
+        const input =
+          s === 0
+            ? await source.read(context[0])
+            : await arrays[s].get(
+                context[0].map(([a, b]) => slice(a, b)),
+                { workers: pool, signal },
+              );
+        signal?.throwIfAborted();
+        const task: BlockTask = {
+          input,
+          origin: context[0].map(([a]) => a),
+          store: s === 0 ? levelInfo[0] : undefined,
+          storeRegion: regionOf(t, coords, 0),
+          levels: levelInfo.slice(s + 1, t + 1),
+          halos,
+          regions: levelInfo.slice(s + 1, t + 1).map((l) => regionOf(t, coords, l.level)),
+          method,
+          stats: s === 0,
+          statsAxis: channelAxis >= 0 ? channelAxis : undefined,
+          countValues: options.labels && countsComplete ? MAX_COUNTED_VALUES : undefined,
+          returnLast: false,
+        };
+        await runBlock(task);
+        done.add(id);
+        await saveProgress();
+      },
+      signal,
+    );
   };
 
   try {
@@ -559,9 +598,14 @@ export async function write(
       }
     } else {
       const top = levelInfo[K].shape.map((s, i) => Math.ceil(s / levelInfo[K].grid[i]));
-      await forEachLimit(gridCoords(top), K > leaf ? 2 : inFlight, async (c) => {
-        await node(K, c);
-      });
+      await forEachLimit(
+        gridCoords(top),
+        K > leaf ? 2 : inFlight,
+        async (c) => {
+          await node(K, c);
+        },
+        signal,
+      );
     }
   } catch (e) {
     await saveProgress(true).catch(() => {});
@@ -621,21 +665,6 @@ class Slots {
     const next = this.waiting.shift();
     if (next) next();
     else this.free++;
-  }
-}
-
-/** Every chunk coordinate of a grid, in C order (lazily: grids can be large). */
-function* gridCoords(grid: number[]): Generator<number[]> {
-  if (grid.some((g) => g === 0)) return;
-  const c = grid.map(() => 0);
-  for (;;) {
-    yield [...c];
-    let d = grid.length - 1;
-    for (; d >= 0; d--) {
-      if (++c[d] < grid[d]) break;
-      c[d] = 0;
-    }
-    if (d < 0) return;
   }
 }
 

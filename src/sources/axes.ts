@@ -36,3 +36,45 @@ export function unitName(text: string | undefined): string | undefined {
   if (!t) return undefined;
   return normalizeUnit(t) ?? normalizeUnit(t.toLowerCase());
 }
+
+/** The per-axis physical metadata a source carries. */
+export interface AxisMetadata {
+  scale?: number[];
+  units?: (string | undefined)[];
+  translation?: number[];
+}
+
+/**
+ * Renames axes `native` to `names` (the user's), carrying the physical metadata by axis name: a
+ * file whose z pixel size is 2 and whose axes the user calls "xyz" gets that size on "z", wherever
+ * z now is. An axis renamed to a name the file does not use may not carry physical metadata (it
+ * would silently move to another meaning); that is an error naming both.
+ */
+export function renameAxisMetadata(
+  native: readonly string[],
+  names: readonly string[],
+  meta: AxisMetadata,
+  what: string,
+): AxisMetadata {
+  const physical = (i: number) =>
+    (meta.scale !== undefined && meta.scale[i] !== 1) ||
+    meta.units?.[i] !== undefined ||
+    (meta.translation !== undefined && meta.translation[i] !== 0);
+  const from = names.map((name, i) => {
+    const j = native.indexOf(name);
+    if (j >= 0) return j;
+    if (!names.includes(native[i]) && physical(i)) {
+      throw new ValueError(
+        `axes "${names.join("")}" renames axis ${native[i]} of ${what} to ${name}, but the file gives ${native[i]} a physical size or unit; name the axes the file uses (${native.join("")}) in any order, or keep ${native[i]}`,
+      );
+    }
+    return -1;
+  });
+  const pick = <T>(values: T[] | undefined, fill: T): T[] | undefined =>
+    values && from.map((j) => (j >= 0 ? values[j] : fill));
+  return {
+    scale: pick(meta.scale, 1),
+    units: pick<string | undefined>(meta.units, undefined),
+    translation: pick(meta.translation, 0),
+  };
+}

@@ -3,7 +3,8 @@
  * N-D array for streaming conversion into Zarr.
  */
 import { ValueError } from "../errors.js";
-import { parseAxes } from "./axes.js";
+import { tidyNumbers } from "../tidy-number.js";
+import { type AxisMetadata, parseAxes, renameAxisMetadata } from "./axes.js";
 import { detectFormat } from "./detect.js";
 import { expandGlob, imageFilesIn, isDirectory, isGlob, naturalSort } from "./files.js";
 import { openNifti } from "./nifti.js";
@@ -38,6 +39,12 @@ export async function openSource(
   inputs: string | string[],
   options: OpenSourceOptions = {},
 ): Promise<Source> {
+  const source = await openAny(inputs, options);
+  // every reader's physical metadata as a person would write it (0.9, not float32's 0.8999999761581421)
+  return { ...source, scale: tidyNumbers(source.scale), translation: tidyNumbers(source.translation) };
+}
+
+async function openAny(inputs: string | string[], options: OpenSourceOptions): Promise<Source> {
   const list = typeof inputs === "string" ? [inputs] : inputs;
   if (list.length === 0) throw new ValueError("no input files given");
   let files: string[] = [];
@@ -91,16 +98,18 @@ export async function openSource(
   }
 }
 
-/** Replaces the axis names a reader chose with the user's, keeping everything else. */
+/** Replaces the axis names a reader chose with the user's; physical metadata follows the names. */
 function renameAxes(source: Source, axes: string | undefined): Source {
   if (axes === undefined) return source;
   let names: string[];
+  let meta: AxisMetadata;
   try {
     names = parseAxes(axes, source.shape.length, source.description);
+    meta = renameAxisMetadata(source.axes, names, source, source.description);
   } catch (e) {
     void source.close();
     throw e;
   }
   // Readers return plain objects whose methods close over their state, so a spread copy works.
-  return { ...source, axes: names };
+  return { ...source, axes: names, ...meta };
 }

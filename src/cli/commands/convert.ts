@@ -3,7 +3,7 @@
  * OME-Zarr image (pyramid.write) or, with --plain, a single Zarr array written block by block.
  * The command only turns flags and the input's metadata into library options.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { ZarrArray } from "../../array/zarr-array.js";
@@ -14,6 +14,7 @@ import { type DataType, itemSize } from "../../dtype/index.js";
 import { stringifyJSON } from "../../dtype/json.js";
 import { writeArrayMetadata } from "../../hierarchy/create.js";
 import { readJSON, readNodeMetadata } from "../../hierarchy/metadata-io.js";
+import { clipChunks, clipShards } from "../../indexing/grid.js";
 import { slice } from "../../indexing/selection.js";
 import { product } from "../../ndarray.js";
 import { validate } from "../../ome/index.js";
@@ -26,12 +27,14 @@ import {
   writeLabels,
 } from "../../pyramid/index.js";
 import type { PyramidOptions, RegionSource } from "../../pyramid/writer.js";
+import { detectFormat } from "../../sources/detect.js";
+import { isGlob } from "../../sources/files.js";
 import { ArraySpec as ArraySpecV2 } from "../../spec/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../../spec/v3.js";
 import { LocalStore } from "../../store/local.js";
 import { isOzxPath, openOzx } from "../../store/ozx.js";
 import { type Input, openInput } from "../inputs.js";
-import { checkInterrupted, guardStore, interruptible } from "../interrupt.js";
+import { checkInterrupted, guardStore, interruptible, interruptSignal } from "../interrupt.js";
 import { finishOutput, openOutputStore, outputLocation, storedBytes } from "../locations.js";
 import { CliError, formatBytes, type GlobalOptions, printResult } from "../output.js";
 import {
@@ -103,10 +106,20 @@ function perAxis<T>(flag: string, values: T[], axes: string[], fill: T): T[] {
   );
 }
 
-/** Chunks: one per axis, or per trailing axes (leading axes get 1). */
-function chunksFor(flag: string, values: number[], ndim: number): number[] {
-  if (values.length > ndim) throw new CliError(`${flag} has ${values.length} values for ${ndim} axes`);
-  return [...new Array(ndim - values.length).fill(1), ...values];
+/**
+ * Chunks (shards): one value per axis, or one per space axis (t and c then get 1, as by default).
+ * Any other count is an error, never padded: 2 values for zyx would silently make z chunks 1 deep.
+ */
+function chunksFor(flag: string, values: number[], axes: string[]): number[] {
+  if (values.length === axes.length) return values;
+  const space = axes.filter((a) => SPACE.has(a)).length;
+  if (values.length === space) {
+    let k = 0;
+    return axes.map((a) => (SPACE.has(a) ? values[k++] : 1));
+  }
+  throw new CliError(
+    `${flag} has ${values.length} values but the input has ${axes.length} axes (${axes.join("")}): give one per axis${space !== axes.length ? ` or one per space axis (${space})` : ""}`,
+  );
 }
 
 export function registerConvert(program: Command): void {
@@ -119,7 +132,10 @@ export function registerConvert(program: Command): void {
       "<inputs...>",
       "input file(s), a folder or glob of slices, or a Zarr store; then the OUTPUT directory",
     )
-    .option("--chunks <list>", "chunk shape, e.g. 64,64,64 (default 64 per space axis, 1 for t/c)")
+    .option(
+      "--chunks <list>",
+      "chunk shape: one per axis, or one per space axis (t/c get 1), e.g. 64,64,64 (default 64 per space axis, 1 for t/c)",
+    )
     .option("--shards <list>", "shard shape (Zarr v3: OME-Zarr 0.5 or --plain --zarr-version 3)")
     .option(
       "--codec <codec>",
@@ -160,7 +176,7 @@ export function registerConvert(program: Command): void {
       "level translations: centred (voxel centres, default) or zero (every level at --translation, as the textbook)",
     )
     .option("--paths <list>", "array path of each level, e.g. level0,level1,level2 (default 0,1,2,...)")
-    .option("--name <name>", "image name (default: the input's file name)")
+    .option("--name <name>", "image name (default: an OME-Zarr input's own name, else the input's file name)")
     .option("--ome-zarr-version <v>", "0.4 (Zarr v2), 0.5 or 0.6 (Zarr v3)", "0.4")
     .option(
       "--transform <file>",
@@ -227,6 +243,7 @@ Examples:
       const translationFlag =
         opts.translation === undefined ? undefined : parseNumberList("--translation", opts.translation);
       const unitFlag = opts.units?.split(",").map((u) => normalizeUnitFlag(u.trim(), warn));
+      await refuseRawFlags(inputs, opts);
       const input = await openInput(inputs, {
         format: opts.format as InputFormat,
         shape: opts.shape === undefined ? undefined : parseIntList("--shape", opts.shape),
@@ -237,10 +254,9 @@ Examples:
         memoryLimit: memoryTarget,
       });
       try {
-        const ndim = input.shape.length;
         const axes = input.axes;
-        const chunks = chunkFlag && chunksFor("--chunks", chunkFlag, ndim);
-        const shards = shardFlag && chunksFor("--shards", shardFlag, ndim);
+        const chunks = chunkFlag && chunksFor("--chunks", chunkFlag, axes);
+        const shards = shardFlag && chunksFor("--shards", shardFlag, axes);
         if (opts.plain) {
           const result = await convertPlain(input, output, {
             zarrVersion: Number(zarrVersion) as 2 | 3,
@@ -301,7 +317,7 @@ Examples:
         const units = unitFlag
           ? perAxis<string | undefined>("--units", unitFlag, axes, undefined)
           : input.units?.map((u) => (u === undefined ? undefined : normalizeUnitFlag(u, warn)));
-        const name = opts.name ?? stem(inputs[0]);
+        const name = opts.name ?? input.name ?? stem(inputs[0]);
         if (
           opts.translations !== undefined &&
           opts.translations !== "centred" &&
@@ -340,13 +356,22 @@ Examples:
           input.dtype,
           await storedBytes(output),
         );
-        const unitOfSpace = units?.find((u, i) => u !== undefined && SPACE.has(axes[i]));
         // a time axis gets a unit only when the input gives one: say so rather than guess "second"
         const notes = axes.flatMap((a, i) =>
           a === "t" && units?.[i] === undefined
             ? [`t has no unit (the input gives none); pass --units with one unit per axis to set it`]
             : [],
         );
+        if (!scaleFlag && !unitFlag && input.scale === undefined && input.units === undefined) {
+          notes.push(
+            `${input.description} carries no physical voxel size: scale 1 and no units were written; give --scale and --units (e.g. --scale 2,0.5,0.5 --units micrometer)`,
+          );
+        }
+        if (levels === "auto" && result.levels.length === 1) {
+          notes.push(
+            `one level only: --levels auto stops when a level fits in one chunk, and the image (${input.shape.join("x")}) already fits in a chunk of ${result.levels[0].chunks.join("x")}; give --levels N or smaller --chunks for a pyramid`,
+          );
+        }
         const summary = {
           output,
           input: {
@@ -376,10 +401,11 @@ Examples:
         printResult(globals, summary, () =>
           [
             `Wrote ${output} (OME-Zarr ${omeVersion} image "${name}", from ${input.description})`,
-            levelTable(result.levels, axes, unitOfSpace),
+            levelTable(result.levels, axes, units),
             `  stored   ${formatBytes(stored)} (raw ${formatBytes(raw)}, compression ratio ${ratio.toFixed(2)})`,
             `  time     ${result.seconds.toFixed(2)} s${result.resumedNodes ? ` (resumed ${result.resumedNodes} finished blocks)` : ""}`,
             `  valid    ${report.valid ? "yes" : `NO: ${report.errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`}`,
+            ...report.warnings.map((w) => `  warning  ${w.path || "(root)"}: ${w.message}`),
             ...notes.map((n) => `  note     ${n}`),
           ].join("\n"),
         );
@@ -391,6 +417,36 @@ Examples:
 }
 
 type InputFormat = (typeof FORMATS)[number] | undefined;
+
+/**
+ * --shape/--dtype/--endian/--offset describe raw binary; any other input carries its own shape and
+ * data type, so giving them there is an error rather than silently ignored.
+ */
+async function refuseRawFlags(inputs: string[], opts: ConvertOptions): Promise<void> {
+  const given = (
+    [
+      ["--shape", opts.shape],
+      ["--dtype", opts.dtype],
+      ["--endian", opts.endian],
+      ["--offset", opts.offset],
+    ] as const
+  )
+    .filter(([, v]) => v !== undefined)
+    .map(([flag]) => flag);
+  if (given.length === 0 || opts.format === "raw") return;
+  const input = inputs[0];
+  let format: string | undefined = opts.format;
+  if (format === undefined) {
+    if (looksLikeZarr(input)) format = "zarr";
+    else if (inputs.length > 1 || isGlob(input) || (existsSync(input) && statSync(input).isDirectory()))
+      format = "stack";
+    else if (existsSync(input)) format = await detectFormat(input);
+  }
+  if (format === undefined || format === "raw") return;
+  throw new CliError(
+    `${given.join(", ")} ${given.length > 1 ? "are" : "is"} for raw binary input, but ${input} is ${format === "zarr" ? "Zarr" : format === "stack" ? "a slice stack" : `a ${format.toUpperCase()} file`}, which gives its own shape and data type (add --format raw to read it as raw bytes)`,
+  );
+}
 
 /** The `--transform` file: JSON of extra coordinate systems (format in the README, checked by the library). */
 function readTransformFile(file: string): ExtraSystems {
@@ -489,12 +545,13 @@ export function blockShape(shape: number[], grid: number[], dtype: DataType, bud
 async function convertPlain(input: Input, output: string, o: PlainOptions) {
   const started = performance.now();
   const axes = input.axes;
+  const chunks = clipChunks(o.chunks, input.shape);
   const spec =
     o.zarrVersion === 2
       ? ArraySpecV2.parse({
           shape: input.shape,
           dtype: input.dtype,
-          chunks: o.chunks.map((c, i) => Math.min(c, Math.max(1, input.shape[i]))),
+          chunks,
           compressor: o.codec,
           dimension_separator: "/",
           attributes: { _ARRAY_DIMENSIONS: axes },
@@ -502,8 +559,8 @@ async function convertPlain(input: Input, output: string, o: PlainOptions) {
       : ArraySpecV3.create({
           shape: input.shape,
           data_type: input.dtype,
-          chunks: o.chunks.map((c, i) => Math.min(c, Math.max(1, input.shape[i]))),
-          shards: o.shards,
+          chunks,
+          shards: o.shards && clipShards(o.shards, chunks, input.shape),
           compressor: o.codec,
           dimension_names: axes,
         });
@@ -559,7 +616,7 @@ async function convertPlain(input: Input, output: string, o: PlainOptions) {
             await a.set(
               region.map(([x, z]) => slice(x, z)),
               data,
-              { workers: pool },
+              { workers: pool, signal: interruptSignal },
             );
             done.add(String(b));
             await checkpoint.save();

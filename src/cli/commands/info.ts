@@ -10,6 +10,7 @@ import { ZarrArray } from "../../array/zarr-array.js";
 import { itemSize } from "../../dtype/index.js";
 import type { Group } from "../../hierarchy/group.js";
 import { open } from "../../hierarchy/open.js";
+import { membersOf } from "../../hierarchy/walk.js";
 import { LocalStore } from "../../store/local.js";
 import type { Store } from "../../store/types.js";
 import { formatBytes, type GlobalOptions, printResult } from "../output.js";
@@ -71,14 +72,12 @@ function arrayInfo(a: ZarrArray, root?: string): ArrayInfo {
 
 async function groupInfo(g: Group, root?: string): Promise<GroupInfo> {
   const members: GroupInfo["members"] = [];
-  if (g.store.listDir) {
-    for (const m of await g.members()) {
-      members.push(
-        m.kind === "array"
-          ? arrayInfo(await g.array(m.name), root)
-          : await groupInfo(await g.group(m.name), root),
-      );
-    }
+  for (const m of (await membersOf(g)).members) {
+    members.push(
+      m.kind === "array"
+        ? arrayInfo(await g.array(m.name), root)
+        : await groupInfo(await g.group(m.name), root),
+    );
   }
   const ome = omeImage(g.attrs);
   const scene = omeScene(g.attrs);
@@ -157,13 +156,27 @@ function render(node: ArrayInfo | GroupInfo, indent: string, lines: string[]): v
   for (const m of node.members) render(m, `${indent}  `, lines);
 }
 
+/**
+ * How members were found: a store that lists (a directory, a zip) is listed; one that cannot (plain
+ * HTTP has no listing) is read through its consolidated metadata, else through the names the OME
+ * metadata gives (multiscale datasets, labels, plate wells, well images).
+ */
+type Discovery = "listing" | "consolidated metadata" | "OME metadata";
+
 export async function describeStore(store: Store, path: string) {
   const root = store instanceof LocalStore ? store.root : undefined;
-  const node = await open(store, "", { consolidated: false });
+  const listable = typeof store.listDir === "function";
+  const node = await open(store, "", { consolidated: !listable });
+  const discovery: Discovery = listable
+    ? "listing"
+    : node.store.listDir
+      ? "consolidated metadata"
+      : "OME metadata";
   const tree = node instanceof ZarrArray ? arrayInfo(node, root) : await groupInfo(node, root);
   const usage = root ? directoryUsage(root) : undefined;
   return {
     path,
+    members: discovery,
     ...(usage && { bytesStored: usage.bytes, files: usage.files }),
     contents: root ? directoryContents(root) : undefined,
     tree,
@@ -191,6 +204,11 @@ export function registerInfo(program: Command): void {
               `  ${c.name.padEnd(24)} ${formatBytes(c.bytes).padStart(10)}${c.kind === "directory" ? `  ${c.files} files` : ""}`,
             );
           }
+        }
+        if (info.members !== "listing" && info.tree.kind === "group") {
+          lines.push(
+            `note: ${path} cannot be listed (HTTP has no directory listing); members found from its ${info.members}${info.members === "OME metadata" ? ": arrays it does not name are not shown (write consolidated metadata to list everything)" : ""}`,
+          );
         }
         lines.push("hierarchy:");
         render(info.tree, "  ", lines);

@@ -152,7 +152,7 @@ export function registerSlice(program: Command): void {
         globals,
         result,
         () =>
-          `Wrote ${out}: ${request.axis} = ${rendered.index} of ${rendered.array || "/"}, ${rendered.width}x${rendered.height} (${rendered.plane.axes.join(",")})${asNpy ? `, ${rendered.plane.data.dtype}` : `, window ${rendered.window[0]}..${rendered.window[1]} (${rendered.windowFrom})`}`,
+          `Wrote ${out}: ${request.axis} = ${rendered.index} of ${rendered.array || "/"}, ${rendered.plane.data.shape.join("x")} (${rendered.plane.axes.join(",")})${asNpy ? `, ${rendered.plane.data.dtype}` : `, window ${rendered.window[0]}..${rendered.window[1]} (${rendered.windowFrom})`}`,
       );
     });
 }

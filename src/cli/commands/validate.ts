@@ -1,14 +1,21 @@
 /**
  * `zarrsmith validate PATH` — every Zarr metadata and OME-Zarr rule (ome.validate), all errors and
- * warnings with their paths. Exit 0 valid, 1 invalid, 2 missing path / unreadable store.
+ * warnings with their paths; with --data also every stored chunk (each is read and decoded).
+ * Exit 0 valid, 1 invalid, 2 missing path / not a Zarr store / unparseable metadata.
  */
 import type { Command } from "commander";
 import { ZarrArray } from "../../array/zarr-array.js";
-import { SpecError, ZarrsmithError } from "../../errors.js";
+import { forEachLimit } from "../../concurrency/limit.js";
+import { CorruptChunkError, NotFoundError, SpecError, ZarrsmithError } from "../../errors.js";
+import type { Group } from "../../hierarchy/group.js";
 import { open } from "../../hierarchy/open.js";
+import { arraysUnder } from "../../hierarchy/walk.js";
+import { gridCoords } from "../../indexing/grid.js";
 import { validate } from "../../ome/index.js";
 import type { Store } from "../../store/types.js";
-import { EXIT, type GlobalOptions, oneLine, printResult } from "../output.js";
+import { interruptSignal } from "../interrupt.js";
+import { CliError, EXIT, type GlobalOptions, oneLine, printResult } from "../output.js";
+import { createProgress } from "../progress.js";
 import { openReadStore } from "../stores.js";
 
 interface Finding {
@@ -25,6 +32,19 @@ export interface ValidationResult {
   zarrFormat?: 2 | 3;
   errors: Finding[];
   warnings: Finding[];
+  /** With --data: the stored chunks read and decoded, and those that failed (their errors are in `errors`). */
+  chunks?: { arrays: number; checked: number; corrupt: number };
+}
+
+/** Reading the node failed before any rule could be checked: nothing there, or metadata that is not JSON. */
+function unreadable(e: unknown, path: string): CliError | undefined {
+  if (e instanceof NotFoundError) {
+    return new CliError(`${path} is not a Zarr store: no zarr.json, .zarray or .zgroup at its root`);
+  }
+  if (e instanceof ZarrsmithError && e.cause instanceof SyntaxError) {
+    return new CliError(`${path}: unreadable metadata: ${e.message}`);
+  }
+  return undefined;
 }
 
 /** Validates what is at the root of `store`: a plain array's metadata, or a group's OME-Zarr hierarchy. */
@@ -33,7 +53,9 @@ export async function validateStore(store: Store, path: string): Promise<Validat
   try {
     node = await open(store, "");
   } catch (e) {
-    // broken metadata is a finding, not an I/O error
+    const usage = unreadable(e, path);
+    if (usage) throw usage;
+    // metadata that breaks a rule is a finding, not an I/O error
     if (!(e instanceof SpecError || (e instanceof ZarrsmithError && e.code !== "io"))) throw e;
     const issues = e instanceof SpecError ? e.issues : [{ path: "", message: oneLine(e) }];
     return { path, valid: false, kind: "unknown", errors: issues, warnings: [] };
@@ -53,20 +75,79 @@ export async function validateStore(store: Store, path: string): Promise<Validat
   };
 }
 
+/**
+ * Reads and decodes every stored chunk (shard) of every array at the root of `store`; a chunk that
+ * fails (truncated, corrupt, wrong size) is an error naming its key. Missing chunks are fine: they
+ * read as the fill value.
+ */
+export async function checkChunks(
+  store: Store,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ errors: Finding[]; arrays: number; checked: number }> {
+  const node = await open(store, "");
+  const arrays = node instanceof ZarrArray ? [node] : await arraysUnder(node as Group);
+  const grids = arrays.map((a) => a.shape.map((s, i) => Math.ceil(s / a.storageChunkShape[i])));
+  const total = grids.reduce((t, g) => t + g.reduce((p, n) => p * n, 1), 0);
+  const errors: Finding[] = [];
+  let checked = 0;
+  for (let k = 0; k < arrays.length; k++) {
+    const array = arrays[k];
+    await forEachLimit(
+      gridCoords(grids[k]),
+      8,
+      async (coords) => {
+        try {
+          await array.readChunk(coords, { signal: interruptSignal });
+        } catch (e) {
+          if (!(e instanceof CorruptChunkError || e instanceof ZarrsmithError)) throw e;
+          const reason = oneLine(e).replace(/^Corrupt chunk "[^"]*": /, "");
+          errors.push({
+            path: array.chunkKey(coords),
+            message: `the stored chunk does not decode: ${reason}`,
+          });
+        }
+        onProgress?.(++checked, total);
+      },
+      interruptSignal,
+    );
+  }
+  errors.sort((a, b) => a.path.localeCompare(b.path, "en", { numeric: true }));
+  return { errors, arrays: arrays.length, checked };
+}
+
 export function registerValidate(program: Command): void {
   program
     .command("validate")
-    .description("check Zarr metadata and every OME-Zarr rule; exit 0 valid, 1 invalid, 2 missing/unreadable")
+    .description(
+      "check the Zarr metadata and every OME-Zarr rule (metadata only; --data also reads every chunk); exit 0 valid, 1 invalid, 2 missing/not Zarr/unreadable",
+    )
     .argument("<path>", "Zarr store or OME-Zarr image (directory, .zip or URL)")
-    .action(async (path: string, _opts: unknown, cmd: Command) => {
+    .option("--data", "also read and decode every stored chunk, reporting truncated or corrupt ones by key")
+    .action(async (path: string, opts: { data?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const store = await openReadStore(path);
       const result = await validateStore(store, path);
+      if (opts.data && result.kind !== "unknown") {
+        const progress = createProgress(globals);
+        try {
+          const data = await checkChunks(store, (done, total) => progress.update("chunks", done, total));
+          result.chunks = { arrays: data.arrays, checked: data.checked, corrupt: data.errors.length };
+          result.errors.push(...data.errors);
+          if (data.errors.length > 0) result.valid = false;
+        } finally {
+          progress.stop();
+        }
+      }
       const list = (label: string, items: Finding[]) =>
         items.map((i) => `  ${label} ${i.path || "(root)"}: ${i.message}`);
       printResult(globals, result, () =>
         [
           `${path}: ${result.valid ? "valid" : "INVALID"} ${result.kind === "array" ? `Zarr v${result.zarrFormat} array` : `OME-Zarr ${result.version ?? "?"} ${result.kind}`} (${result.errors.length} errors, ${result.warnings.length} warnings)`,
+          ...(result.chunks
+            ? [
+                `  data: ${result.chunks.checked} chunks of ${result.chunks.arrays} arrays read, ${result.chunks.corrupt} corrupt`,
+              ]
+            : []),
           ...list("error  ", result.errors),
           ...list("warning", result.warnings),
         ].join("\n"),
