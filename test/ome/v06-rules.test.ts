@@ -543,7 +543,10 @@ describe("0.6 hierarchy rules", () => {
     const at = (path: string) => r.errors.filter((e) => e.path === path).map((e) => e.message);
     assert.match(at("ome.scene.coordinateTransformations[0].scale").join(), /2 values .* 3 axes/);
     assert.match(at("ome.scene.coordinateTransformations[0]").join(), /maps 3 axes to 2 axes/);
-    assert.match(at("ome.scene.coordinateTransformations[1].input.path").join(), /scene image "missing" does not exist/);
+    assert.match(
+      at("ome.scene.coordinateTransformations[1].input.path").join(),
+      /scene image "missing" does not exist/,
+    );
     assert.equal(r.errors.length, 3);
   });
 });
