@@ -30,6 +30,8 @@ export async function openFile(path: string): Promise<FileHandle> {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new NotFoundError(`no such file: ${path}`);
     if (code === "EISDIR") throw new NotFoundError(`${path} is a directory, not a file`);
+    // an unreadable input is the caller's to fix (exit 2 in the CLI), like a missing one
+    if (code === "EACCES" || code === "EPERM") throw new NotFoundError(`${path} is not readable (${code})`);
     throw new ZarrsmithError("io", `cannot open ${path}: ${(e as Error).message}`, { cause: e });
   }
 }
