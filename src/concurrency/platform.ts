@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { postTransferring } from "./post.js";
 import type { Thread } from "./thread.js";
 
 /** How many threads a default pool gets. */
@@ -30,7 +31,7 @@ export function startThread(): Thread | undefined {
       )
     : new Worker(url);
   return {
-    post: (message, transfer) => worker.postMessage(message, transfer),
+    post: (message, transfer) => postTransferring(worker, message, transfer),
     onMessage: (listener) => worker.on("message", listener),
     onError: (listener) => worker.on("error", listener),
     ref: () => worker.ref(),

@@ -1,5 +1,6 @@
 /** The worker's link to its pool, Node flavour (worker-port.browser.ts is the Web Worker one). */
 import { parentPort } from "node:worker_threads";
+import { postTransferring } from "./post.js";
 import type { HostPort } from "./thread.js";
 
 export function hostPort(): HostPort {
@@ -7,6 +8,6 @@ export function hostPort(): HostPort {
   const port = parentPort;
   return {
     onMessage: (listener) => port.on("message", listener),
-    post: (message, transfer) => port.postMessage(message, transfer),
+    post: (message, transfer) => postTransferring(port, message, transfer),
   };
 }
