@@ -53,7 +53,13 @@ function assertSameTree(got: string, want: string, what: string): void {
 }
 
 function run(args: string[], options: { uid?: number; cwd?: string } = {}): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  // a Node from the npx cache (`npx node@24`, under /root) cannot be run by another user: the
+  // runs as uid 65534 take the machine's own Node then
+  const node =
+    options.uid !== undefined && process.execPath.startsWith("/root/") && existsSync("/usr/bin/node")
+      ? "/usr/bin/node"
+      : process.execPath;
+  const r = spawnSync(node, [BIN, ...args], {
     encoding: "utf8",
     cwd: options.cwd,
     uid: options.uid,
