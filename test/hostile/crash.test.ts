@@ -105,6 +105,22 @@ function kill9(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Stops `child` (SIGSTOP) and waits until the kernel reports it stopped: the signal is
+ * asynchronous, and its worker threads would otherwise go on renaming chunks meanwhile. */
+async function freeze(child: ChildProcess): Promise<void> {
+  child.kill("SIGSTOP");
+  for (let i = 0; i < 500; i++) {
+    // every thread (worker threads too); the state letter follows the name in parentheses
+    const states = readdirSync(`/proc/${child.pid}/task`).map((t) => {
+      const stat = readFileSync(`/proc/${child.pid}/task/${t}/stat`, "utf8");
+      return stat.slice(stat.lastIndexOf(")") + 2)[0];
+    });
+    if (states.every((s) => s === "T")) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`process ${child.pid} did not stop`);
+}
+
 function temps(dir: string): string[] {
   return [...tree(dir).keys()].filter((k) => k.split("/").pop()!.startsWith(".zarrsmith-tmp-"));
 }
@@ -234,7 +250,7 @@ describe("crash windows: kill -9 at exact moments of a convert, then re-run", ()
     const args = ["convert", ...input(raw), out, ...FORMATS[0].flags];
     const first = await startStalled(args, { op: "rename", match: FORMATS[0].chunk, nth: 5, when: "after" });
     assert.ok(first.stalled, first.stderr());
-    first.child.kill("SIGSTOP"); // frozen but alive: its record still names a live process
+    await freeze(first.child); // frozen but alive: its record still names a live process
     try {
       const before = [...tree(out).keys()].sort();
       const second = run([...args, "--overwrite"]);
