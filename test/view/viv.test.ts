@@ -70,14 +70,14 @@ async function readWithViv(name: string, options: Parameters<typeof pyramid.writ
   try {
     await page.goto(`${server.origin}/viv/index.html`);
     await page.waitForFunction("window.viv !== undefined");
-    const levels = (await page.evaluate(async (url) => {
+    const levels = await page.evaluate(async (url) => {
       // biome-ignore lint/suspicious/noExplicitAny: the page's global set by viv.js
       const { loadOmeZarr } = (window as any).viv;
       const { data } = await loadOmeZarr(url, { type: "multiscales" });
       const z = Math.floor(data[0].shape[data[0].labels.indexOf("z")] / 2);
-      const out = [];
+      const out: LevelResult[] = [];
       for (const source of data) {
-        const level: Record<string, unknown> = { shape: source.shape, labels: source.labels };
+        const level: LevelResult = { shape: source.shape, labels: source.labels };
         try {
           const raster = await source.getRaster({ selection: { z } });
           let sum = 0;
@@ -91,7 +91,7 @@ async function readWithViv(name: string, options: Parameters<typeof pyramid.writ
         out.push(level);
       }
       return out;
-    }, `${server.origin}/data/`)) as LevelResult[];
+    }, `${server.origin}/data/`);
     return { levels, pageErrors };
   } finally {
     await page.close();
