@@ -81,12 +81,14 @@ export interface SlurmCluster {
   stop(): Promise<void>;
 }
 
-/** What `slurmd -C` reports of this machine, as a NodeName line for localhost. */
+/**
+ * The node: this machine's memory, and 8 CPUs whatever it has (config_overrides lets slurmd accept
+ * that), so an 8-task array runs at once instead of in rounds that each wait for the scheduler.
+ */
 function nodeLine(): string {
   const r = spawnSync("slurmd", ["-C"], { encoding: "utf8" });
-  const line = r.stdout.split("\n").find((l) => l.startsWith("NodeName="));
-  if (r.status !== 0 || !line) return `NodeName=localhost CPUs=${cpus().length}`;
-  return line.replace(/^NodeName=\S+/, "NodeName=localhost");
+  const memory = /RealMemory=(\d+)/.exec(r.stdout)?.[1];
+  return `NodeName=localhost NodeAddr=127.0.0.1 CPUs=${Math.max(8, cpus().length)}${memory ? ` RealMemory=${memory}` : ""} State=UNKNOWN`;
 }
 
 /** Starts munged, slurmctld and slurmd in a temp folder; resolves once the node is idle. */
@@ -120,11 +122,7 @@ export async function startSlurm(): Promise<SlurmCluster> {
         { stdio: "ignore" },
       ),
     );
-    await until(
-      "munged",
-      () => spawnSync("munge", ["-n", "-S", socket]).status === 0,
-      logs,
-    );
+    await until("munged", () => spawnSync("munge", ["-n", "-S", socket]).status === 0, logs);
     const [ctldPort, dPort] = [await freePort(), await freePort()];
     const conf = join(dir, "slurm.conf");
     writeFileSync(
@@ -157,6 +155,7 @@ export async function startSlurm(): Promise<SlurmCluster> {
         "SelectTypeParameters=CR_CPU",
         "SchedulerType=sched/builtin",
         "MinJobAge=600",
+        "SlurmdParameters=config_overrides",
         "KillWait=2",
         nodeLine(),
         "PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP",
@@ -214,7 +213,12 @@ export async function startRedis(): Promise<RedisServer> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await until("redis-server", () => out.includes("Ready to accept connections"), () => out, 20);
+    await until(
+      "redis-server",
+      () => out.includes("Ready to accept connections"),
+      () => out,
+      20,
+    );
   } catch (e) {
     await stop();
     throw e;
