@@ -175,6 +175,8 @@ export function startWorker(o: WorkerOptions): { worker: Worker<TaskJob>; close(
       stalledInterval: o.stalledIntervalMs ?? 30_000,
       // a task may be caught by a dying worker more than once; idempotent tasks make re-runs safe
       maxStalledCount: 5,
+      // an idle worker polls at least this often (seconds), so a recovered job waits little
+      drainDelay: 1,
     },
   );
   worker.on("completed", (job) => o.onTask?.(job.data, "done"));
