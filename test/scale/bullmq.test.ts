@@ -15,6 +15,13 @@ import { tempDir } from "../helpers/python.js";
 import { needs } from "../helpers/requirements.js";
 import { type RedisServer, redisRequirements, startRedis } from "../helpers/services.js";
 
+/**
+ * Short lock and stalled-check intervals for every worker here: the queue's stalled check runs at
+ * most once per interval of whichever worker ran it last, so one default (30 s) worker would delay
+ * the kill -9 recovery below by up to 30 s.
+ */
+const SHORT = { lockDurationMs: 2000, stalledIntervalMs: 1000 };
+
 describe("BullMQ executor", { skip: needs(redisRequirements()) }, () => {
   let redis: RedisServer;
   const tmp = tempDir("zarrsmith-bullmq-test-");
@@ -36,6 +43,7 @@ describe("BullMQ executor", { skip: needs(redisRequirements()) }, () => {
     const runs: number[] = [];
     const w = startWorker({
       redis: redis.url,
+      ...SHORT,
       concurrency: 2,
       runTask: async ({ output: o, task }) => {
         assert.equal(o, out);
@@ -67,6 +75,7 @@ describe("BullMQ executor", { skip: needs(redisRequirements()) }, () => {
     const out = output("fail");
     const w = startWorker({
       redis: redis.url,
+      ...SHORT,
       runTask: async ({ task }) => {
         if (task === 2) throw new Error("disk full");
       },
