@@ -23,3 +23,4 @@ export {
   type ZipStoreOptions,
   ZipStoreWriter,
 } from "./store/zip.js";
+export * as scale from "./scale/index.js";

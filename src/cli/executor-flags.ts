@@ -12,6 +12,7 @@ import {
   splitArgs,
   submitTasks,
 } from "../scale/index.js";
+import { checkRedisURL } from "./commands/worker.js";
 import { CliError, EXIT, type GlobalOptions, printResult } from "./output.js";
 import { createProgress } from "./progress.js";
 

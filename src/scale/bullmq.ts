@@ -4,39 +4,10 @@
  * backoff, stalled-job recovery (a worker that dies, even by kill -9, stops renewing its job's lock;
  * another worker's stalled check puts the job back on the queue), removeOnComplete.
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { type ConnectionOptions, type Job, Queue, QueueEvents, Worker } from "bullmq";
-import { runTaskCommand, zarrsmithCommand } from "./task-command.js";
-
-/** The queue every worker listens on (one queue; a job names its output). */
-export const QUEUE = "zarrsmith-tasks";
-
-export interface TaskJob {
-  output: string;
-  task: number;
-}
-
-/** `redis://[user:pass@]host:port[/db]` as ioredis connection options (BullMQ needs maxRetriesPerRequest null). */
-export function redisConnection(url: string): ConnectionOptions {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new Error(`--redis must be a URL such as redis://host:6379, got "${url}"`);
-  }
-  if (u.protocol !== "redis:" && u.protocol !== "rediss:")
-    throw new Error(`--redis must be a redis:// or rediss:// URL, got "${url}"`);
-  return {
-    host: u.hostname || "127.0.0.1",
-    port: u.port ? Number(u.port) : 6379,
-    username: u.username ? decodeURIComponent(u.username) : undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : undefined,
-    tls: u.protocol === "rediss:" ? {} : undefined,
-    maxRetriesPerRequest: null,
-  };
-}
+import { type Job, Queue, QueueEvents, Worker } from "bullmq";
+import { QUEUE, redisConnection, type TaskJob } from "./queue-options.js";
+import { runTaskProcess } from "./task-command.js";
 
 export interface EnqueueOptions {
   redis: string;
@@ -130,33 +101,6 @@ export interface WorkerOptions {
   runTask?: (job: TaskJob) => Promise<void>;
   /** Called as each task starts, finishes or fails (for logs). */
   onTask?: (job: TaskJob, state: "started" | "done" | "failed", error?: Error) => void;
-}
-
-/** `zarrsmith --quiet ARGS...` as a child process; rejects with the last lines of its stderr. */
-export function runZarrsmith(args: string[]): Promise<void> {
-  const [cmd, ...base] = zarrsmithCommand();
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, [...base, "--quiet", ...args], { stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    child.stderr.on("data", (d) => {
-      err = (err + d).slice(-4000);
-    });
-    child.once("error", reject);
-    child.once("exit", (code, signal) => {
-      if (code === 0) resolve();
-      else
-        reject(
-          new Error(
-            `zarrsmith ${args.join(" ")} exited ${signal ?? code}: ${err.trim().split("\n").slice(-3).join(" ")}`,
-          ),
-        );
-    });
-  });
-}
-
-/** `zarrsmith run-task OUT --task I` in a child process: a task's memory ends with it. */
-export function runTaskProcess(job: TaskJob): Promise<void> {
-  return runZarrsmith(runTaskCommand(job.output, job.task, []));
 }
 
 /** Starts a worker; it runs tasks until `close()` (which lets the running tasks finish). */

@@ -3,18 +3,9 @@
  * engines: SLURM job arrays, a BullMQ queue on Redis, Kubernetes Indexed Jobs, AWS Batch array jobs.
  */
 export { type AwsBatchOptions, awsBatchSubmissions, TASKS_JOB_ID } from "./aws-batch.js";
-export {
-  type EnqueueOptions,
-  QUEUE,
-  redisConnection,
-  runOnQueue,
-  runTaskProcess,
-  runZarrsmith,
-  startWorker,
-  type TaskJob,
-  type WorkerOptions,
-} from "./bullmq.js";
 export { type KubernetesOptions, kubernetesManifest } from "./k8s.js";
+export { type EnqueueOptions, runOnQueue, startWorker, type WorkerOptions } from "./queue.js";
+export { QUEUE, redisConnection, type TaskJob } from "./queue-options.js";
 export {
   type SlurmOptions,
   type SlurmScripts,
@@ -30,6 +21,8 @@ export {
   PLAN_FILE,
   plannedTasks,
   runTaskCommand,
+  runTaskProcess,
+  runZarrsmith,
   shellQuote,
   splitArgs,
   zarrsmithCommand,

@@ -3,8 +3,8 @@
  * finalize to the chosen engine, or with `dryRun` return what would be submitted.
  */
 import { type AwsBatchOptions, awsBatchSubmissions } from "./aws-batch.js";
-import { runOnQueue } from "./bullmq.js";
 import { kubernetesManifest } from "./k8s.js";
+import { runOnQueue } from "./queue.js";
 import { type SlurmSubmission, slurmScripts, submitSlurm, waitSlurm } from "./slurm.js";
 import { shellQuote } from "./task-command.js";
 

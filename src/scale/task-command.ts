@@ -4,6 +4,7 @@
  * Schedulers start jobs in a fresh shell, so the commands name this very node and zarrsmith by
  * absolute path.
  */
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79,4 +80,31 @@ export function splitArgs(text: string): string[] {
   if (quote) throw new Error(`unclosed ${quote} in "${text}"`);
   if (word !== undefined) words.push(word);
   return words;
+}
+
+/** `zarrsmith --quiet ARGS...` as a child process; rejects with the last lines of its stderr. */
+export function runZarrsmith(args: string[]): Promise<void> {
+  const [cmd, ...base] = zarrsmithCommand();
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, [...base, "--quiet", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d) => {
+      err = (err + d).slice(-4000);
+    });
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      if (code === 0) resolve();
+      else
+        reject(
+          new Error(
+            `zarrsmith ${args.join(" ")} exited ${signal ?? code}: ${err.trim().split("\n").slice(-3).join(" ")}`,
+          ),
+        );
+    });
+  });
+}
+
+/** `zarrsmith run-task OUT --task I` in a child process: a task's memory ends with it. */
+export function runTaskProcess(job: { output: string; task: number }): Promise<void> {
+  return runZarrsmith(runTaskCommand(job.output, job.task, []));
 }

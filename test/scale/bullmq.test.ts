@@ -41,7 +41,7 @@ describe("BullMQ executor", { skip: needs(redisRequirements()) }, () => {
   it("runs each task once as one job, retries a failed attempt, keeps no completed jobs", async () => {
     const out = output("retry");
     const runs: number[] = [];
-    const w = startWorker({
+    const w = await startWorker({
       redis: redis.url,
       ...SHORT,
       concurrency: 2,
@@ -73,7 +73,7 @@ describe("BullMQ executor", { skip: needs(redisRequirements()) }, () => {
 
   it("names the task that failed on every attempt", async () => {
     const out = output("fail");
-    const w = startWorker({
+    const w = await startWorker({
       redis: redis.url,
       ...SHORT,
       runTask: async ({ task }) => {

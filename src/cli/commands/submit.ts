@@ -25,7 +25,9 @@ export function registerSubmit(program: Command): void {
     const executor = checkExecutorFlags(flags, cmd);
     if (!executor) throw new CliError("submit needs --executor slurm|bullmq|k8s|aws-batch");
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(out))
-      throw new CliError(`submit reads a local output's plan; for ${out} use convert --executor (it plans first)`);
+      throw new CliError(
+        `submit reads a local output's plan; for ${out} use convert --executor (it plans first)`,
+      );
     const output = absoluteOutput(out);
     let tasks: number;
     try {

@@ -4,7 +4,7 @@
  * or Ctrl-C (the running task finishes first; a killed worker's task goes to another worker).
  */
 import type { Command } from "commander";
-import { startWorker } from "../../scale/index.js";
+import { redisConnection, startWorker } from "../../scale/index.js";
 import type { GlobalOptions } from "../output.js";
 import { parseInteger } from "../parse.js";
 
@@ -32,7 +32,8 @@ export function registerWorker(program: Command): void {
       const log = (line: string) => {
         if (!globals.quiet) process.stderr.write(`zarrsmith worker ${process.pid}: ${line}\n`);
       };
-      const w = startWorker({
+      checkRedisURL(flags.redis);
+      const w = await startWorker({
         redis: flags.redis,
         concurrency: parseInteger("--concurrency", flags.concurrency, 1, 256),
         lockDurationMs: parseInteger("--lock-duration", flags.lockDuration, 1000),
@@ -51,4 +52,13 @@ export function registerWorker(program: Command): void {
         process.once("SIGINT", stop);
       });
     });
+}
+
+/** A bad --redis is a usage error (exit 2), found before connecting. */
+export function checkRedisURL(url: string): void {
+  try {
+    redisConnection(url);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
 }
