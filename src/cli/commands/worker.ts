@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { redisConnection, startWorker } from "../../scale/index.js";
-import type { GlobalOptions } from "../output.js";
+import { CliError, type GlobalOptions } from "../output.js";
 import { parseInteger } from "../parse.js";
 
 interface WorkerFlags {
