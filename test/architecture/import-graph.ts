@@ -57,7 +57,7 @@ function specifiers(file: string): string[] {
   return out;
 }
 
-/** The graph of `root` (absolute), with paths relative to it (`spec/v3.ts`). */
+/** The graph of `root` (absolute), with paths relative to it (`metadata/v3.ts`). */
 export function importGraph(root: string): Graph {
   const graph: Graph = new Map();
   for (const file of sourceFiles(root)) {
