@@ -16,6 +16,8 @@ import { writeArrayMetadata } from "../../hierarchy/create.js";
 import { readJSON, readNodeMetadata } from "../../hierarchy/metadata-io.js";
 import { clipChunks, clipShards } from "../../indexing/grid.js";
 import { slice } from "../../indexing/selection.js";
+import { ArraySpec as ArraySpecV2 } from "../../metadata/v2.js";
+import { ArraySpec as ArraySpecV3 } from "../../metadata/v3.js";
 import { product } from "../../ndarray.js";
 import { validate } from "../../ome/index.js";
 import { type ExtraSystems, parseExtraSystems } from "../../ome/v06/image/extra.js";
@@ -29,8 +31,6 @@ import {
 import type { PyramidOptions, RegionSource } from "../../pyramid/writer.js";
 import { detectFormat } from "../../sources/detect.js";
 import { isGlob } from "../../sources/files.js";
-import { ArraySpec as ArraySpecV2 } from "../../spec/v2.js";
-import { ArraySpec as ArraySpecV3 } from "../../spec/v3.js";
 import { LocalStore } from "../../store/local.js";
 import { isOzxPath, openOzx } from "../../store/ozx.js";
 import { type Input, openInput } from "../inputs.js";
