@@ -33,8 +33,8 @@ import {
   selectionShape,
   stridesOf,
 } from "../indexing/index.js";
+import type { Attributes } from "../metadata/shared.js";
 import { product } from "../ndarray.js";
-import type { Attributes } from "../spec/shared.js";
 import { joinKey, normalizePath } from "../store/keys.js";
 import type { Store } from "../store/types.js";
 import { type ChunkKeyEncoding, chunkKey } from "./chunk-key.js";

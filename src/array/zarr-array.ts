@@ -32,10 +32,10 @@ import {
   selectionShape,
   stridesOf,
 } from "../indexing/index.js";
+import type { Attributes } from "../metadata/shared.js";
+import type { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
+import type { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
 import { full, isAllFill, type NDArray, product } from "../ndarray.js";
-import type { Attributes } from "../spec/shared.js";
-import type { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
-import type { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
 import { joinKey, normalizePath } from "../store/keys.js";
 import { isWritable, type Store } from "../store/types.js";
 import { chunkKey } from "./chunk-key.js";

@@ -3,9 +3,9 @@
  * and everything under it is deleted first), writes missing parent groups, then the metadata.
  */
 import { ExistsError, ZarrsmithError } from "../errors.js";
-import type { Attributes } from "../spec/shared.js";
-import type { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
-import type { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
+import type { Attributes } from "../metadata/shared.js";
+import type { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
+import type { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
 import { normalizePath } from "../store/keys.js";
 import { isWritable, type Store } from "../store/types.js";
 import { METADATA_KEYS, readNodeMetadata, writeJSON } from "./metadata-io.js";

@@ -23,15 +23,15 @@ import { allocate, type DataType, isIntegerType, itemSize, lanes } from "../dtyp
 import { stringifyJSON } from "../dtype/json.js";
 import { ValueError } from "../errors.js";
 import { writeArrayMetadata, writeGroupMetadata } from "../hierarchy/create.js";
+import { createGroup } from "../hierarchy/group.js";
 import { readNodeMetadata } from "../hierarchy/metadata-io.js";
-import { createGroup } from "../hierarchy/node.js";
 import { copyStrided, stridesOf } from "../indexing/copy.js";
 import { clipChunks, clipShards, gridCoords } from "../indexing/grid.js";
 import { slice } from "../indexing/selection.js";
+import { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
+import { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
 import { type NDArray, product } from "../ndarray.js";
 import type { CoordinateSystem, Transformation } from "../ome/v06/transformations/models.js";
-import { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
-import { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
 import { normalizePath, validateKey } from "../store/keys.js";
 import type { Store } from "../store/types.js";
 import type { BlockLevel, BlockResult, BlockTask, Region } from "./block.js";

@@ -2,8 +2,8 @@
  * S3Store from the browser bundle (the SDK's browser build: fetch transport, WebCrypto signing)
  * against a real S3-protocol server: signed writes, ranged reads and an array written and read back,
  * the way a web page would with explicit credentials. Not here: listing and XML error bodies, which
- * the SDK's browser build parses with the browser's DOMParser, absent from Node (the Node build,
- * tested in test/store/, covers them).
+ * the SDK's browser build parses with the browser's DOMParser, absent from Node: s3-listing.test.ts
+ * runs those in headless Chromium.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";

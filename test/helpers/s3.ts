@@ -3,11 +3,15 @@
  * and a port the OS picks (see s3-server.mjs). Start one per test file and stop it in `after`.
  *
  * Known defects of the servers (the tests work around them, and say so where they do):
- * - neither honours conditional writes (`If-None-Match: *` overwrites an existing object), so
- *   `setIfAbsent`'s atomicity is tested against a local HTTP server that answers 412;
+ * - neither honours conditional writes (`If-None-Match: *` overwrites an existing object: a writer
+ *   whose HEAD saw nothing replaces the object another writer created meanwhile, and both think they
+ *   created it), so `setIfAbsent`'s atomicity is tested against moto's S3 server, which answers 412
+ *   (test/store/s3-conditional.test.ts), and a local HTTP server that answers 412;
  * - s3rver answers suffix ranges (`bytes=-N`) with the FIRST N bytes and fails (HTTP 500) on
  *   concurrent PUTs into a new prefix; fauxqs gets suffix ranges right;
- * - fauxqs accepts request bodies of at most 11 MiB (multipart parts must stay below that).
+ * - fauxqs accepts request bodies of at most 11 MiB (multipart parts must stay below that), and
+ *   sends no CORS headers (browser pages use s3rver, which implements bucket CORS);
+ * - s3rver pages listings with DES-encrypted tokens, which needs Node's --openssl-legacy-provider.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -38,7 +42,12 @@ export async function startS3Server(
   buckets: string[],
   kind: "fauxqs" | "s3rver" = "fauxqs",
 ): Promise<S3TestServer> {
-  const child = spawn(process.execPath, [SCRIPT, kind, ...buckets], { stdio: ["pipe", "pipe", "inherit"] });
+  // s3rver's ListObjectsV2 continuation tokens are DES-encrypted, a cipher OpenSSL 3 (Node >= 17)
+  // only has in its legacy provider: without it, every listing past 1,000 keys answers HTTP 500
+  const legacy = kind === "s3rver" ? ["--openssl-legacy-provider"] : [];
+  const child = spawn(process.execPath, [...legacy, SCRIPT, kind, ...buckets], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const lines = createInterface({ input: child.stdout! });
   const endpoint = await new Promise<string>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`the ${kind} S3 server exited (${code}) before starting`)));

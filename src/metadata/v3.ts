@@ -4,7 +4,6 @@
  * never empty; `fromArray(..., { shards })` builds a `sharding_indexed` pipeline.
  */
 import { z } from "zod";
-import type { ZarrArray } from "../array/zarr-array.js";
 import { isObject } from "../codecs/config.js";
 import type { V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
 import { toV3Codec, validateV3Codecs } from "../codecs/validate.js";
@@ -20,10 +19,7 @@ import {
 import { stringifyJSON } from "../dtype/json.js";
 import { isV3StringDataType } from "../dtype/strings.js";
 import { type Issue, SpecError } from "../errors.js";
-import type { CreateOptions as NodeCreateOptions } from "../hierarchy/create.js";
-import { createArray } from "../hierarchy/node.js";
 import type { NDArray } from "../ndarray.js";
-import type { Store } from "../store/types.js";
 import { zodIssues } from "./issues.js";
 import { type Attributes, attributesSchema, checkShapeAndChunks, guessChunks } from "./shared.js";
 
@@ -317,11 +313,6 @@ export class ArraySpec {
     };
     if (this.dimension_names) json.dimension_names = this.dimension_names;
     return json;
-  }
-
-  /** Writes the array metadata at `path` and returns the opened (empty) array. Existing nodes need `overwrite`. */
-  toZarr(store: Store, path = "", options: NodeCreateOptions = {}): Promise<ZarrArray> {
-    return createArray(store, path, this, options);
   }
 
   equals(other: unknown): boolean {

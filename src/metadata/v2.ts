@@ -4,7 +4,6 @@
  * (fill_value 0, order "C", filters null, dimension_separator "/", attributes {}, compressor null).
  */
 import { z } from "zod";
-import type { ZarrArray } from "../array/zarr-array.js";
 import type { V2CodecJSON } from "../codecs/types.js";
 import { validateV2Codec } from "../codecs/validate.js";
 import {
@@ -21,10 +20,7 @@ import {
 import { stringifyJSON } from "../dtype/json.js";
 import { parseV2StringDType } from "../dtype/strings.js";
 import { type Issue, SpecError } from "../errors.js";
-import type { CreateOptions as NodeCreateOptions } from "../hierarchy/create.js";
-import { createArray } from "../hierarchy/node.js";
 import type { NDArray } from "../ndarray.js";
-import type { Store } from "../store/types.js";
 import { zodIssues } from "./issues.js";
 import { type Attributes, attributesSchema, checkShapeAndChunks, guessChunks } from "./shared.js";
 
@@ -67,6 +63,13 @@ export interface ArraySpecJSON {
   filters: V2CodecJSON[] | null;
   dimension_separator: "/" | ".";
   attributes: Attributes;
+}
+
+/** An opened array as `fromArray` reads it (a ZarrArray is one); structural so this module imports no array code. */
+export interface StoredArray {
+  readonly spec: unknown;
+  readonly shape: number[];
+  readonly dtype: DataType;
 }
 
 export interface ParseOptions {
@@ -177,7 +180,7 @@ export class ArraySpec {
    * and dtype, with chunks picked for it; for a Zarr v2 array everything it was created with (chunks,
    * compressor, filters, fill value, order, attributes). `overrides` replace fields either way.
    */
-  static fromArray(array: NDArray | ZarrArray, overrides: Partial<ArraySpecInput> = {}): ArraySpec {
+  static fromArray(array: NDArray | StoredArray, overrides: Partial<ArraySpecInput> = {}): ArraySpec {
     if ("spec" in array && array.spec instanceof ArraySpec) return array.spec.with(overrides);
     return ArraySpec.parse({
       shape: array.shape,
@@ -220,11 +223,6 @@ export class ArraySpec {
   toZarray(): Omit<ArraySpecJSON, "attributes"> {
     const { attributes: _, ...zarray } = this.toJSON();
     return zarray;
-  }
-
-  /** Writes the array metadata at `path` and returns the opened (empty) array. Existing nodes need `overwrite`. */
-  toZarr(store: Store, path = "", options: NodeCreateOptions = {}): Promise<ZarrArray> {
-    return createArray(store, path, this, options);
   }
 
   /** Structural equality of the JSON forms. */
