@@ -4,6 +4,9 @@
  */
 import { CodecPipeline } from "../codecs/pipeline.js";
 import type { ChunkSpec, V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
+import { copyStrided } from "../indexing/copy.js";
+import type { NDArray } from "../ndarray.js";
+import type { DecodeTarget } from "./messages.js";
 
 export type PipelineDescriptor =
   | {
@@ -38,4 +41,14 @@ export function pipelineFor(desc: PipelineDescriptor): CodecPipeline {
     cache.set(desc.key, p);
   }
   return p;
+}
+
+/** Copies the part of a decoded chunk that a read needs into its place in the read's output. */
+export function copyInto(chunk: NDArray, t: DecodeTarget): void {
+  copyStrided(
+    { data: chunk.data, offset: t.from.offset, strides: t.from.strides },
+    t.into,
+    t.counts,
+    t.lanes,
+  );
 }
