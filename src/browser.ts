@@ -8,7 +8,7 @@
  *   const img = await open(new FetchStore("https://example.org/image.ome.zarr/0"));
  */
 
-export { StringArray, type StringNDArray } from "./array/string-array.js";
+export { type CreateStringArrayOptions, StringArray, type StringNDArray } from "./array/string-array.js";
 export { type ReadOptions, type SetValue, type WriteOptions, ZarrArray } from "./array/zarr-array.js";
 export * as codecs from "./codecs/index.js";
 export { setSharedPool, sharedPool, WorkerPool } from "./concurrency/pool.js";
@@ -17,16 +17,15 @@ export type { StringEncoding } from "./dtype/strings.js";
 export * from "./errors.js";
 export { consolidateMetadata } from "./hierarchy/consolidated.js";
 export type { CreateOptions } from "./hierarchy/create.js";
-export { Group, type Member } from "./hierarchy/group.js";
-export { createArray, createGroup } from "./hierarchy/node.js";
+export { createArray, createGroup, Group, type Member } from "./hierarchy/group.js";
 export { type OpenOptions, open } from "./hierarchy/open.js";
 export { ellipsis, type Selection, type Slice, slice } from "./indexing/selection.js";
+export * as v2 from "./metadata/v2-namespace.js";
+export * as v3 from "./metadata/v3-namespace.js";
 export { full, type NDArray, ndarray, product } from "./ndarray.js";
 export * as ome from "./ome/index.js";
 export * as pyramid from "./pyramid/index.js";
 export * as render from "./render/index.js";
-export * as v2 from "./spec/v2-namespace.js";
-export * as v3 from "./spec/v3-namespace.js";
 // Stores that need no file system (S3Store works in browsers with explicit credentials or anonymous) (LocalStore, ZipStore and file sources are Node-only, see index.ts).
 export { HttpStore as FetchStore, HttpStore, type HttpStoreOptions, httpSource } from "./store/http.js";
 export { joinKey, normalizePath, validateKey } from "./store/keys.js";

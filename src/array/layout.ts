@@ -5,8 +5,8 @@
  */
 import { describePipeline, type PipelineDescriptor } from "../concurrency/descriptor.js";
 import type { DataType, Scalar } from "../dtype/index.js";
-import type { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
-import type { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
+import type { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
+import type { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
 import type { ChunkKeyEncoding } from "./chunk-key.js";
 
 export interface ArrayLayout {

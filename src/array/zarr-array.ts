@@ -32,10 +32,10 @@ import {
   selectionShape,
   stridesOf,
 } from "../indexing/index.js";
+import type { Attributes } from "../metadata/shared.js";
+import type { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
+import type { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
 import { full, isAllFill, type NDArray, product } from "../ndarray.js";
-import type { Attributes } from "../spec/shared.js";
-import type { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
-import type { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
 import { joinKey, normalizePath } from "../store/keys.js";
 import { isWritable, type Store } from "../store/types.js";
 import { chunkKey } from "./chunk-key.js";
@@ -131,9 +131,12 @@ export class ZarrArray<D extends DataType = DataType> {
     const { shape, dataType, gridShape, fillValue } = this.layout;
     const ranges = normalizeSelection(selection, shape);
     const counts = ranges.map((r) => r.count);
+    const { pool, owned } = resolvePool(options.workers);
+    // Workers copy their chunks straight into a shared output, so this thread only reads bytes.
+    const inPlace = pool.decodesInPlace && !this.layout.sharded && product(counts) > 0;
     let out: TypedArrayFor[D];
     try {
-      out = allocate(dataType, product(counts)) as TypedArrayFor[D];
+      out = allocate(dataType, product(counts), inPlace) as TypedArrayFor[D];
     } catch (e) {
       if (!(e instanceof ValueError)) throw e;
       throw new SelectionError(
@@ -144,11 +147,11 @@ export class ZarrArray<D extends DataType = DataType> {
     const gridStrides = stridesOf(gridShape);
     const slots = fillSlots(fillValue, dataType);
     const nl = lanes(dataType);
-    const { pool, owned } = resolvePool(options.workers);
     try {
       await forEachLimit(
         projectSelection(ranges, gridShape, shape),
-        2 * Math.max(1, pool.size) + 2,
+        // in place, the workers' queues must stay full while this thread waits on reads
+        (inPlace ? 4 : 2) * Math.max(1, pool.size) + 2,
         async (proj) => {
           const dst: StridedView = {
             data: out,
@@ -160,6 +163,21 @@ export class ZarrArray<D extends DataType = DataType> {
           };
           const sub = proj.axes.map((a) => a.count);
           const key = this.chunkKey(proj.coords);
+          if (inPlace) {
+            const bytes = await this.store.get(key);
+            if (!bytes) return fillStrided(dst, sub, slots);
+            const from = {
+              offset: offsetOf(
+                proj.axes.map((a) => a.chunkStart),
+                gridStrides,
+              ),
+              strides: gridStrides.map((s, i) => s * proj.axes[i].chunkStep),
+            };
+            await this.decodeChunk(key, () =>
+              pool.decodeInto(this.layout.pipeline, bytes, { into: dst, from, counts: sub, lanes: nl }),
+            );
+            return;
+          }
           const region = this.layout.sharded && !proj.complete ? boundingRegion(proj.axes) : undefined;
           const part = region
             ? await this.readShardRegion(key, region)
@@ -291,8 +309,13 @@ export class ZarrArray<D extends DataType = DataType> {
   private async readStorageChunk(key: string, pool: WorkerPool): Promise<NDArray | undefined> {
     const bytes = await this.store.get(key);
     if (!bytes) return undefined;
+    return this.decodeChunk(key, () => pool.decode(this.layout.pipeline, bytes));
+  }
+
+  /** Runs a decode of the chunk at `key`; any failure becomes a CorruptChunkError naming it. */
+  private async decodeChunk<T>(key: string, decode: () => Promise<T>): Promise<T> {
     try {
-      return await pool.decode(this.layout.pipeline, bytes);
+      return await decode();
     } catch (e) {
       if (e instanceof CorruptChunkError && e.key === key) throw e;
       throw new CorruptChunkError(key, (e as Error).message, { cause: e });

@@ -8,7 +8,8 @@ import { PROGRESS_FILE } from "../checkpoint/index.js";
 import { consolidateMetadata } from "../hierarchy/consolidated.js";
 import { readNodeMetadata } from "../hierarchy/metadata-io.js";
 import { LocalStore } from "../store/local.js";
-import { S3Store } from "../store/s3.js";
+import { isOzxPath } from "../store/ozx.js";
+import { parseS3Url, S3Store } from "../store/s3.js";
 import type { Store } from "../store/types.js";
 import { isRemote, isS3URL } from "../store/url.js";
 import { CliError } from "./output.js";
@@ -64,8 +65,10 @@ export async function claimS3Output(
 /** Bytes stored under an output location. */
 export async function storedBytes(location: string): Promise<number> {
   if (!isS3URL(location)) return directoryUsage(location).bytes;
-  const store = new S3Store(location, s3Options());
+  const file = isOzxPath(location) ? parseS3Url(location) : undefined;
+  const store = file ? new S3Store({ bucket: file.bucket }, s3Options()) : new S3Store(location, s3Options());
   try {
+    if (file) return (await store.sizeOf(file.prefix)) ?? 0; // one object: the .ozx file
     return (await store.usage("")).bytes;
   } finally {
     await store.close();

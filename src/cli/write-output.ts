@@ -39,6 +39,7 @@ import { guardStore, interruptible, interruptSignal } from "./interrupt.js";
 import { claimS3Output, finishOutput, openOutputStore } from "./locations.js";
 import { CliError, type GlobalOptions } from "./output.js";
 import { createProgress } from "./progress.js";
+import { s3Options } from "./s3-flags.js";
 
 const ZARR_MARKERS = [".zgroup", ".zarray", "zarr.json", PROGRESS_FILE];
 
@@ -254,7 +255,15 @@ async function writeOzxPyramid(
     throw new CliError(`output ${path} already exists; pass --overwrite to replace it`);
   }
   if (existsSync(path) && statSync(path).isDirectory()) throw new CliError(`output ${path} is a directory`);
-  const writer = await OzxWriter.create(path, { overwrite: options.overwrite });
+  const writer = await OzxWriter.create(path, {
+    overwrite: options.overwrite,
+    s3: isS3URL(path) ? s3Options() : undefined,
+  }).catch((e: unknown) => {
+    // an s3:// object is only found to exist here (the check above is for local files)
+    if (e instanceof ExistsError)
+      throw new CliError(`output ${path} already exists; pass --overwrite to replace it`);
+    throw e;
+  });
   const store = guardStore(writer);
   const progress = createProgress(globals);
   try {

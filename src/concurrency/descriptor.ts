@@ -4,6 +4,8 @@
  */
 import { CodecPipeline } from "../codecs/pipeline.js";
 import type { ChunkSpec, V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
+import { copyStrided, type StridedView } from "../indexing/copy.js";
+import type { NDArray } from "../ndarray.js";
 
 export type PipelineDescriptor =
   | {
@@ -38,4 +40,26 @@ export function pipelineFor(desc: PipelineDescriptor): CodecPipeline {
     cache.set(desc.key, p);
   }
   return p;
+}
+
+/**
+ * Where a decoded chunk goes: `counts` elements per axis, read from the decoded chunk at
+ * `from` (element offset and strides) and written into `into`, a typed array on shared memory
+ * (a SharedArrayBuffer) that the caller reads once every task is done.
+ */
+export interface DecodeTarget {
+  into: StridedView;
+  from: { offset: number; strides: number[] };
+  counts: number[];
+  lanes: number;
+}
+
+/** Copies the part of a decoded chunk that a read needs into its place in the read's output. */
+export function copyInto(chunk: NDArray, t: DecodeTarget): void {
+  copyStrided(
+    { data: chunk.data, offset: t.from.offset, strides: t.from.strides },
+    t.into,
+    t.counts,
+    t.lanes,
+  );
 }

@@ -5,7 +5,7 @@
  * worker-port.browser.ts (Web Workers).
  */
 import type { NDArray } from "../ndarray.js";
-import { pipelineFor } from "./descriptor.js";
+import { copyInto, pipelineFor } from "./descriptor.js";
 import {
   collectTransferables,
   compact,
@@ -27,6 +27,10 @@ async function run(task: TaskRequest): Promise<{ result: unknown; transfer: Arra
     const arr = await pipelineFor(task.desc).decode(task.bytes);
     const data = compact(arr.data);
     return { result: { ...arr, data } satisfies NDArray, transfer: transferablesOf(data) };
+  }
+  if (task.op === "decodeInto") {
+    copyInto(await pipelineFor(task.desc).decode(task.bytes), task);
+    return { result: undefined, transfer: [] };
   }
   const result = await callExport(task.module, task.fn, task.args);
   return { result, transfer: collectTransferables(result) };

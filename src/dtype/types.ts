@@ -122,11 +122,17 @@ export function isFloatType(dtype: DataType): boolean {
   return INFO[dtype].kind === "float";
 }
 
-/** A zeroed typed array for `count` elements of `dtype`. */
-export function allocate<D extends DataType>(dtype: D, count: number): TypedArrayFor[D] {
+/**
+ * A zeroed typed array for `count` elements of `dtype`; with `shared`, on a SharedArrayBuffer that
+ * worker threads can write into.
+ */
+export function allocate<D extends DataType>(dtype: D, count: number, shared = false): TypedArrayFor[D] {
   const info = INFO[dtype];
   try {
-    return new info.ctor(count * info.lanes) as TypedArrayFor[D];
+    const slots = count * info.lanes;
+    if (shared)
+      return new info.ctor(new SharedArrayBuffer(slots * info.ctor.BYTES_PER_ELEMENT)) as TypedArrayFor[D];
+    return new info.ctor(slots) as TypedArrayFor[D];
   } catch (e) {
     // "Invalid typed array length" / "Array buffer allocation failed": say what was asked for.
     if (!(e instanceof RangeError)) throw e;

@@ -10,127 +10,15 @@
  * for a string array they throw an UnsupportedError pointing to `open.stringArray`.
  */
 import { isStringArrayMetadata, StringArray, storedDTypeOf } from "../array/string-array.js";
-import { ZarrArray } from "../array/zarr-array.js";
-import type { DataType } from "../dtype/index.js";
-import { NotFoundError, SpecError, UnsupportedError } from "../errors.js";
-import { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
-import { ArraySpec as ArraySpecV3, unknownV3Fields } from "../spec/v3.js";
+import type { ZarrArray } from "../array/zarr-array.js";
+import { NotFoundError } from "../errors.js";
 import { normalizePath } from "../store/keys.js";
 import type { Store } from "../store/types.js";
-import { consolidatedFromV3, readConsolidatedV2, withConsolidated } from "./consolidated.js";
-import { Group } from "./group.js";
-import {
-  type NodeHint,
-  type NodeMetadata,
-  readJSON,
-  readNodeMetadata,
-  readV2NodeMetadata,
-  v3NodeMetadata,
-} from "./metadata-io.js";
+import { nodeFromMetadata, openArray, openGroup, openNode, rethrowWithPath, where } from "./group.js";
+import { type NodeMetadata, readNodeMetadata } from "./metadata-io.js";
 
-export interface OpenOptions {
-  /** Use consolidated metadata at the opened path if present (default: true for groups). */
-  consolidated?: boolean;
-}
-
+export type { OpenOptions } from "./group.js";
 export type { NodeHint } from "./metadata-io.js";
-
-function where(store: Store, path: string): string {
-  const p = path === "" ? "/" : `/${path}`;
-  return store.description ? `${store.description} at ${p}` : p;
-}
-
-function rethrowWithPath(e: unknown, store: Store, path: string): never {
-  if (e instanceof SpecError) {
-    throw new SpecError(`array metadata (${where(store, path)})`, e.issues);
-  }
-  throw e;
-}
-
-/** Builds the node object for metadata already read. */
-export function nodeFromMetadata(store: Store, path: string, meta: NodeMetadata): ZarrArray | Group {
-  if (isStringArrayMetadata(meta)) {
-    throw new UnsupportedError(
-      `${where(store, path)} is a string array (data type ${storedDTypeOf(meta)}); string arrays can be read, not written: open it with open.stringArray(store, path)`,
-    );
-  }
-  if (meta.format === 3) {
-    const issues = unknownV3Fields(meta.document, meta.kind);
-    if (issues.length) throw new SpecError(`Zarr v3 ${meta.kind} metadata (${where(store, path)})`, issues);
-  }
-  try {
-    if (meta.format === 3) {
-      if (meta.kind === "array") {
-        return new ZarrArray(store, path, ArraySpecV3.parse(meta.document, { strict: false }));
-      }
-      return new Group(store, path, 3, (meta.document.attributes ?? {}) as Record<string, unknown>);
-    }
-    if (meta.kind === "array") {
-      return new ZarrArray(
-        store,
-        path,
-        ArraySpecV2.parse({ ...meta.zarray, attributes: meta.attributes }, { strict: false }),
-      );
-    }
-    return new Group(store, path, 2, meta.attributes);
-  } catch (e) {
-    rethrowWithPath(e, store, path);
-  }
-}
-
-/**
- * Reads the node's metadata with as few requests as possible (each miss is a 404 over HTTP):
- * `zarr.json` once (it is the v3 node and holds v3 consolidated metadata); without it, `.zmetadata`
- * (when consolidated metadata is wanted) answers every v2 document at once; otherwise only the
- * expected v2 kind is probed first.
- */
-async function readForOpen(
-  store: Store,
-  p: string,
-  options: OpenOptions & NodeHint,
-): Promise<{ view: Store; meta: NodeMetadata | undefined }> {
-  const consolidated = options.consolidated !== false;
-  if (options.format !== 2) {
-    const v3 = (await readJSON(store, p, "zarr.json")) as Record<string, unknown> | undefined;
-    if (v3) {
-      const meta = v3NodeMetadata(p, v3);
-      const docs = consolidated && meta.kind === "group" ? consolidatedFromV3(p, v3) : undefined;
-      return { view: docs ? withConsolidated(store, docs, p) : store, meta };
-    }
-    if (options.format === 3) return { view: store, meta: undefined };
-  }
-  if (consolidated) {
-    const docs = await readConsolidatedV2(store, p).catch(() => undefined);
-    if (docs) {
-      const view = withConsolidated(store, docs, p);
-      return { view, meta: await readV2NodeMetadata(view, p, options.kind) };
-    }
-  }
-  return { view: store, meta: await readV2NodeMetadata(store, p, options.kind) };
-}
-
-async function openNode(
-  store: Store,
-  path = "",
-  options: OpenOptions & NodeHint = {},
-): Promise<ZarrArray | Group> {
-  const p = normalizePath(path);
-  // a root is usually a group: its v2 document is probed first
-  const { view, meta } = await readForOpen(store, p, { kind: "group", ...options });
-  if (!meta) throw new NotFoundError(`no Zarr array or group at ${where(store, p)}`);
-  return nodeFromMetadata(view, p, meta);
-}
-
-async function openArray<D extends DataType = DataType>(
-  store: Store,
-  path = "",
-  hint: NodeHint = {},
-): Promise<ZarrArray<D>> {
-  const node = await openNode(store, path, { consolidated: false, kind: "array", ...hint });
-  if (!(node instanceof ZarrArray))
-    throw new NotFoundError(`${where(store, normalizePath(path))} is a group, not an array`);
-  return node as ZarrArray<D>;
-}
 
 /** The metadata of the array at `path` (never consolidated: arrays are opened from their own documents). */
 async function arrayMetadata(store: Store, path: string): Promise<{ p: string; meta: NodeMetadata }> {
@@ -165,13 +53,6 @@ async function openAnyArray(store: Store, path = ""): Promise<ZarrArray | String
   const { p, meta } = await arrayMetadata(store, path);
   if (isStringArrayMetadata(meta)) return stringArrayFrom(store, p, meta);
   return nodeFromMetadata(store, p, meta) as ZarrArray;
-}
-
-async function openGroup(store: Store, path = "", options: OpenOptions & NodeHint = {}): Promise<Group> {
-  const node = await openNode(store, path, { kind: "group", ...options });
-  if (!(node instanceof Group))
-    throw new NotFoundError(`${where(store, normalizePath(path))} is an array, not a group`);
-  return node;
 }
 
 /** Opens the array or group at `path` (Zarr v2 or v3, detected). */

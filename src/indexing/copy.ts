@@ -41,8 +41,10 @@ export function copyStrided(src: StridedView, dst: StridedView, counts: readonly
   const index = new Array<number>(last).fill(0);
   let so = src.offset;
   let dOff = dst.offset;
+  const rows = ss === 1 && ds === 1 ? new RowCopier(src.data, dst.data, lanes, inner) : undefined;
   for (;;) {
-    copyRun(src.data, so, ss, dst.data, dOff, ds, inner, lanes);
+    if (rows) rows.copy(so, dOff);
+    else copyRun(src.data, so, ss, dst.data, dOff, ds, inner, lanes);
     // odometer over the outer axes
     let axis = last - 1;
     for (; axis >= 0; axis--) {
@@ -55,6 +57,61 @@ export function copyStrided(src: StridedView, dst: StridedView, counts: readonly
       index[axis] = 0;
     }
     if (axis < 0) return;
+  }
+}
+
+/**
+ * Copies contiguous rows between two typed arrays as bytes: 32-bit words in a loop for short rows
+ * (a chunk row of a 64^3 chunk is 128 bytes, and `set(subarray(...))` allocates a view per row,
+ * which made the copy cost more than decoding), `set` (a memcpy) for long ones. Whole words keep
+ * float bit patterns (NaN payloads) intact.
+ */
+class RowCopier {
+  readonly #s8: Uint8Array;
+  readonly #d8: Uint8Array;
+  readonly #s32: Int32Array;
+  readonly #d32: Int32Array;
+  readonly #srcBase: number;
+  readonly #dstBase: number;
+  readonly #bpe: number;
+  readonly #len: number;
+
+  constructor(src: TypedArray, dst: TypedArray, lanes: number, count: number) {
+    this.#bpe = src.BYTES_PER_ELEMENT * lanes;
+    this.#len = count * this.#bpe;
+    this.#s8 = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+    this.#d8 = new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength);
+    // word views over the whole buffers, so a row's word index is its byte offset / 4
+    this.#s32 = new Int32Array(src.buffer, 0, src.buffer.byteLength >>> 2);
+    this.#d32 = new Int32Array(dst.buffer, 0, dst.buffer.byteLength >>> 2);
+    this.#srcBase = src.byteOffset;
+    this.#dstBase = dst.byteOffset;
+  }
+
+  copy(srcElement: number, dstElement: number): void {
+    const len = this.#len;
+    const so = srcElement * this.#bpe;
+    const dOff = dstElement * this.#bpe;
+    if (len <= 2048) {
+      const sb = this.#srcBase + so;
+      const db = this.#dstBase + dOff;
+      if (((sb | db | len) & 3) === 0) {
+        const s = this.#s32;
+        const d = this.#d32;
+        const sw = sb >>> 2;
+        const dw = db >>> 2;
+        const n = len >>> 2;
+        for (let i = 0; i < n; i++) d[dw + i] = s[sw + i];
+        return;
+      }
+      if (len <= 64) {
+        const s = this.#s8;
+        const d = this.#d8;
+        for (let i = 0; i < len; i++) d[dOff + i] = s[so + i];
+        return;
+      }
+    }
+    this.#d8.set(this.#s8.subarray(so, so + len), dOff);
   }
 }
 

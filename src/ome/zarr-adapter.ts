@@ -1,19 +1,18 @@
 /**
- * The one place where the OME layer touches the Zarr layer (`src/spec`, `src/hierarchy`).
+ * The one place where the OME layer touches the Zarr layer (`src/metadata`, `src/hierarchy`).
  *
  * Building metadata only needs an array's format, shape, data type and dimension names, which are
  * read from an ArraySpec instance or its JSON document alike, so `Image.new` works on plain JSON.
- * The Zarr layer itself (group specs, writing) is loaded when something is written: importing the
- * OME models and validators never pulls in the array engine or its codecs.
+ * Writing goes through hierarchy's `createFromGroupSpec`; the metadata models themselves hold data only.
  */
 import { DATA_TYPES, type DataType } from "../dtype/types.js";
 import { parseV2DType } from "../dtype/v2-dtype.js";
 import type { Issue } from "../errors.js";
 import type { CreateOptions } from "../hierarchy/create.js";
-import type { Group } from "../hierarchy/group.js";
-import type { GroupSpecV2, GroupSpecV3 } from "../spec/group.js";
-import type { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
-import type { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
+import { createFromGroupSpec, type Group } from "../hierarchy/group.js";
+import { GroupSpecV2, GroupSpecV3 } from "../metadata/group.js";
+import type { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
+import type { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
 import type { Store } from "../store/types.js";
 import { isObject, type JSONObject } from "./common/json.js";
 
@@ -101,7 +100,6 @@ export async function buildGroupSpec(
   };
   for (const [path, spec] of Object.entries(arrays)) place(path, arraySpecJSON(spec));
   for (const [path, spec] of Object.entries(groups)) place(path, spec.toJSON());
-  const { GroupSpecV2, GroupSpecV3 } = await import("../spec/group.js");
   return format === 2 ? GroupSpecV2.parse(root) : GroupSpecV3.parse(root);
 }
 
@@ -112,7 +110,7 @@ export function writeGroup(
   path: string,
   options: CreateOptions = {},
 ): Promise<Group> {
-  return spec.toZarr(store, path, options);
+  return createFromGroupSpec(store, path, spec, options);
 }
 
 /** The spec of the array at `path` below `group`. */

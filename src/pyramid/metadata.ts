@@ -6,6 +6,8 @@
  */
 import type { DataType } from "../dtype/types.js";
 import { ValueError } from "../errors.js";
+import type { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
+import type { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
 import { Axis } from "../ome/build/axes.js";
 import {
   type ImageLabelMetadata,
@@ -18,8 +20,6 @@ import type { JSONObject } from "../ome/common/json.js";
 import type { Axis as AxisModel } from "../ome/common/models.js";
 import { ImageLabelV06, ImageV06 } from "../ome/v06/image/build.js";
 import type { ExtraSystems } from "../ome/v06/image/extra.js";
-import type { ArraySpec as ArraySpecV2 } from "../spec/v2.js";
-import type { ArraySpec as ArraySpecV3 } from "../spec/v3.js";
 import type { DownsampleMethod } from "./downsample/index.js";
 import type { PyramidPlan } from "./plan.js";
 import type { ChannelWindow } from "./window.js";

@@ -12,14 +12,23 @@
  * `close()` writes the archive — metadata first, then each chunk read back from the spool one at a
  * time — then renames it into place. The cost is writing the chunk bytes twice on disk.
  *
- * Reading: `openOzx` opens the archive with ZipStore (locally or over HTTP with range requests),
- * checks the root `zarr.json`, and reads all the `zarr.json` entries at the front in one request.
+ * An `s3://bucket/key.ozx` target is built the same way in a temporary folder, and `close()` then
+ * uploads the finished file in one PUT (a multipart upload, read from disk part by part, when large):
+ * the object appears whole or not at all.
+ *
+ * Reading: `openOzx` opens the archive with ZipStore (locally, over HTTP or from S3 with range
+ * requests), checks the root `zarr.json`, and reads all the `zarr.json` entries at the front in one
+ * request.
  */
-import { open, rm } from "node:fs/promises";
-import { ZarrsmithError } from "../errors.js";
+import { mkdtemp, open, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { ExistsError, ZarrsmithError } from "../errors.js";
 import { validateKey } from "./keys.js";
 import { childrenOf, keysUnder } from "./listing.js";
 import { checkRange, sliceRange } from "./range.js";
+import { isS3URL, parseS3Url, S3Store, type S3StoreOptions } from "./s3.js";
+import { fileSource, type RandomAccessSource } from "./source.js";
 import type { DeletableStore, ListableStore, RangeQuery, WritableStore } from "./types.js";
 import { claimFileTarget, tempPathNextTo, type ZipSource, ZipStore, type ZipStoreOptions } from "./zip.js";
 
@@ -64,6 +73,16 @@ export interface OzxCreateOptions {
   overwrite?: boolean;
   /** The OME-Zarr version for the archive comment; default: `ome.version` of the root `zarr.json`. */
   version?: string;
+  /** For an `s3://` target: the S3Store options (endpoint, credentials, ...). */
+  s3?: S3StoreOptions;
+}
+
+/** Where a finished archive goes: the local path itself, or an object uploaded from a local build. */
+interface Upload {
+  store: S3Store;
+  key: string;
+  /** The temporary folder the archive is built in. */
+  dir: string;
 }
 
 const decoder = new TextDecoder();
@@ -81,27 +100,54 @@ export class OzxWriter implements WritableStore, ListableStore, DeletableStore {
   readonly #options: OzxCreateOptions;
   readonly #metadata = new Map<string, Uint8Array>();
   readonly #chunks = new Map<string, { offset: number; length: number }>();
+  readonly #local: string;
+  readonly #upload: Upload | undefined;
   #end = 0;
   #closed: Promise<void> | undefined;
 
   private constructor(
     path: string,
+    local: string,
     spoolPath: string,
     spool: Awaited<ReturnType<typeof open>>,
     options: OzxCreateOptions,
+    upload: Upload | undefined,
   ) {
+    /** The target: a local path, or the `s3://` URL. */
     this.path = path;
     this.description = path;
+    this.#local = local;
     this.#spoolPath = spoolPath;
     this.#spool = spool;
     this.#options = options;
+    this.#upload = upload;
   }
 
+  /** Starts an `.ozx` at a local path or an `s3://bucket/key.ozx` URL. */
   static async create(path: string, options: OzxCreateOptions = {}): Promise<OzxWriter> {
+    if (isS3URL(path)) return OzxWriter.#createS3(path, options);
     const target = await claimFileTarget(path, options.overwrite);
     const spoolPath = tempPathNextTo(target, ".chunks");
     const spool = await open(spoolPath, "wx+");
-    return new OzxWriter(target, spoolPath, spool, options);
+    return new OzxWriter(target, target, spoolPath, spool, options, undefined);
+  }
+
+  static async #createS3(url: string, options: OzxCreateOptions): Promise<OzxWriter> {
+    const { bucket, prefix: key } = parseS3Url(url);
+    const store = new S3Store({ bucket }, options.s3);
+    try {
+      if (!options.overwrite && (await store.has(key))) {
+        throw new ExistsError(`${url} already exists; pass overwrite: true to replace it`);
+      }
+      const dir = await mkdtemp(join(tmpdir(), "zarrsmith-ozx-"));
+      const local = join(dir, basename(key));
+      const spoolPath = `${local}.chunks`;
+      const spool = await open(spoolPath, "wx+");
+      return new OzxWriter(url, local, spoolPath, spool, options, { store, key, dir });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
   }
 
   #checkOpen(what: string): void {
@@ -211,8 +257,8 @@ export class OzxWriter implements WritableStore, ListableStore, DeletableStore {
       }
       const version = this.#version();
       // RFC-9: files that are not the recommended variant carry no comment; ours always are.
-      const zip = await ZipStore.create(this.path, {
-        overwrite: this.#options.overwrite,
+      const zip = await ZipStore.create(this.#local, {
+        overwrite: this.#options.overwrite || this.#upload !== undefined,
         zip64: true,
         compress: false,
         ...(version ? { comment: ozxComment(version) } : {}),
@@ -233,22 +279,35 @@ export class OzxWriter implements WritableStore, ListableStore, DeletableStore {
         await zip.abort();
         throw error;
       }
-    } finally {
       await this.#spool.close().catch(() => {});
       await rm(this.#spoolPath, { force: true });
-      this.#metadata.clear();
-      this.#chunks.clear();
+      if (this.#upload) {
+        const source = fileSource(this.#local);
+        try {
+          await this.#upload.store.setFromSource(this.#upload.key, source);
+        } finally {
+          await source.close?.();
+        }
+      }
+    } finally {
+      await this.#cleanUp();
+    }
+  }
+
+  async #cleanUp(): Promise<void> {
+    await this.#spool.close().catch(() => {});
+    await rm(this.#spoolPath, { force: true });
+    this.#metadata.clear();
+    this.#chunks.clear();
+    if (this.#upload) {
+      await rm(this.#upload.dir, { recursive: true, force: true });
+      await this.#upload.store.close();
     }
   }
 
   /** Stops writing and removes the spool; nothing is written at the path. */
   abort(): Promise<void> {
-    this.#closed ??= (async () => {
-      await this.#spool.close().catch(() => {});
-      await rm(this.#spoolPath, { force: true });
-      this.#metadata.clear();
-      this.#chunks.clear();
-    })();
+    this.#closed ??= this.#cleanUp();
     return this.#closed.catch(() => {});
   }
 }
@@ -262,17 +321,31 @@ export interface OzxInfo {
   preloaded: boolean;
 }
 
+export interface OzxOpenOptions extends ZipStoreOptions {
+  /** For an `s3://` source: the S3Store options (endpoint, credentials, ...). */
+  s3?: S3StoreOptions;
+}
+
+/** An object in a bucket as a random-access source that closes its own client. */
+function s3Source(url: string, options: S3StoreOptions | undefined): RandomAccessSource {
+  const { bucket, prefix: key } = parseS3Url(url);
+  const store = new S3Store({ bucket }, options);
+  return { ...store.source(key), close: () => store.close() };
+}
+
 /**
- * Opens an `.ozx` file (a path, URL, bytes or random-access source) for reading: a ZipStore whose
- * root is the hierarchy root. Throws when the root `zarr.json` is missing (RFC-9's MUST). Over
+ * Opens an `.ozx` file (a path, an http(s):// or s3:// URL, bytes or a random-access source) for
+ * reading: a ZipStore whose root is the hierarchy root. Throws when the root `zarr.json` is missing (RFC-9's MUST). Over
  * HTTP this costs: the size, the end of the archive with its central directory, and one read of
  * the `zarr.json` entries at the front (when the archive keeps them together, as RFC-9 asks).
  */
 export async function openOzx(
   source: ZipSource,
-  options: ZipStoreOptions = {},
+  options: OzxOpenOptions = {},
 ): Promise<ZipStore & { ozx: OzxInfo }> {
-  const store = await ZipStore.open(source, options);
+  const { s3, ...zipOptions } = options;
+  const from = typeof source === "string" && isS3URL(source) ? s3Source(source, s3) : source;
+  const store = await ZipStore.open(from, zipOptions);
   const order = store.centralDirectoryOrder;
   if (!order.includes(ROOT)) {
     await store.close();

@@ -22,11 +22,12 @@ import {
   type S3ClientConfig,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { ValueError, ZarrsmithError } from "../errors.js";
+import { NotFoundError, ValueError, ZarrsmithError } from "../errors.js";
 import { normalizePath, validateKey } from "./keys.js";
 import { checkRange, isEmptyRange, sliceRange } from "./range.js";
 import { withRetries } from "./retry.js";
 import { Slots } from "./slots.js";
+import type { RandomAccessSource } from "./source.js";
 import type { DeletableStore, ListableStore, RangeQuery, WritableStore } from "./types.js";
 
 export interface S3StoreOptions {
@@ -62,6 +63,9 @@ export interface S3StoreOptions {
 
 const MiB = 1024 * 1024;
 const BATCH = 1000; // the most keys DeleteObjects takes at once
+
+/** Whether a location is an `s3://` URL. */
+export const isS3URL = (location: string): boolean => /^s3:\/\//i.test(location);
 
 /** `s3://bucket/prefix` → its parts; the prefix is a node path (no leading/trailing "/"). */
 export function parseS3Url(url: string): { bucket: string; prefix: string } {
@@ -178,6 +182,7 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
     this.#timeout = options.requestTimeout ?? 30_000;
     this.#ownClient = options.client === undefined;
     this.client = options.client ?? new S3Client(clientConfig(options, concurrency, this.#timeout));
+    if (this.#ownClient) this.client.middlewareStack.add(unsignedPayloadOverTls, UNSIGNED_OVER_TLS);
   }
 
   /** The object key of a store key. */
@@ -292,16 +297,7 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
   }
 
   async has(key: string): Promise<boolean> {
-    const object = this.objectKey(key);
-    return this.#request("read", this.urlOf(key), async () => {
-      try {
-        await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: object }));
-        return true;
-      } catch (error) {
-        if (isMissing(error) || (statusOf(error) === 403 && this.#forbiddenIsMissing)) return false;
-        throw error;
-      }
-    });
+    return (await this.sizeOf(key)) !== undefined;
   }
 
   /**
@@ -309,7 +305,10 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
    * or more go up in parts (views of `value`, never copies), completed only when every part is in.
    */
   async set(key: string, value: Uint8Array): Promise<void> {
-    if (value.byteLength >= this.#threshold) return this.#multipart(key, this.objectKey(key), value);
+    if (value.byteLength >= this.#threshold) {
+      // parts are views of `value`; the request slots bound how many are sent at once
+      return this.#multipart(key, value.byteLength, (start, end) => value.subarray(start, end), Infinity);
+    }
     await this.#put(key, value, undefined);
   }
 
@@ -347,7 +346,18 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
     }
   }
 
-  async #multipart(key: string, object: string, value: Uint8Array): Promise<void> {
+  /**
+   * A multipart upload of `size` bytes whose part `i` is `readPart(start, end)`; at most `inFlight`
+   * parts are read and sent at once (so a source read from disk is never all in memory). Completed
+   * only when every part is in: until then the object does not exist.
+   */
+  async #multipart(
+    key: string,
+    size: number,
+    readPart: (start: number, end: number) => Promise<Uint8Array> | Uint8Array,
+    inFlight: number,
+  ): Promise<void> {
+    const object = this.objectKey(key);
     const target = this.urlOf(key);
     const created = await this.#request("write", target, () =>
       this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: object })),
@@ -355,13 +365,13 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
     const uploadId = created.UploadId;
     if (!uploadId) throw new ZarrsmithError("io", `cannot write ${target}: the server gave no upload id`);
     try {
-      const count = Math.ceil(value.byteLength / this.#partSize);
-      const parts = await Promise.all(
-        Array.from({ length: count }, async (_, i) => {
-          const body = value.subarray(
-            i * this.#partSize,
-            Math.min(value.byteLength, (i + 1) * this.#partSize),
-          );
+      const count = Math.max(1, Math.ceil(size / this.#partSize));
+      const parts: { PartNumber: number; ETag: string | undefined }[] = new Array(count);
+      let next = 0;
+      const worker = async () => {
+        while (next < count) {
+          const i = next++;
+          const body = await readPart(i * this.#partSize, Math.min(size, (i + 1) * this.#partSize));
           const out = await this.#request("write", target, () =>
             this.client.send(
               new UploadPartCommand({
@@ -374,9 +384,10 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
               }),
             ),
           );
-          return { PartNumber: i + 1, ETag: out.ETag };
-        }),
-      );
+          parts[i] = { PartNumber: i + 1, ETag: out.ETag };
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(count, Math.max(1, inFlight)) }, worker));
       await this.#request("write", target, () =>
         this.client.send(
           new CompleteMultipartUploadCommand({
@@ -394,6 +405,66 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
         .catch(() => {});
       throw error;
     }
+  }
+
+  /**
+   * Uploads `key` from a random-access source (e.g. a finished local file, `fileSource`): one PUT
+   * below `multipartThreshold`, else a multipart upload reading `partSize` bytes at a time with at
+   * most 4 parts in memory. The object appears whole when the upload completes, or not at all.
+   */
+  async setFromSource(key: string, source: RandomAccessSource): Promise<void> {
+    const size = await source.size();
+    const read = async (start: number, end: number) => {
+      const bytes = await source.read(start, end - start);
+      if (bytes.byteLength !== end - start) {
+        throw new ZarrsmithError(
+          "io",
+          `cannot write ${this.urlOf(key)}: ${source.description ?? "the source"} ended at ${start + bytes.byteLength} of ${size} bytes`,
+        );
+      }
+      return bytes;
+    };
+    if (size < this.#threshold) await this.#put(key, await read(0, size), undefined);
+    else await this.#multipart(key, size, read, 4);
+  }
+
+  /** The size of the object at `key`, or undefined when there is none. */
+  async sizeOf(key: string): Promise<number | undefined> {
+    const object = this.objectKey(key);
+    return this.#request("read", this.urlOf(key), async () => {
+      try {
+        const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: object }));
+        return out.ContentLength ?? 0;
+      } catch (error) {
+        if (isMissing(error) || (statusOf(error) === 403 && this.#forbiddenIsMissing)) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * The object at `key` as a random-access source (HEAD for the size, ranged GETs for reads): what
+   * a zip reader needs to read an `.ozx` or `.zip` in the bucket without downloading it.
+   */
+  source(key: string): RandomAccessSource {
+    let size: Promise<number> | undefined;
+    const url = this.urlOf(key);
+    return {
+      description: url,
+      size: () => {
+        size ??= this.sizeOf(key).then((n) => {
+          if (n === undefined) throw new NotFoundError(`${url} does not exist`);
+          return n;
+        });
+        return size;
+      },
+      read: async (offset, length) => {
+        if (length === 0) return new Uint8Array(0);
+        const bytes = await this.get(key, { offset, length });
+        if (!bytes) throw new NotFoundError(`${url} does not exist`);
+        return bytes;
+      },
+    };
   }
 
   async delete(key: string): Promise<void> {
@@ -524,6 +595,33 @@ function rangeHeader(range: RangeQuery): string {
     ? `bytes=-${range.suffixLength}`
     : `bytes=${range.offset}-${range.offset + range.length - 1}`;
 }
+
+const UNSIGNED_OVER_TLS = { step: "build", name: "zarrsmithUnsignedPayloadOverTls" } as const;
+
+/**
+ * Over HTTPS, request bodies are sent as `UNSIGNED-PAYLOAD` instead of having their SHA-256 in the
+ * signature (what botocore does for S3): TLS already protects them in transit, and the request
+ * checksum (CRC32 by default on AWS) still goes with the object; hashing every uploaded byte
+ * again costs CPU on the thread that sends. Over plain HTTP the signed hash is the only integrity
+ * check, so it stays.
+ */
+const unsignedPayloadOverTls =
+  // biome-ignore lint/suspicious/noExplicitAny: the SDK's middleware types are generic over every command
+  (next: (args: any) => Promise<any>) => async (args: { request?: unknown }) => {
+    const request = args.request as
+      | { protocol?: string; body?: unknown; headers?: Record<string, string> }
+      | undefined;
+    const headers = request?.headers;
+    if (
+      request?.protocol === "https:" &&
+      request.body !== undefined &&
+      headers &&
+      !Object.keys(headers).some((h) => h.toLowerCase() === "x-amz-content-sha256")
+    ) {
+      headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD";
+    }
+    return next(args);
+  };
 
 /** The SDK client configuration for the options. */
 function clientConfig(options: S3StoreOptions, concurrency: number, timeout: number): S3ClientConfig {

@@ -13,6 +13,7 @@ import {
   ValueError,
   v2,
   v3,
+  WorkerPool,
 } from "../../src/index.js";
 import { list } from "../helpers/list.js";
 import { randomArray, refGet, refSet } from "../helpers/reference.js";
@@ -82,6 +83,53 @@ for (const format of [2, 3] as const) {
     }
   });
 }
+
+describe("reads decoded by worker threads straight into shared memory", () => {
+  test("every dtype and selection reads as on the calling thread; missing chunks read as fill", async () => {
+    const pool = new WorkerPool(2);
+    try {
+      for (const dtype of DTYPES) {
+        for (const { shape, chunks } of CASES) {
+          const store = new MemoryStore();
+          const arr = await specFor(2, dtype, shape, chunks).toZarr(store, "a");
+          const model = randomArray(dtype, shape, 3);
+          // leave the first chunk unwritten: it reads as the fill value
+          const first = shape.map((_, i) => slice(i === 0 ? chunks[0] : 0, null));
+          await arr.set(first, refGet(model, first), { workers: 0 });
+          const expected = await arr.get(null, { workers: 0 });
+          for (const sel of [null, ...selectionsFor(shape)]) {
+            const got = await arr.get(sel, { workers: pool });
+            assertSame(got, refGet(expected, sel), `${dtype} ${shape} ${JSON.stringify(sel)}`);
+            if (got.data.length > 0)
+              assert.ok(
+                got.data.buffer instanceof SharedArrayBuffer,
+                "the output is shared with the workers",
+              );
+          }
+        }
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("a corrupt chunk fails the read with its key", async () => {
+    const pool = new WorkerPool(2);
+    try {
+      const store = new MemoryStore();
+      const arr = await specFor(2, "uint16", [8, 8], [4, 4]).toZarr(store, "a");
+      await arr.set(null, randomArray("uint16", [8, 8], 1), { workers: 0 });
+      await store.set(arr.chunkKey([1, 0]), new Uint8Array([1, 2, 3, 4, 5]));
+      await assert.rejects(arr.get(null, { workers: pool }), (e: unknown) => {
+        assert.ok(e instanceof CorruptChunkError);
+        assert.equal(e.key, arr.chunkKey([1, 0]));
+        return true;
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+});
 
 describe("sharded Zarr v3 arrays", () => {
   for (const dtype of ["uint8", "uint16", "float32", "int64"] as DataType[]) {

@@ -10,7 +10,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { open } from "../../src/hierarchy/open.js";
-import { ArraySpec } from "../../src/spec/v2.js";
+import { ArraySpec } from "../../src/metadata/v2.js";
 import { LocalStore } from "../../src/store/local.js";
 import { MemoryStore } from "../../src/store/memory.js";
 import { BIN, ensureBuilt } from "../helpers/cli.js";

@@ -2,7 +2,8 @@
  * The CLI on s3:// locations, against a real S3-protocol server (fauxqs in its own process):
  * convert into a bucket (read back by zarr-python from downloaded objects and by zarrita through
  * its FetchStore), info/validate/slice/spec/create on s3://, a sharded OME-Zarr 0.5 image read
- * partially by ranges, and a convert killed with SIGKILL then resumed to byte-identical objects.
+ * partially by ranges, an .ozx written as one object and read in place, and a convert killed with
+ * SIGKILL then resumed to byte-identical objects.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -152,6 +153,54 @@ print(json.dumps({"equal": bool(np.array_equal(a, raw)), "levels": len(g.attrs["
     const r = cli(["convert", join(dir, "vol.raw"), "s3://no-such-bucket/x.ome.zarr", ...RAW(), ...flags]);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /s3:\/\/no-such-bucket\/x\.ome\.zarr.*bucket no-such-bucket does not exist/);
+  });
+});
+
+describe(".ozx on s3://", () => {
+  const url = "s3://out/single.ozx";
+
+  test("convert writes one .ozx object; info, validate and slice read it in place; a second convert is refused", async () => {
+    const result = cliJSON<{ valid: boolean; output: string; bytesStored: number }>([
+      "convert",
+      join(dir, "vol.raw"),
+      url,
+      ...RAW(),
+      "--ome-zarr-version",
+      "0.5",
+      "--chunks",
+      "16,16,16",
+      "--levels",
+      "2",
+      ...flags,
+    ]);
+    assert.equal(result.valid, true);
+    const bucket = server.store("s3://out");
+    assert.equal(result.bytesStored, (await bucket.sizeOf("single.ozx")) ?? -1, "the object's size");
+    assert.deepEqual(
+      (await bucket.list()).filter((k) => k.startsWith("single")),
+      ["single.ozx"],
+    );
+    const validate = cliJSON<{ valid: boolean; version: string }>(["validate", url, ...flags]);
+    assert.deepEqual([validate.valid, validate.version], [true, "0.5"]);
+    assert.match(JSON.stringify(cliJSON(["info", url, ...flags])), /"0\.5"/);
+    const npy = join(dir, "ozx-plane.npy");
+    const slice = cli(["slice", url, "-o", npy, "--index", "5", ...flags]);
+    assert.equal(slice.code, 0, slice.stderr);
+    const bytes = readFileSync(npy);
+    const plane = SHAPE[1] * SHAPE[2];
+    const values = new Uint16Array(bytes.buffer, bytes.byteOffset + bytes.byteLength - plane * 2, plane);
+    assert.deepEqual(Array.from(values), Array.from(volume.subarray(5 * plane, 6 * plane)));
+    const again = cli([
+      "convert",
+      join(dir, "vol.raw"),
+      url,
+      ...RAW(),
+      "--ome-zarr-version",
+      "0.5",
+      ...flags,
+    ]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /output s3:\/\/out\/single\.ozx already exists; pass --overwrite/);
   });
 });
 

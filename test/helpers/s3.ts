@@ -3,8 +3,10 @@
  * and a port the OS picks (see s3-server.mjs). Start one per test file and stop it in `after`.
  *
  * Known defects of the servers (the tests work around them, and say so where they do):
- * - neither honours conditional writes (`If-None-Match: *` overwrites an existing object), so
- *   `setIfAbsent`'s atomicity is tested against a local HTTP server that answers 412;
+ * - neither honours conditional writes (`If-None-Match: *` overwrites an existing object: a writer
+ *   whose HEAD saw nothing replaces the object another writer created meanwhile, and both think they
+ *   created it), so `setIfAbsent`'s atomicity is tested against moto's S3 server, which answers 412
+ *   (test/store/s3-conditional.test.ts), and a local HTTP server that answers 412;
  * - s3rver answers suffix ranges (`bytes=-N`) with the FIRST N bytes and fails (HTTP 500) on
  *   concurrent PUTs into a new prefix; fauxqs gets suffix ranges right;
  * - fauxqs accepts request bodies of at most 11 MiB (multipart parts must stay below that), and

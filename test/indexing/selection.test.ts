@@ -120,3 +120,46 @@ test("complete flags whole chunks only, edge chunks included", () => {
     [false, false, false, true, true, true, true, true, true],
   );
 });
+
+test("copyStrided copies contiguous rows bit for bit at every byte alignment", () => {
+  // rows of 1..40 elements at odd and even offsets: the word loop, the byte loop and memcpy
+  for (const ctor of [Uint8Array, Uint16Array, Float32Array, Float64Array] as const) {
+    const n = 48;
+    const src = new ctor(n * n);
+    const bytes = new Uint8Array(src.buffer);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 131 + 7) & 0xff; // NaN payloads too
+    for (const inner of [1, 3, 16, 40]) {
+      for (const [so, doff] of [
+        [0, 0],
+        [1, 0],
+        [0, 3],
+        [5, 2],
+      ]) {
+        const dst = new ctor(n * n);
+        copyStrided(
+          { data: src, offset: so, strides: [n, 1] },
+          { data: dst, offset: doff, strides: [n, 1] },
+          [4, inner],
+        );
+        const want = new ctor(n * n);
+        for (let r = 0; r < 4; r++)
+          for (let c = 0; c < inner; c++)
+            new Uint8Array(want.buffer).set(
+              new Uint8Array(src.buffer, (so + r * n + c) * ctor.BYTES_PER_ELEMENT, ctor.BYTES_PER_ELEMENT),
+              (doff + r * n + c) * ctor.BYTES_PER_ELEMENT,
+            );
+        assert.deepEqual(
+          new Uint8Array(dst.buffer),
+          new Uint8Array(want.buffer),
+          `${ctor.name} ${inner} ${so} ${doff}`,
+        );
+      }
+    }
+  }
+  // a long row (memcpy) from a view with a byte offset into a view with another
+  const big = new Uint8Array(10_000).map((_, i) => i & 0xff);
+  const src = new Uint16Array(big.buffer, 2, 3000);
+  const dst = new Uint16Array(new ArrayBuffer(8000), 6, 3000);
+  copyStrided({ data: src, offset: 1, strides: [1] }, { data: dst, offset: 0, strides: [1] }, [2999]);
+  assert.deepEqual(Array.from(dst.subarray(0, 2999)), Array.from(src.subarray(1)));
+});

@@ -16,6 +16,8 @@ import { writeArrayMetadata } from "../../hierarchy/create.js";
 import { readJSON, readNodeMetadata } from "../../hierarchy/metadata-io.js";
 import { clipChunks, clipShards } from "../../indexing/grid.js";
 import { slice } from "../../indexing/selection.js";
+import { ArraySpec as ArraySpecV2 } from "../../metadata/v2.js";
+import { ArraySpec as ArraySpecV3 } from "../../metadata/v3.js";
 import { product } from "../../ndarray.js";
 import { validate } from "../../ome/index.js";
 import { type ExtraSystems, parseExtraSystems } from "../../ome/v06/image/extra.js";
@@ -29,13 +31,11 @@ import {
 import type { PyramidOptions, RegionSource } from "../../pyramid/writer.js";
 import { detectFormat } from "../../sources/detect.js";
 import { isGlob } from "../../sources/files.js";
-import { ArraySpec as ArraySpecV2 } from "../../spec/v2.js";
-import { ArraySpec as ArraySpecV3 } from "../../spec/v3.js";
 import { LocalStore } from "../../store/local.js";
 import { isOzxPath, openOzx } from "../../store/ozx.js";
 import { type Input, openInput } from "../inputs.js";
 import { checkInterrupted, guardStore, interruptible, interruptSignal } from "../interrupt.js";
-import { finishOutput, openOutputStore, outputLocation, storedBytes } from "../locations.js";
+import { finishOutput, isS3URL, openOutputStore, outputLocation, storedBytes } from "../locations.js";
 import { CliError, formatBytes, type GlobalOptions, printResult } from "../output.js";
 import {
   normalizeUnitFlag,
@@ -49,6 +49,7 @@ import {
   warner,
 } from "../parse.js";
 import { createProgress } from "../progress.js";
+import { s3Options } from "../s3-flags.js";
 import { looksLikeZarr, omeImage } from "../stores.js";
 import { levelTable, storageOf } from "../summary.js";
 import { cliOutputError, commitOutput, prepareOutput, writePyramid, writeTarget } from "../write-output.js";
@@ -348,7 +349,9 @@ Examples:
           overwrite: opts.overwrite,
         };
         const result = await writePyramid(input, output, options, globals, RESUME, warn);
-        const store = isOzxPath(output) ? await openOzx(output) : openOutputStore(output);
+        const store = isOzxPath(output)
+          ? await openOzx(output, { s3: isS3URL(output) ? s3Options() : undefined })
+          : openOutputStore(output);
         const report = await validate(store, "").finally(() => store.close?.());
         const { stored, raw, ratio } = storageOf(
           output,

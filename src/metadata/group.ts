@@ -3,12 +3,7 @@
  * `members`, each an array spec or a group spec. Also the flat form (`toFlat`/`fromFlat`):
  * `{ "": group, "/a": array, "/b": group, "/b/c": array }` without nesting.
  */
-import type { ZarrArray } from "../array/zarr-array.js";
 import { type Issue, SpecError } from "../errors.js";
-import type { CreateOptions } from "../hierarchy/create.js";
-import type { Group } from "../hierarchy/group.js";
-import { createArray, createGroup } from "../hierarchy/node.js";
-import type { Store } from "../store/types.js";
 import type { Attributes } from "./shared.js";
 import { type ArraySpecJSON as ArraySpecJSONV2, ArraySpec as ArraySpecV2 } from "./v2.js";
 import { type ArraySpecJSON as ArraySpecJSONV3, ArraySpec as ArraySpecV3 } from "./v3.js";
@@ -46,6 +41,18 @@ function checkMemberName(name: string, path: string): Issue[] {
   return [];
 }
 
+/**
+ * A stored group as `fromZarr` reads it (hierarchy's Group is one). Structural, so that this module
+ * holds data only and imports no store or hierarchy code; writing (`toZarr`) lives in hierarchy.
+ */
+export interface StoredGroup {
+  readonly zarrFormat: 2 | 3;
+  readonly attrs: Attributes;
+  members(): Promise<{ name: string; kind: "array" | "group" }[]>;
+  group(name: string): Promise<StoredGroup>;
+  array(name: string): Promise<{ spec: { toJSON(): unknown } }>;
+}
+
 abstract class BaseGroupSpec<F extends 2 | 3> {
   abstract readonly zarr_format: F;
   readonly attributes: Attributes;
@@ -75,17 +82,6 @@ abstract class BaseGroupSpec<F extends 2 | 3> {
       else out[p] = m.toJSON() as ArrayJSONOf<F>;
     }
     return out;
-  }
-
-  /** Writes the group and all members; returns the opened group. Existing nodes need `overwrite`. */
-  async toZarr(store: Store, path = "", options: CreateOptions = {}): Promise<Group> {
-    const group = await createGroup(store, path, this.zarr_format, this.attributes, options);
-    for (const [name, m] of Object.entries(this.members)) {
-      const child = group.childPath(name);
-      if (m instanceof BaseGroupSpec) await m.toZarr(store, child, options);
-      else await createArray(store, child, m as ArraySpecV2 | ArraySpecV3, options);
-    }
-    return group;
   }
 }
 
@@ -181,7 +177,7 @@ export class GroupSpecV2 extends BaseGroupSpec<2> {
   static fromFlat(flat: Record<string, unknown>): GroupSpecV2 {
     return GroupSpecV2.parse(nestFlat(flat));
   }
-  static async fromZarr(group: Group): Promise<GroupSpecV2> {
+  static async fromZarr(group: StoredGroup): Promise<GroupSpecV2> {
     return GroupSpecV2.parse(await readTree(group));
   }
   with(update: Partial<GroupSpecJSON<2>>): GroupSpecV2 {
@@ -202,7 +198,7 @@ export class GroupSpecV3 extends BaseGroupSpec<3> {
   static fromFlat(flat: Record<string, unknown>): GroupSpecV3 {
     return GroupSpecV3.parse(nestFlat(flat));
   }
-  static async fromZarr(group: Group): Promise<GroupSpecV3> {
+  static async fromZarr(group: StoredGroup): Promise<GroupSpecV3> {
     return GroupSpecV3.parse(await readTree(group));
   }
   with(update: Partial<GroupSpecJSON<3>>): GroupSpecV3 {
@@ -211,11 +207,11 @@ export class GroupSpecV3 extends BaseGroupSpec<3> {
 }
 
 /** Reads a stored hierarchy into spec JSON (needs a listable store). */
-async function readTree(group: Group): Promise<unknown> {
+async function readTree(group: StoredGroup): Promise<unknown> {
   const members: Record<string, unknown> = {};
   for (const m of await group.members()) {
     if (m.kind === "group") members[m.name] = await readTree(await group.group(m.name));
-    else members[m.name] = ((await group.array(m.name)) as ZarrArray).spec.toJSON();
+    else members[m.name] = (await group.array(m.name)).spec.toJSON();
   }
   return { zarr_format: group.zarrFormat, attributes: group.attrs, members };
 }
