@@ -70,6 +70,7 @@ export function checkExecutorFlags(flags: ExecutorFlags, cmd: Command): Executor
   }
   if (executor === "bullmq" && !flags.redis)
     throw new CliError("--executor bullmq needs --redis redis://host:port");
+  if (flags.redis !== undefined) checkRedisURL(flags.redis);
   if ((executor === "k8s" || executor === "aws-batch") && !flags.dryRun)
     throw new CliError(
       `--executor ${executor} needs --dry-run: it prints what to apply, no cluster is driven from here`,

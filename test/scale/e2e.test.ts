@@ -51,7 +51,7 @@ function assertSameObjects(single: string, other: string): void {
 /** A uint16 zyx volume as .npy: smooth structure plus a hash, so every downsampling method matters. */
 function writeVolume(file: string, [z, y, x]: number[]): void {
   let header = `{'descr': '<u2', 'fortran_order': False, 'shape': (${z}, ${y}, ${x}), }`;
-  header += " ".repeat(64 - ((10 + header.length + 1) % 64)) + "\n";
+  header += `${" ".repeat(64 - ((10 + header.length + 1) % 64))}\n`;
   const data = new Uint16Array(z * y * x);
   for (let k = 0, i = 0; k < z; k++)
     for (let j = 0; j < y; j++)
