@@ -6,9 +6,9 @@ import { type Issue, SpecError } from "../errors.js";
 
 export type Config = Record<string, unknown>;
 
-export function isObject(x: unknown): x is Config {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
-}
+import { isObject } from "../dtype/json.js";
+
+export { isObject };
 
 export interface IntRule {
   min?: number;

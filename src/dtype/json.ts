@@ -5,7 +5,8 @@
  * it natively, arrive only in Node 21+).
  */
 
-function isRecord(x: unknown): x is Record<string, unknown> {
+/** A plain JSON object (not null, not a list): the one definition, used across the metadata code. */
+export function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
@@ -15,7 +16,7 @@ function isRecord(x: unknown): x is Record<string, unknown> {
  */
 export function parseMetadataJSON(text: string): unknown {
   const doc: unknown = JSON.parse(text);
-  if (!isRecord(doc)) return doc;
+  if (!isObject(doc)) return doc;
   const fill = doc.fill_value;
   if (typeof fill !== "number" || !Number.isInteger(fill) || Number.isSafeInteger(fill)) return doc;
   const literals = new Set<string>();

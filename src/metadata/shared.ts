@@ -8,8 +8,28 @@ export type Attributes = Record<string, any>;
 
 export const attributesSchema = z.record(z.string(), z.unknown());
 
-/** len(chunks) == len(shape); the caller's schema already checked positivity. */
-export function checkShapeAndChunks(shape: number[], chunks: number[], chunksPath: string): Issue[] {
+/** A short description of a JSON value for messages: `"abc"`, `12`, `a list`, `null`. */
+export function describeJSON(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "an object";
+  if (typeof v === "bigint") return String(v);
+  const s = JSON.stringify(v);
+  return s.length > 40 ? `${s.slice(0, 40)}...` : s;
+}
+
+/** A fill value error without the repeated field name (the issue's path already says `fill_value`). */
+export function fillValueMessage(e: unknown): string {
+  return (e as Error).message.replace(/^fill_value /, "");
+}
+
+/**
+ * len(chunks) == len(shape), checked on the raw values (lists whose entries may be invalid, which
+ * the schema reports itself) so that a wrong count and a wrong entry are reported together.
+ */
+export function checkShapeAndChunks(shape: unknown, chunks: unknown, chunksPath: string): Issue[] {
+  if (!Array.isArray(shape) || !Array.isArray(chunks)) return [];
   if (shape.length !== chunks.length) {
     return [
       {

@@ -17,12 +17,19 @@ import {
   parseV2DType,
   type Scalar,
 } from "../dtype/index.js";
-import { stringifyJSON } from "../dtype/json.js";
+import { isObject, stringifyJSON } from "../dtype/json.js";
 import { parseV2StringDType } from "../dtype/strings.js";
 import { type Issue, SpecError } from "../errors.js";
 import type { NDArray } from "../ndarray.js";
-import { zodIssues } from "./issues.js";
-import { type Attributes, attributesSchema, checkShapeAndChunks, guessChunks } from "./shared.js";
+import { parseFields } from "./issues.js";
+import {
+  type Attributes,
+  attributesSchema,
+  checkShapeAndChunks,
+  describeJSON,
+  fillValueMessage,
+  guessChunks,
+} from "./shared.js";
 
 const codecSchema = z.looseObject({ id: z.string() });
 
@@ -33,14 +40,13 @@ const schema = z.object({
   dtype: z.string(),
   compressor: codecSchema.nullable().default(null),
   fill_value: z
-    .union([
-      z.number(),
-      z.bigint(),
-      z.string(),
-      z.boolean(),
-      z.null(),
-      z.array(z.union([z.number(), z.string()])),
-    ])
+    .union(
+      [z.number(), z.bigint(), z.string(), z.boolean(), z.null(), z.array(z.union([z.number(), z.string()]))],
+      {
+        error:
+          'must be a number, a string ("NaN", "Infinity", base64 bytes), true/false, null or [real, imaginary]',
+      },
+    )
     .default(0),
   order: z.enum(["C", "F"]).default("C"),
   filters: z.array(codecSchema).nullable().default(null),
@@ -122,13 +128,17 @@ export class ArraySpec {
           issues.push({ path: key, message: `unknown field "${key}" in a Zarr v2 array spec` });
       }
     }
-    const result = schema.safeParse(input);
-    if (!result.success) throw new SpecError("Zarr v2 array spec", [...issues, ...zodIssues(result.error)]);
-    const v = result.data;
+    if (!isObject(input))
+      throw new SpecError("Zarr v2 array spec", [
+        { path: "", message: `must be an object (got ${describeJSON(input)})` },
+      ]);
+    const { data: v, failed } = parseFields(schema, input, issues);
     // dtype: accept "<u2"-style strings and data type names ("uint16" → "<u2")
     let dataType: DataType | undefined;
     let endian: Endian = "little";
-    if (isDataType(v.dtype)) {
+    if (v.dtype === undefined) {
+      // reported by parseFields
+    } else if (isDataType(v.dtype)) {
       dataType = v.dtype;
     } else {
       const parsed = parseV2DType(v.dtype);
@@ -144,33 +154,37 @@ export class ArraySpec {
           message: `unsupported dtype ${JSON.stringify(v.dtype)}: expected e.g. "<u2", "|u1", ">f8" or "uint16"`,
         });
     }
-    issues.push(...checkShapeAndChunks(v.shape, v.chunks, "chunks"));
-    if (v.compressor !== null) issues.push(...validateV2Codec(v.compressor, "compressor"));
+    // the lengths are compared even when an entry is invalid: both mistakes are reported together
+    issues.push(...checkShapeAndChunks(input.shape, input.chunks, "chunks"));
+    if (v.compressor) issues.push(...validateV2Codec(v.compressor, "compressor"));
     for (const [i, f] of (v.filters ?? []).entries()) issues.push(...validateV2Codec(f, `filters[${i}]`));
     let fillValue: Scalar | null = null;
-    if (dataType) {
+    if (dataType && !failed.has("fill_value")) {
       try {
         fillValue = parseFillValue(v.fill_value, dataType, 2);
       } catch (e) {
-        issues.push({ path: "fill_value", message: (e as Error).message });
+        issues.push({ path: "fill_value", message: fillValueMessage(e) });
       }
     }
-    if (issues.length > 0 || !dataType) throw new SpecError("Zarr v2 array spec", issues);
+    if (issues.length > 0 || !dataType || failed.size > 0) throw new SpecError("Zarr v2 array spec", issues);
+    const { shape, chunks, compressor, order, filters, dimension_separator, attributes } = v as Required<
+      typeof v
+    >;
     const json: ArraySpecJSON = {
       zarr_format: 2,
-      shape: [...v.shape],
-      chunks: [...v.chunks],
+      shape: [...shape],
+      chunks: [...chunks],
       dtype: formatV2DType(dataType, endian),
-      compressor: v.compressor as V2CodecJSON | null,
+      compressor: compressor as V2CodecJSON | null,
       // as given (exact for 64-bit integers); complex normalised to [re, im], which zarr-python requires
       fill_value:
         fillValue !== null && dataType.startsWith("complex")
           ? fillValueToJSON(fillValue, dataType)
           : (v.fill_value as FillValueJSON),
-      order: v.order,
-      filters: v.filters as V2CodecJSON[] | null,
-      dimension_separator: v.dimension_separator,
-      attributes: v.attributes,
+      order,
+      filters: filters as V2CodecJSON[] | null,
+      dimension_separator,
+      attributes,
     };
     return new ArraySpec(json, dataType, endian, fillValue);
   }

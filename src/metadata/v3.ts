@@ -20,8 +20,15 @@ import { stringifyJSON } from "../dtype/json.js";
 import { isV3StringDataType } from "../dtype/strings.js";
 import { type Issue, SpecError } from "../errors.js";
 import type { NDArray } from "../ndarray.js";
-import { zodIssues } from "./issues.js";
-import { type Attributes, attributesSchema, checkShapeAndChunks, guessChunks } from "./shared.js";
+import { parseFields } from "./issues.js";
+import {
+  type Attributes,
+  attributesSchema,
+  checkShapeAndChunks,
+  describeJSON,
+  fillValueMessage,
+  guessChunks,
+} from "./shared.js";
 
 const namedConfig = z.looseObject({
   name: z.string(),
@@ -44,7 +51,9 @@ const schema = z.object({
     })
     .default({ name: "default", configuration: { separator: "/" } }),
   fill_value: z
-    .union([z.number(), z.bigint(), z.string(), z.boolean(), z.array(z.union([z.number(), z.string()]))])
+    .union([z.number(), z.bigint(), z.string(), z.boolean(), z.array(z.union([z.number(), z.string()]))], {
+      error: 'must be a number, a string ("NaN", "Infinity", "0x..."), true/false or [real, imaginary]',
+    })
     .nullable()
     .optional(),
   codecs: z.array(namedConfig).optional(),
@@ -191,23 +200,37 @@ export class ArraySpec {
           issues.push({ path: key, message: `unknown field "${key}" in a Zarr v3 array spec` });
       }
     }
-    if (isObject(input) && isV3StringDataType(input.data_type)) {
+    if (!isObject(input))
+      throw new SpecError("Zarr v3 array spec", [
+        { path: "", message: `must be an object (got ${describeJSON(input)})` },
+      ]);
+    const stringType = isV3StringDataType(input.data_type);
+    const fieldIssues: Issue[] = [];
+    const { data: v, failed } = parseFields(schema, input, fieldIssues);
+    if (stringType) {
+      // not a schema violation but a limit of this library: one issue, not "must be one of ..."
       issues.push({
         path: "data_type",
         message: "string arrays can be read (open.stringArray), not written",
       });
-      throw new SpecError("Zarr v3 array spec", issues);
-    }
-    const result = schema.safeParse(input);
-    if (!result.success) throw new SpecError("Zarr v3 array spec", [...issues, ...zodIssues(result.error)]);
-    const v = result.data;
-    const chunkShape = v.chunk_grid.configuration.chunk_shape;
-    issues.push(...checkShapeAndChunks(v.shape, chunkShape, "chunk_grid.configuration.chunk_shape"));
+      issues.push(...fieldIssues.filter((i) => i.path !== "data_type"));
+    } else issues.push(...fieldIssues);
+    const dataType = v.data_type;
+    const chunkShape = v.chunk_grid?.configuration.chunk_shape;
+    // the lengths are compared even when an entry is invalid: both mistakes are reported together
+    const rawGrid = isObject(input.chunk_grid) ? input.chunk_grid.configuration : undefined;
+    issues.push(
+      ...checkShapeAndChunks(
+        input.shape,
+        isObject(rawGrid) ? rawGrid.chunk_shape : undefined,
+        "chunk_grid.configuration.chunk_shape",
+      ),
+    );
     // Reading stored metadata (strict: false) tolerates what zarrita.js writes by default —
     // `codecs: []` (read as plain little-endian bytes) and `fill_value: null` (read as 0) — so its
     // arrays open; specs given by users must be valid.
     const lenient = options.strict === false;
-    let codecs = (v.codecs ?? defaultCodecs(v.data_type)) as V3CodecJSON[];
+    let codecs = (v.codecs ?? (dataType ? defaultCodecs(dataType) : [])) as V3CodecJSON[];
     if (lenient && codecs.length === 0) codecs = [{ name: "bytes", configuration: { endian: "little" } }];
     if (v.fill_value === null && !lenient) {
       issues.push({
@@ -215,47 +238,49 @@ export class ArraySpec {
         message: "must not be null in Zarr v3; give a value of the data type (e.g. 0)",
       });
     }
-    if (codecs.length === 0)
+    if (!failed.has("codecs") && v.codecs?.length === 0 && !lenient)
       issues.push({
         path: "codecs",
         message: "must contain an array-to-bytes codec such as bytes; an empty list is invalid",
       });
-    else issues.push(...validateV3Codecs(codecs, v.data_type, chunkShape, "codecs"));
-    if (v.dimension_names && v.dimension_names.length !== v.shape.length) {
+    else if (dataType && chunkShape && !failed.has("codecs"))
+      issues.push(...validateV3Codecs(codecs, dataType, chunkShape, "codecs"));
+    if (v.dimension_names && Array.isArray(input.shape) && v.dimension_names.length !== input.shape.length) {
       issues.push({
         path: "dimension_names",
-        message: `has ${v.dimension_names.length} names but the array has ${v.shape.length} dimensions`,
+        message: `has ${v.dimension_names.length} names but the array has ${input.shape.length} dimensions`,
       });
     }
-    if (v.storage_transformers.length > 0) {
+    if (v.storage_transformers && v.storage_transformers.length > 0) {
       issues.push({
         path: "storage_transformers",
         message: "storage transformers are not supported; the list must be empty",
       });
     }
-    const fillJSON = (v.fill_value ?? (v.data_type === "bool" ? false : 0)) as FillValueJSON;
+    const fillJSON = (v.fill_value ?? (dataType === "bool" ? false : 0)) as FillValueJSON;
     let fillValue: Scalar = 0;
-    try {
-      fillValue = parseFillValue(fillJSON, v.data_type, 3) as Scalar;
-    } catch (e) {
-      issues.push({ path: "fill_value", message: (e as Error).message });
+    if (dataType && !failed.has("fill_value")) {
+      try {
+        fillValue = parseFillValue(fillJSON, dataType, 3) as Scalar;
+      } catch (e) {
+        issues.push({ path: "fill_value", message: fillValueMessage(e) });
+      }
     }
-    if (issues.length > 0) throw new SpecError("Zarr v3 array spec", issues);
-    const sep =
-      v.chunk_key_encoding.configuration?.separator ?? (v.chunk_key_encoding.name === "v2" ? "." : "/");
+    if (issues.length > 0 || failed.size > 0 || !dataType || !chunkShape)
+      throw new SpecError("Zarr v3 array spec", issues);
+    const { shape, chunk_key_encoding, attributes } = v as Required<typeof v>;
+    const sep = chunk_key_encoding.configuration?.separator ?? (chunk_key_encoding.name === "v2" ? "." : "/");
     const json: ArraySpecJSON = {
       zarr_format: 3,
       node_type: "array",
-      shape: [...v.shape],
-      data_type: v.data_type,
+      shape: [...shape],
+      data_type: dataType,
       chunk_grid: { name: "regular", configuration: { chunk_shape: [...chunkShape] } },
-      chunk_key_encoding: { name: v.chunk_key_encoding.name, configuration: { separator: sep } },
+      chunk_key_encoding: { name: chunk_key_encoding.name, configuration: { separator: sep } },
       // as given (exact for 64-bit integers); complex normalised to [re, im]
-      fill_value: v.data_type.startsWith("complex")
-        ? fillValueToJSON(fillValue, v.data_type as DataType)
-        : fillJSON,
+      fill_value: dataType.startsWith("complex") ? fillValueToJSON(fillValue, dataType) : fillJSON,
       codecs,
-      attributes: v.attributes,
+      attributes,
       storage_transformers: [],
     };
     if (v.dimension_names) json.dimension_names = v.dimension_names;

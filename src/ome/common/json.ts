@@ -2,9 +2,9 @@
 
 export type JSONObject = Record<string, unknown>;
 
-export function isObject(x: unknown): x is JSONObject {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
-}
+import { isObject } from "../../dtype/json.js";
+
+export { isObject };
 
 const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
 
