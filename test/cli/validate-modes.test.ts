@@ -34,18 +34,26 @@ describe("validate: MUST rules by default, --schema-only for the suites' verdict
 
     const strict = cli(["--json", "validate", image]);
     assert.equal(strict.code, 1, strict.stdout + strict.stderr);
-    const report = JSON.parse(strict.stdout) as { valid: boolean; errors: Array<{ path: string; message: string }> };
+    const report = JSON.parse(strict.stdout) as {
+      valid: boolean;
+      errors: Array<{ path: string; message: string }>;
+    };
     assert.equal(report.valid, false);
     const paths = report.errors.map((e) => e.path);
     for (let i = 0; i < attrs.multiscales[0].datasets.length; i++) {
-      assert.ok(paths.includes(`multiscales[0].datasets[${i}].coordinateTransformations[0].scale`), paths.join());
+      assert.ok(
+        paths.includes(`multiscales[0].datasets[${i}].coordinateTransformations[0].scale`),
+        paths.join(),
+      );
     }
     assert.match(report.errors[0].message, /has 2 values but there are 3 axes/);
 
     const lenient = cli(["--json", "validate", "--schema-only", image]);
     assert.equal(lenient.code, 0, lenient.stdout + lenient.stderr);
     const r2 = JSON.parse(lenient.stdout) as { valid: boolean; warnings: Array<{ path: string }> };
-    assert.ok(r2.warnings.some((w) => w.path === "multiscales[0].datasets[0].coordinateTransformations[0].scale"));
+    assert.ok(
+      r2.warnings.some((w) => w.path === "multiscales[0].datasets[0].coordinateTransformations[0].scale"),
+    );
     assert.match(cli(["validate", "--help"]).stdout, /--schema-only/);
   });
 });

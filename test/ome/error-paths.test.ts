@@ -334,7 +334,10 @@ const table: Row[] = [
 describe("error paths", () => {
   for (const row of table) {
     test(row.name, () => {
-      const report = validateAttributes(row.doc, { version: row.version ?? "0.4", schemaOnly: row.schemaOnly });
+      const report = validateAttributes(row.doc, {
+        version: row.version ?? "0.4",
+        schemaOnly: row.schemaOnly,
+      });
       // Order by path (stable): structural and rule checks run separately, the set is what counts.
       const byPath = <T>(list: T[], path: (x: T) => string) =>
         list

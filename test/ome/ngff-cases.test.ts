@@ -92,7 +92,10 @@ describe("ngff cases.json", { skip }, () => {
       r04.errors.map((e) => e.path),
       [scalePath],
     );
-    assert.match(r04.errors[0].message, /has 2 values but there are 3 axes; the length of "scale" MUST equal/);
+    assert.match(
+      r04.errors[0].message,
+      /has 2 values but there are 3 axes; the length of "scale" MUST equal/,
+    );
     // The same defect in 0.5, in both modes' default.
     const { version: _, ...multiscale } = doc.multiscales[0];
     const as05 = { ome: { version: "0.5", multiscales: [multiscale] } };
