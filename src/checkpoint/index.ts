@@ -146,6 +146,40 @@ async function setIfAbsent(store: Store, key: string, value: Uint8Array): Promis
   return true;
 }
 
+/**
+ * Replaces the dead run's record `stale` with `mine`, atomically against other runs doing the same:
+ * the replacing run first creates a marker named after the dead run (create-if-absent, so exactly one
+ * run gets it), then re-reads the record and replaces it only if it still is `stale`. A run that
+ * loses either step refuses, naming the run that won.
+ */
+async function takeOver(
+  store: Store,
+  path: string,
+  key: string,
+  where: string,
+  stale: RunRecord,
+  mine: RunRecord,
+): Promise<void> {
+  const marker = join(path, `${PROGRESS_FILE}.takeover-${stale.run}`);
+  if (!(await setIfAbsent(store, marker, encode(mine)))) {
+    const taker = await readRecord(store, marker, where).catch(() => undefined);
+    const now = await readRecord(store, key, where);
+    if (now && now.run !== stale.run) throw new OutputBusyError(where, now);
+    if (taker && isLive(taker)) throw new OutputBusyError(where, taker);
+    throw new ExistsError(
+      `${where}: a run that was taking over the dead ${describeRun(stale)} stopped part way${taker ? ` (${describeRun(taker)})` : ""}; if no run is writing this output, delete ${marker} and re-run`,
+    );
+  }
+  try {
+    const now = await readRecord(store, key, where);
+    // another run took the claim over (and removed its marker) between our first read and our marker
+    if (now && now.run !== stale.run) throw new OutputBusyError(where, now);
+    await store.set!(key, encode(mine));
+  } finally {
+    await store.delete!(marker);
+  }
+}
+
 export interface ClaimOptions {
   /** Fingerprint of everything that determines the output's bytes. */
   fingerprint: string;
@@ -203,13 +237,13 @@ export async function claimOutput(store: Store, path: string, options: ClaimOpti
       resumed = true;
       mine.done = previous.done;
       mine.state = previous.state;
+      await takeOver(store, path, key, where, previous, mine);
       // the dead run's interrupted writes left temporary files; none of ours exist yet
       await store.removeTemporaryFiles?.();
-      await store.set(key, encode(mine));
     } else if (!options.overwrite) {
       throw new RunMismatchError(where, previous);
     } else {
-      await store.set(key, encode(mine)); // take the claim over before clearing anything
+      await takeOver(store, path, key, where, previous, mine); // before clearing anything
       await options.clear(PROGRESS_FILE);
     }
   } else {

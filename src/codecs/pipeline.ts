@@ -23,7 +23,13 @@ import type {
   V2CodecJSON,
   V3CodecJSON,
 } from "./types.js";
-import { supportedV2Codecs, supportedV3Codecs, validateV2Codec, validateV3Codecs } from "./validate.js";
+import {
+  supportedV2Codecs,
+  supportedV3Codecs,
+  validateV2Codec,
+  validateV3Codecs,
+  wasValidated,
+} from "./validate.js";
 
 export interface V2PipelineMeta {
   /** The v2 dtype string, e.g. `<u2` (its byte order is the stored byte order). */
@@ -96,9 +102,11 @@ export class CodecPipeline {
 
   /** Builds the pipeline of a v3 `codecs` list; throws SpecError / UnsupportedError naming the field. */
   static fromV3(codecs: V3CodecJSON[], spec: ChunkSpec): CodecPipeline {
-    throwIfUnsupported(codecs, "codecs");
-    const issues = validateV3Codecs(codecs, spec.dataType, spec.shape);
-    if (issues.length) throw new SpecError("codecs", issues);
+    if (!wasValidated(codecs, spec.dataType, spec.shape)) {
+      throwIfUnsupported(codecs, "codecs");
+      const issues = validateV3Codecs(codecs, spec.dataType, spec.shape);
+      if (issues.length) throw new SpecError("codecs", issues);
+    }
     const stages: Codec[] = [];
     let current = spec;
     for (const json of codecs) {
@@ -106,6 +114,7 @@ export class CodecPipeline {
       const codec = entry.build(json.configuration ?? {}, {
         spec: current,
         typesize: itemSize(current.dataType),
+        pipeline: buildV3,
       });
       if (codec.kind === "array_to_array") current = codec.encodedSpec(current);
       stages.push(codec);
@@ -239,6 +248,8 @@ export class CodecPipeline {
     }
   }
 }
+
+const buildV3 = (codecs: V3CodecJSON[], spec: ChunkSpec) => CodecPipeline.fromV3(codecs, spec);
 
 /** Valid-looking but unimplemented codecs (pcodec, zfpy, vlen-utf8...) are "unsupported", not "invalid". */
 function throwIfUnsupported(codecs: unknown, path: string): void {

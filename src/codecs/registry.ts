@@ -20,24 +20,32 @@ import { checkLz4Config, Lz4Codec } from "./compressors/lz4.js";
 import { checkZstdConfig, ZstdCodec } from "./compressors/zstd.js";
 import type { Config } from "./config.js";
 import { BitRoundCodec, checkBitRoundConfig } from "./filters/bitround.js";
-import { checkDeltaConfig, checkInputDtype, DeltaCodec } from "./filters/delta.js";
+import { astypeSpec, checkDeltaConfig, checkInputDtype, DeltaCodec } from "./filters/delta.js";
 import { checkFixedScaleOffsetConfig, FixedScaleOffsetCodec } from "./filters/fixedscaleoffset.js";
 import { checkShuffleConfig, ShuffleCodec } from "./filters/shuffle.js";
 import { checkShardingConfig, ShardingCodec, type ShardingConfig } from "./sharding.js";
 import { checkTransposeConfig, TransposeCodec } from "./transpose.js";
-import type { ChunkSpec, Codec } from "./types.js";
+import type { ChunkSpec, Codec, PipelineBuilder } from "./types.js";
 
 /** What a stage is built for: the spec it receives, and the element size at the bytes stage. */
 export interface StageContext {
   spec: ChunkSpec;
   /** Item size of the data when it became bytes; 1 after a v2 bytes filter (numcodecs semantics). */
   typesize: number;
+  /** Builds nested codec lists (sharding's inner and index codecs); given by the pipeline. */
+  pipeline?: PipelineBuilder;
 }
 
+/**
+ * One codec: `check` is the single validation of its configuration, shared by metadata validation
+ * and pipeline building; `build` runs only on a configuration `check` accepted.
+ */
 export interface CodecEntry {
   kind: Codec["kind"];
   check(config: Config, path: string, ctx?: StageContext): Issue[];
   build(config: Config, ctx: StageContext): Codec;
+  /** For array→array codecs: the spec the next stage receives, worked out without building. */
+  encodedSpec?(config: Config, spec: ChunkSpec): ChunkSpec;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: configs are validated by `check` before `build` casts them.
@@ -82,6 +90,7 @@ export const NUMCODECS: Record<string, CodecEntry> = {
     kind: "array_to_array",
     check: (c, p, ctx) => [...checkDeltaConfig(c, p), ...checkInputDtype(c, p, ctx?.spec.dataType)],
     build: (c, ctx) => new DeltaCodec(c as AnyConfig, ctx.spec.dataType),
+    encodedSpec: astypeSpec,
   },
   fixedscaleoffset: {
     kind: "array_to_array",
@@ -90,11 +99,13 @@ export const NUMCODECS: Record<string, CodecEntry> = {
       ...checkInputDtype(c, p, ctx?.spec.dataType),
     ],
     build: (c, ctx) => new FixedScaleOffsetCodec(c as AnyConfig, ctx.spec.dataType),
+    encodedSpec: astypeSpec,
   },
   bitround: {
     kind: "array_to_array",
     check: (c, p, ctx) => checkBitRoundConfig(c, p, ctx?.spec.dataType),
     build: (c, ctx) => new BitRoundCodec(c as AnyConfig, ctx.spec.dataType),
+    encodedSpec: (_, spec) => spec,
   },
 };
 
@@ -109,11 +120,15 @@ export const V3_CODECS: Record<string, CodecEntry> = {
     kind: "array_to_array",
     check: (c, p, ctx) => checkTransposeConfig(c, p, ctx?.spec.shape.length),
     build: (c, ctx) => new TransposeCodec(c as AnyConfig, ctx.spec.shape.length),
+    encodedSpec: (c, spec) => ({ ...spec, shape: (c.order as number[]).map((a) => spec.shape[a]) }),
   },
   sharding_indexed: {
     kind: "array_to_bytes",
     check: (c, p, ctx) => checkShardingConfig(c, p, ctx?.spec.shape),
-    build: (c, ctx) => new ShardingCodec(c as unknown as ShardingConfig, ctx.spec),
+    build: (c, ctx) => {
+      if (!ctx.pipeline) throw new Error("sharding_indexed needs a pipeline builder (StageContext.pipeline)");
+      return new ShardingCodec(c as unknown as ShardingConfig, ctx.spec, ctx.pipeline);
+    },
   },
   crc32c: checksumEntry("crc32c"),
   zstd: NUMCODECS.zstd,

@@ -9,9 +9,16 @@ import { CodecError, type Issue, SelectionError, SpecError } from "../errors.js"
 import { full, isAllFill, type NDArray, product } from "../ndarray.js";
 import { plain } from "./backends.js";
 import { type Config, checkEnum, isObject } from "./config.js";
-import { CodecPipeline } from "./pipeline.js";
 import { copyBox, forEachIndex } from "./region.js";
-import type { ArrayToBytesCodec, ChunkSpec, RangeReader, Region, V3CodecJSON } from "./types.js";
+import type {
+  ArrayToBytesCodec,
+  ChunkPipeline,
+  ChunkSpec,
+  PipelineBuilder,
+  RangeReader,
+  Region,
+  V3CodecJSON,
+} from "./types.js";
 
 export type IndexLocation = "start" | "end";
 
@@ -92,21 +99,21 @@ export class ShardingCodec implements ArrayToBytesCodec {
   readonly indexLocation: IndexLocation;
   /** Encoded index size in bytes. */
   readonly indexSize: number;
-  readonly inner: CodecPipeline;
-  private readonly index: CodecPipeline;
+  readonly inner: ChunkPipeline;
+  private readonly index: ChunkPipeline;
   private readonly config: ShardingConfig;
 
-  /** `spec` is the shard's: its shape is the shard shape. */
-  constructor(config: ShardingConfig, spec: ChunkSpec) {
+  /** `spec` is the shard's: its shape is the shard shape; `build` makes the inner and index pipelines. */
+  constructor(config: ShardingConfig, spec: ChunkSpec, build: PipelineBuilder) {
     const issues = checkShardingConfig(config as unknown as Config, "sharding_indexed", spec.shape);
     if (issues.length) throw new SpecError("sharding_indexed configuration", issues);
     this.config = config;
     this.chunkShape = [...config.chunk_shape];
     this.chunksPerShard = spec.shape.map((s, k) => s / config.chunk_shape[k]);
     this.indexLocation = config.index_location ?? "end";
-    this.inner = CodecPipeline.fromV3(config.codecs, { ...spec, shape: [...config.chunk_shape] });
+    this.inner = build(config.codecs, { ...spec, shape: [...config.chunk_shape] });
     const indexCodecs = config.index_codecs ?? DEFAULT_INDEX_CODECS;
-    this.index = CodecPipeline.fromV3(indexCodecs, {
+    this.index = build(indexCodecs, {
       shape: [...this.chunksPerShard, 2],
       dataType: "uint64",
       fillValue: 0,

@@ -60,6 +60,19 @@ export interface BytesToBytesCodec {
 
 export type Codec = ArrayToArrayCodec | ArrayToBytesCodec | BytesToBytesCodec;
 
+/** A built chunk pipeline, as a codec that nests codec lists (sharding) uses it. */
+export interface ChunkPipeline {
+  encode(chunk: NDArray): Promise<Uint8Array>;
+  decode(bytes: Uint8Array): Promise<NDArray>;
+  maxEncodedSize(): number | undefined;
+}
+
+/**
+ * Builds the pipeline of a v3 codec list. Handed to codecs that nest codec lists (sharding, as
+ * zarr-python's sharding asks for the pipeline at run time), so they need not import the pipeline.
+ */
+export type PipelineBuilder = (codecs: V3CodecJSON[], spec: ChunkSpec) => ChunkPipeline;
+
 /** Reads a byte range of one stored object (a shard); undefined when the object does not exist. */
 export type RangeReader = (range?: RangeQuery) => Promise<Uint8Array | undefined>;
 

@@ -6,11 +6,11 @@ import { type DataType, itemSize } from "../dtype/index.js";
 import type { Issue } from "../errors.js";
 import { type Config, isObject } from "./config.js";
 import { NUMCODECS, type StageContext, V3_CODECS, v2Entry, v3Entry } from "./registry.js";
-import type { ArrayToArrayCodec, ChunkSpec } from "./types.js";
+import type { ChunkSpec } from "./types.js";
 
 export { toV3Codec } from "./v2-to-v3.js";
 
-/** Names accepted in v3 `codecs` lists. (Functions, not constants: the codec modules import each other.) */
+/** Names accepted in v3 `codecs` lists. */
 export function supportedV3Codecs(): string[] {
   return Object.keys(V3_CODECS);
 }
@@ -21,9 +21,21 @@ export function supportedV2Codecs(): string[] {
 }
 
 /**
+ * Lists that passed `validateV3Codecs`, with the data type and chunk shape they passed for, so that
+ * building the pipeline of a list metadata parsing has just checked does not check it again.
+ */
+const validated = new WeakMap<object, string>();
+const specKey = (dataType: DataType, chunkShape: readonly number[]) => `${dataType}|${chunkShape.join(",")}`;
+
+/** Whether `codecs` (this very list object) passed `validateV3Codecs` for this data type and shape. */
+export function wasValidated(codecs: object, dataType: DataType, chunkShape: readonly number[]): boolean {
+  return validated.get(codecs) === specKey(dataType, chunkShape);
+}
+
+/**
  * Checks a v3 `codecs` list for an array of `dataType` with chunks of `chunkShape`: known names,
- * configurations, stage order (array→array*, exactly one array→bytes, bytes→bytes*), and
- * recursively the codecs inside `sharding_indexed`.
+ * configurations (each codec's registry `check`, nothing is built), stage order (array→array*,
+ * exactly one array→bytes, bytes→bytes*), and recursively the codecs inside `sharding_indexed`.
  */
 export function validateV3Codecs(
   codecs: unknown,
@@ -94,14 +106,7 @@ export function validateV3Codecs(
       issues.push(...validateShardingCodecs(config, spec, cpath));
       return;
     }
-    try {
-      const built = entry.build(config, ctx);
-      if (built.kind === "array_to_array") spec = (built as ArrayToArrayCodec).encodedSpec(spec);
-    } catch (e) {
-      const nested = (e as { issues?: Issue[] }).issues;
-      if (nested) issues.push(...nested.map((n) => ({ path: reroot(n.path, cpath), message: n.message })));
-      else issues.push({ path: cpath, message: (e as Error).message });
-    }
+    if (entry.encodedSpec) spec = entry.encodedSpec(config, spec);
   });
   if (arrayToBytes < 0 && !unrecognized) {
     issues.push({
@@ -109,13 +114,8 @@ export function validateV3Codecs(
       message: "must contain exactly one array-to-bytes codec (e.g. bytes or sharding_indexed)",
     });
   }
+  if (issues.length === 0) validated.set(codecs, specKey(dataType, chunkShape));
   return issues;
-}
-
-/** Codec constructors name fields `<codec>.<field>`; this puts them under the configuration's path. */
-function reroot(path: string, configPath: string): string {
-  const dot = path.indexOf(".");
-  return dot < 0 ? configPath : configPath + path.slice(dot);
 }
 
 function validateShardingCodecs(config: Config, spec: ChunkSpec, path: string): Issue[] {

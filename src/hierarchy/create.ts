@@ -7,7 +7,7 @@ import type { Attributes } from "../metadata/shared.js";
 import type { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
 import type { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
 import { normalizePath } from "../store/keys.js";
-import { isWritable, type Store } from "../store/types.js";
+import { requireWritable, type Store, type WritableStore } from "../store/types.js";
 import { METADATA_KEYS, readNodeMetadata, writeJSON } from "./metadata-io.js";
 
 export interface CreateOptions {
@@ -20,19 +20,21 @@ function where(store: Store, path: string): string {
   return store.description ? `${store.description} at ${p}` : p;
 }
 
-async function deleteNode(store: Store, path: string): Promise<void> {
+async function deleteNode(store: Store & WritableStore, path: string): Promise<void> {
   if (store.deletePrefix) return store.deletePrefix(path);
-  if (store.list && store.delete) {
+  if (store.list) {
     for (const key of await store.list(path)) await store.delete(key);
     return;
   }
-  for (const name of METADATA_KEYS) await store.delete?.(path === "" ? name : `${path}/${name}`);
+  for (const name of METADATA_KEYS) await store.delete(path === "" ? name : `${path}/${name}`);
 }
 
 /** Throws ExistsError if a node exists at `path` (unless overwriting, when it is deleted). */
 export async function claimPath(store: Store, path: string, options: CreateOptions = {}): Promise<void> {
-  if (!isWritable(store))
-    throw new ZarrsmithError("io", `cannot create a node in a read-only store (${where(store, path)})`);
+  const writable = requireWritable(
+    store,
+    `cannot create a node in a read-only store (${where(store, path)})`,
+  );
   let existing: { kind: string } | undefined;
   try {
     existing = await readNodeMetadata(store, path);
@@ -48,7 +50,7 @@ export async function claimPath(store: Store, path: string, options: CreateOptio
       `${where(store, path)} already holds a Zarr ${existing.kind}; pass { overwrite: true } to replace it (its data will be deleted)`,
     );
   }
-  await deleteNode(store, path);
+  await deleteNode(writable, path);
 }
 
 /** Writes group metadata for every ancestor of `path` that has no node yet, so readers can walk down to it. */

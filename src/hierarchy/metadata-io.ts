@@ -2,7 +2,7 @@
 import { parseMetadataJSON, stringifyJSON } from "../dtype/json.js";
 import { ZarrsmithError } from "../errors.js";
 import { joinKey } from "../store/keys.js";
-import type { Store } from "../store/types.js";
+import { requireWritable, type Store } from "../store/types.js";
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -53,8 +53,7 @@ export async function readJSON(store: Store, path: string, name: string): Promis
 
 /** Writes `value` as indented JSON (as zarr-python does), with NaN/Infinity already encoded as strings. */
 export async function writeJSON(store: Store, path: string, name: string, value: unknown): Promise<void> {
-  if (!store.set) throw new ZarrsmithError("io", "the store is read-only");
-  await store.set(joinKey(path, name), encoder.encode(`${stringifyJSON(value, 2)}\n`));
+  await requireWritable(store).set(joinKey(path, name), encoder.encode(`${stringifyJSON(value, 2)}\n`));
 }
 
 export type NodeMetadata =

@@ -5,6 +5,6 @@ export {
   ArraySpec,
   type ArraySpecInput,
   type ArraySpecJSON,
-  type CreateOptions,
+  type ArraySpecOptions,
   defaultCodecs,
 } from "./v3.js";

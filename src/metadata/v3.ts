@@ -78,8 +78,8 @@ export interface ArraySpecJSON {
   storage_transformers: V3CodecJSON[];
 }
 
-/** Convenience options for `create`/`fromArray`: chunk (and shard) shapes and one compressor. */
-export interface CreateOptions {
+/** What `ArraySpec.create`/`fromArray` take: chunk (and shard) shapes and one compressor (hierarchy's `CreateOptions` is the other kind: `overwrite`). */
+export interface ArraySpecOptions {
   shape: number[];
   data_type: DataType;
   chunks?: number[];
@@ -288,7 +288,7 @@ export class ArraySpec {
   }
 
   /** Builds a spec from convenience options: chunks, optional shards, one compressor. */
-  static create(options: CreateOptions): ArraySpec {
+  static create(options: ArraySpecOptions): ArraySpec {
     const chunks = options.chunks ?? guessChunks(options.shape, options.data_type);
     const gridShape = options.shards ?? chunks;
     return ArraySpec.parse({
@@ -306,7 +306,7 @@ export class ArraySpec {
   /** A spec that fits `array` (shape, data type); chunks picked unless given; `shards` turns on sharding. */
   static fromArray(
     array: NDArray,
-    options: Partial<Omit<CreateOptions, "shape" | "data_type">> = {},
+    options: Partial<Omit<ArraySpecOptions, "shape" | "data_type">> = {},
   ): ArraySpec {
     return ArraySpec.create({ shape: array.shape, data_type: array.dtype, ...options });
   }

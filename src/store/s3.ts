@@ -182,6 +182,7 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
     this.#timeout = options.requestTimeout ?? 30_000;
     this.#ownClient = options.client === undefined;
     this.client = options.client ?? new S3Client(clientConfig(options, concurrency, this.#timeout));
+    if (this.#ownClient) this.client.middlewareStack.add(unsignedPayloadOverTls, UNSIGNED_OVER_TLS);
   }
 
   /** The object key of a store key. */
@@ -594,6 +595,33 @@ function rangeHeader(range: RangeQuery): string {
     ? `bytes=-${range.suffixLength}`
     : `bytes=${range.offset}-${range.offset + range.length - 1}`;
 }
+
+const UNSIGNED_OVER_TLS = { step: "build", name: "zarrsmithUnsignedPayloadOverTls" } as const;
+
+/**
+ * Over HTTPS, request bodies are sent as `UNSIGNED-PAYLOAD` instead of having their SHA-256 in the
+ * signature (what botocore does for S3): TLS already protects them in transit, and the request
+ * checksum (CRC32 by default on AWS) still goes with the object; hashing every uploaded byte
+ * again costs CPU on the thread that sends. Over plain HTTP the signed hash is the only integrity
+ * check, so it stays.
+ */
+const unsignedPayloadOverTls =
+  // biome-ignore lint/suspicious/noExplicitAny: the SDK's middleware types are generic over every command
+  (next: (args: any) => Promise<any>) => async (args: { request?: unknown }) => {
+    const request = args.request as
+      | { protocol?: string; body?: unknown; headers?: Record<string, string> }
+      | undefined;
+    const headers = request?.headers;
+    if (
+      request?.protocol === "https:" &&
+      request.body !== undefined &&
+      headers &&
+      !Object.keys(headers).some((h) => h.toLowerCase() === "x-amz-content-sha256")
+    ) {
+      headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD";
+    }
+    return next(args);
+  };
 
 /** The SDK client configuration for the options. */
 function clientConfig(options: S3StoreOptions, concurrency: number, timeout: number): S3ClientConfig {

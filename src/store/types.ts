@@ -2,7 +2,14 @@
  * The store interface: a key → bytes mapping, kept small so that new backends (S3, GCS, IndexedDB)
  * plug in by implementing a handful of methods. Keys are relative, "/"-separated, never absolute
  * and never containing "." or ".." segments (see `validateKey`).
+ *
+ * Capabilities are separate types — `ReadableStore` (every store), `WritableStore`, `ListableStore`,
+ * `DeletableStore` — and each store class declares the ones it has, so writing to a read-only
+ * store (`new HttpStore(url).set(...)`) does not compile. `Store` is "some store": readable, the
+ * rest optional; code that writes narrows it once (`isWritable` / `requireWritable`) and then
+ * calls `set`/`delete` without `!` or casts.
  */
+import { ZarrsmithError } from "../errors.js";
 
 /** A byte range: `offset`/`length`, or the last `suffixLength` bytes. */
 export type RangeQuery = { offset: number; length: number } | { suffixLength: number };
@@ -57,6 +64,15 @@ export type Store = ReadableStore &
 
 export function isWritable(store: Store): store is Store & WritableStore {
   return typeof store.set === "function" && typeof store.delete === "function";
+}
+
+/**
+ * `store` as a writable store, or a ZarrsmithError("io") saying it is read-only (`what`: the
+ * operation, for the message). The one place where "is this store writable?" becomes a type.
+ */
+export function requireWritable(store: Store, what = "the store is read-only"): Store & WritableStore {
+  if (!isWritable(store)) throw new ZarrsmithError("io", what);
+  return store;
 }
 
 export function isListable(store: Store): store is Store & ListableStore {

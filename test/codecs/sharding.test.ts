@@ -227,3 +227,19 @@ describe("sharding_indexed", () => {
     );
   });
 });
+
+describe("sharding receives its pipeline builder", () => {
+  it("builds the inner and index pipelines with the builder it is given", async () => {
+    const { ShardingCodec } = await import("../../src/codecs/sharding.js");
+    const built: string[] = [];
+    const builder = (codecs: V3CodecJSON[], s: ChunkSpec) => {
+      built.push(`${codecs.map((c) => c.name).join("+")} ${s.dataType} [${s.shape}]`);
+      return CodecPipeline.fromV3(codecs, s);
+    };
+    const codec = new ShardingCodec({ chunk_shape: INNER, codecs: [Bytes()] }, spec, builder);
+    assert.deepEqual(built, ["bytes int32 [4,3,5]", "bytes+crc32c uint64 [2,2,2,2]"]);
+    const a = shardData();
+    const back = await codec.decode(await codec.encode(a, spec), spec);
+    assert.deepEqual(back.data, a.data);
+  });
+});

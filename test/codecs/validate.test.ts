@@ -17,7 +17,7 @@ import {
   Zstd,
 } from "../../src/codecs/index.js";
 import type { V3CodecJSON } from "../../src/codecs/types.js";
-import { validateV2Codec, validateV3Codecs } from "../../src/codecs/validate.js";
+import { validateV2Codec, validateV3Codecs, wasValidated } from "../../src/codecs/validate.js";
 import type { DataType } from "../../src/dtype/index.js";
 import type { SpecError } from "../../src/errors.js";
 import { needs, pythonModules } from "../helpers/requirements.js";
@@ -397,5 +397,33 @@ OUTPUT = [numcodecs.get_codec(dict(c)).get_config() for c in INPUT]
       assert.deepEqual(toV3Codec(v2 as { id: string }, dt), v3);
       assert.deepEqual(validateV3Codecs([Bytes(), v3], dt, [4]), [], JSON.stringify(v3));
     }
+  });
+});
+
+describe("one check per codec list", () => {
+  it("remembers a list that passed, for its data type and chunk shape only", () => {
+    const codecs = [{ name: "transpose", configuration: { order: [1, 0] } }, bytes, zstd({ level: 3 })];
+    assert.equal(wasValidated(codecs, "uint16", [3, 4]), false);
+    assert.deepEqual(validateV3Codecs(codecs, "uint16", [3, 4]), []);
+    assert.equal(wasValidated(codecs, "uint16", [3, 4]), true);
+    assert.equal(wasValidated(codecs, "uint16", [4, 3]), false, "another chunk shape is checked again");
+    assert.equal(wasValidated(codecs, "float32", [3, 4]), false, "another data type is checked again");
+    const bad = [bytes, zstd({ level: 99 })];
+    assert.notDeepEqual(validateV3Codecs(bad, "uint16", [4]), []);
+    assert.equal(wasValidated(bad, "uint16", [4]), false);
+  });
+
+  it("follows the spec through array-to-array codecs without building them", () => {
+    // delta stores int16 values as uint8: the bytes codec after it must then need no endian
+    const codecs = [
+      { name: "numcodecs.delta", configuration: { dtype: "<i2", astype: "|u1" } },
+      { name: "bytes" },
+    ];
+    assert.deepEqual(validateV3Codecs(codecs, "int16", [4]), []);
+    const noEndian = [{ name: "numcodecs.delta", configuration: { dtype: "<i2" } }, { name: "bytes" }];
+    assert.deepEqual(
+      validateV3Codecs(noEndian, "int16", [4]).map((i) => i.path),
+      ["codecs[1].configuration.endian"],
+    );
   });
 });

@@ -16,7 +16,7 @@ import {
   type Store,
   ZipStore,
   type ZipStoreWriter,
-} from "../../src/store/index.js";
+} from "../../src/index.js";
 import type { S3Store } from "../../src/store/s3.js";
 import { type S3TestServer, startS3Server } from "../helpers/s3.js";
 import { counting, encode, startServer, tempDir } from "./helpers.js";

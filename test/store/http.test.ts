@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
-import { FetchStore, HttpStore, httpSource, LocalStore, ZipStore } from "../../src/store/index.js";
+import { FetchStore, HttpStore, httpSource, LocalStore, ZipStore } from "../../src/index.js";
 import { needs, SHARED, shared } from "../helpers/requirements.js";
 import { counting, encode, startServer } from "./helpers.js";
 

@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { ZarrsmithError } from "../../src/errors.js";
-import { LocalStore, TEMP_PREFIX } from "../../src/store/index.js";
+import { LocalStore, TEMP_PREFIX } from "../../src/index.js";
 import { counting, encode, tempDir } from "./helpers.js";
 
 /** Every file under `dir`, including temporary ones, as "/"-separated relative paths. */

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
 import { ExistsError, UnsupportedError } from "../../src/errors.js";
-import { bytesSource, LocalStore, ZipStore } from "../../src/store/index.js";
+import { bytesSource, LocalStore, ZipStore } from "../../src/index.js";
 import { PYTHON } from "../helpers/python.js";
 import { needs, python3, pythonModules, SHARED, shared } from "../helpers/requirements.js";
 import { counting, encode, tempDir } from "./helpers.js";

@@ -49,6 +49,12 @@ export function dtypeMismatch(path: string, configured: DataType, actual: DataTy
   };
 }
 
+/** The spec after a filter that stores its values as `astype` (default `dtype`): delta, fixedscaleoffset. */
+export function astypeSpec(config: Config, spec: ChunkSpec): ChunkSpec {
+  const a = parseNumpyDType(config.astype ?? config.dtype);
+  return a ? { ...spec, dataType: a.dataType, fillValue: null } : spec;
+}
+
 export class DeltaCodec implements ArrayToArrayCodec {
   readonly kind = "array_to_array";
   readonly dtype: DataType;
