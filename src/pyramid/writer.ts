@@ -39,6 +39,7 @@ import { type DownsampleMethod, type Halo, haloFor } from "./downsample/index.js
 import { labelTable, MAX_COUNTED_VALUES } from "./label-table.js";
 import { type AxisInput, buildImageMetadata, resolveAxes } from "./metadata.js";
 import { type DownsampleAxes, type LevelTranslations, type PyramidPlan, planPyramid } from "./plan.js";
+import { checkPlan, inputChunks } from "./plan-guard.js";
 import { type ChannelRanges, type ChannelWindow, displayWindows } from "./window.js";
 
 /**
@@ -55,6 +56,8 @@ export interface RegionSource {
   readonly units?: ReadonlyArray<string | undefined>;
   readonly translation?: readonly number[];
   readonly channelNames?: readonly string[];
+  /** The source's storage chunk shape, when it is a chunked array (checked by `checkPlan`). */
+  readonly storageChunkShape?: readonly number[];
 }
 
 export interface PyramidOptions {
@@ -107,6 +110,8 @@ export interface PyramidOptions {
   labelSource?: string;
   /** Bytes of block data in flight (default 256 MiB). */
   memoryTarget?: number;
+  /** Write even a plan that `checkPlan` calls absurd (more than MAX_PLAN_CHUNKS chunks read or written). */
+  force?: boolean;
   workers?: WorkerPool | number;
   onProgress?: (progress: { level: number; done: number; total: number }) => void;
   /**
@@ -218,6 +223,8 @@ export async function write(
     downsampleAxes: options.downsampleAxes,
   });
   const paths = levelPaths(options.paths, plan.levels.length);
+  const outputs = plan.levels.map((l) => ({ shape: l.shape, chunks: clipChunks(chunks, l.shape) }));
+  checkPlan({ outputs, input: inputChunks(src), force: options.force });
 
   // one spec per level
   const specs = plan.levels.map((l) => {

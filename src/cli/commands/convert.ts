@@ -28,6 +28,7 @@ import {
   type DownsampleMethod,
   writeLabels,
 } from "../../pyramid/index.js";
+import { checkPlan, inputChunks } from "../../pyramid/plan-guard.js";
 import type { PyramidOptions, RegionSource } from "../../pyramid/writer.js";
 import { detectFormat } from "../../sources/detect.js";
 import { isGlob } from "../../sources/files.js";
@@ -81,6 +82,7 @@ interface ConvertOptions {
   endian?: string;
   offset?: string;
   overwrite?: boolean;
+  force?: boolean;
   memoryTarget: string;
   workers?: string;
 }
@@ -195,6 +197,7 @@ export function registerConvert(program: Command): void {
       "replace an existing output (without it, an existing output is an error and left untouched)",
     )
     .option("--memory-target <size>", "bytes of image data in memory at once", "256MiB")
+    .option("--force", "convert even when the plan is absurd for the input (over 100 million chunks)")
     .option("--workers <n>", "worker threads (default: all cores)")
     .addHelpText(
       "after",
@@ -267,6 +270,7 @@ Examples:
             memoryTarget,
             workers,
             overwrite: opts.overwrite,
+            force: opts.force,
             globals,
           });
           printResult(globals, result, () =>
@@ -297,6 +301,7 @@ Examples:
               memoryTarget,
               workers,
               overwrite: opts.overwrite,
+              force: opts.force,
             },
             globals,
           );
@@ -347,6 +352,7 @@ Examples:
           memoryTarget,
           workers,
           overwrite: opts.overwrite,
+          force: opts.force,
         };
         const result = await writePyramid(input, output, options, globals, RESUME, warn);
         const store = isOzxPath(output)
@@ -523,6 +529,7 @@ interface PlainOptions {
   memoryTarget: number;
   workers?: number;
   overwrite?: boolean;
+  force?: boolean;
   globals: GlobalOptions;
 }
 
@@ -567,6 +574,7 @@ async function convertPlain(input: Input, output: string, o: PlainOptions) {
           compressor: o.codec,
           dimension_names: axes,
         });
+  checkPlan({ outputs: [{ shape: input.shape, chunks }], input: inputChunks(input), force: o.force });
   const fingerprint = stringifyJSON({ spec: spec.toJSON(), source: input.description });
   const target = await prepareOutput(output, o.overwrite);
   const progress = createProgress(o.globals, "blocks");
