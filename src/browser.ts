@@ -8,7 +8,7 @@
  *   const img = await open(new FetchStore("https://example.org/image.ome.zarr/0"));
  */
 
-export { StringArray, type StringNDArray } from "./array/string-array.js";
+export { type CreateStringArrayOptions, StringArray, type StringNDArray } from "./array/string-array.js";
 export { type ReadOptions, type SetValue, type WriteOptions, ZarrArray } from "./array/zarr-array.js";
 export * as codecs from "./codecs/index.js";
 export { setSharedPool, sharedPool, WorkerPool } from "./concurrency/pool.js";

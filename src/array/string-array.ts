@@ -1,5 +1,6 @@
 /**
- * StringArray: an opened Zarr v2 or v3 array of strings, read-only.
+ * StringArray: an opened Zarr v2 or v3 array of strings; v2 `|O` vlen-utf8 and v3 `string` arrays
+ * are writable too (`StringArray.create`, `set`).
  *
  * Kept apart from ZarrArray on purpose: the numeric engine works on typed arrays and worker-pool
  * pipelines, strings are JavaScript strings decoded on this thread. What they share is the
@@ -14,7 +15,9 @@
 import { plain } from "../codecs/backends.js";
 import { isObject } from "../codecs/config.js";
 import { type StageContext, v2Entry, v3Entry } from "../codecs/registry.js";
+import { type StringCodec, v2StringEntry, v3StringEntry } from "../codecs/strings/registry.js";
 import type { BytesToBytesCodec, V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
+import { toV3Codec } from "../codecs/v2-to-v3.js";
 import { validateV2Codec } from "../codecs/validate.js";
 import { forEachLimit } from "../concurrency/limit.js";
 import {
@@ -25,7 +28,7 @@ import {
   type StringEncoding,
 } from "../dtype/strings.js";
 import { CorruptChunkError, type Issue, SpecError, UnsupportedError, ZarrsmithError } from "../errors.js";
-import type { NodeMetadata } from "../hierarchy/metadata-io.js";
+import { type NodeMetadata, writeJSON } from "../hierarchy/metadata-io.js";
 import {
   normalizeSelection,
   projectSelection,
@@ -36,8 +39,22 @@ import {
 import type { Attributes } from "../metadata/shared.js";
 import { product } from "../ndarray.js";
 import { joinKey, normalizePath } from "../store/keys.js";
-import type { Store } from "../store/types.js";
+import type { Store, WritableStore } from "../store/types.js";
 import { type ChunkKeyEncoding, chunkKey } from "./chunk-key.js";
+
+/** Options of `StringArray.create`. */
+export interface CreateStringArrayOptions {
+  shape: number[];
+  chunks: number[];
+  /** 3 (default) or 2. */
+  zarrFormat?: 2 | 3;
+  /** A numcodecs-style compressor (`codecs.Zstd({ level: 3 })`), or null / absent for none. */
+  compressor?: V2CodecJSON | null;
+  /** What missing chunks read as; default "". */
+  fillValue?: string;
+  attributes?: Attributes;
+  dimensionNames?: (string | null)[];
+}
 
 /** What `StringArray.get` returns: the selected strings in C order. */
 export interface StringNDArray {
@@ -56,6 +73,8 @@ export interface StringArrayMeta {
   encoding: StringEncoding;
   /** Storage order of the items inside a chunk (v2 `order`; always "C" in v3). */
   order: "C" | "F";
+  /** The strings-to-bytes stage (vlen-utf8, json2, or the fixed-width decoder of `encoding`). */
+  itemCodec: StringCodec;
   /** Bytes-to-bytes stages, in encoding order (decoding runs them backwards). */
   bytesCodecs: BytesToBytesCodec[];
   keyEncoding: ChunkKeyEncoding;
@@ -164,6 +183,118 @@ export class StringArray {
     return { data: out, shape: selectionShape(ranges), dtype: "string" };
   }
 
+  /**
+   * Writes `values` (C order, one per selected item; a single string fills the selection) into a
+   * selection of a vlen-utf8 array. Chunks the selection covers in part are read, merged and
+   * rewritten. Fixed-width (`<U`, `|S`) and json2 arrays are read-only.
+   */
+  async set(selection: Selection | undefined, values: readonly string[] | string): Promise<void> {
+    const codec = this.meta.itemCodec;
+    const store = this.store as Partial<WritableStore>;
+    if (!codec.encode) {
+      throw new UnsupportedError(
+        `${this.path || "/"}: writing ${this.storedDType} arrays is not supported; vlen-utf8 string arrays are writable`,
+      );
+    }
+    if (typeof store.set !== "function") throw new UnsupportedError("this store is read-only");
+    const { shape, chunks, order } = this.meta;
+    const ranges = normalizeSelection(selection, shape);
+    const counts = ranges.map((r) => r.count);
+    const n = product(counts);
+    if (typeof values !== "string" && values.length !== n) {
+      throw new SpecError("StringArray.set", [
+        { path: "values", message: `has ${values.length} strings, the selection [${counts}] holds ${n}` },
+      ]);
+    }
+    const src = typeof values === "string" ? new Array<string>(n).fill(values) : values;
+    const srcStrides = stridesOf(counts);
+    const chunkStrides = order === "F" ? fortranStrides(chunks) : stridesOf(chunks);
+    const perChunk = product(chunks);
+    await forEachLimit(projectSelection(ranges, chunks, shape), READ_CONCURRENCY, async (proj) => {
+      const sub = proj.axes.map((a) => a.count);
+      const whole = product(sub) === perChunk;
+      const items =
+        (whole ? undefined : await this.readChunk(proj.coords)) ??
+        new Array<string>(perChunk).fill(this.fillValue);
+      copyItems(
+        src,
+        dot(
+          proj.axes.map((a) => a.outStart),
+          srcStrides,
+        ),
+        srcStrides,
+        items,
+        dot(
+          proj.axes.map((a) => a.chunkStart),
+          chunkStrides,
+        ),
+        chunkStrides.map((s, i) => s * proj.axes[i].chunkStep),
+        sub,
+      );
+      let bytes = codec.encode!(items);
+      for (const c of this.meta.bytesCodecs) bytes = plain(await c.encode(bytes));
+      await store.set!(this.chunkKey(proj.coords), bytes);
+    });
+  }
+
+  /**
+   * Creates a vlen-utf8 string array: v2 (`dtype: "|O"`, `filters: [{"id": "vlen-utf8"}]`, as
+   * zarr-python 2 writes) or v3 (`data_type: "string"`, codecs `vlen-utf8` then the compressor).
+   * Overwrites metadata at `path`; chunks are written by `set`.
+   */
+  static async create(
+    store: WritableStore,
+    path: string,
+    options: CreateStringArrayOptions,
+  ): Promise<StringArray> {
+    const p = normalizePath(path);
+    const format = options.zarrFormat ?? 3;
+    const compressor = options.compressor === undefined ? null : options.compressor;
+    const fill = options.fillValue ?? "";
+    const attributes = options.attributes ?? {};
+    let meta: NodeMetadata;
+    if (format === 2) {
+      const zarray = {
+        zarr_format: 2,
+        shape: [...options.shape],
+        chunks: [...options.chunks],
+        dtype: "|O",
+        compressor,
+        fill_value: fill,
+        order: "C",
+        filters: [{ id: "vlen-utf8" }],
+        dimension_separator: ".",
+      };
+      meta = { format: 2, kind: "array", zarray, attributes };
+    } else {
+      const document: Record<string, unknown> = {
+        zarr_format: 3,
+        node_type: "array",
+        shape: [...options.shape],
+        data_type: "string",
+        chunk_grid: { name: "regular", configuration: { chunk_shape: [...options.chunks] } },
+        chunk_key_encoding: { name: "default", configuration: { separator: "/" } },
+        fill_value: fill,
+        codecs: [
+          { name: "vlen-utf8", configuration: {} },
+          ...(compressor ? [toV3Codec(compressor, "uint8")] : []),
+        ],
+        attributes,
+      };
+      if (options.dimensionNames) document.dimension_names = [...options.dimensionNames];
+      meta = { format: 3, kind: "array", document };
+    }
+    // parse first: a bad shape or compressor fails before anything is written
+    const parsed = parseStringArrayMetadata(meta);
+    if (meta.format === 2) {
+      await writeJSON(store, p, ".zarray", meta.zarray);
+      if (Object.keys(attributes).length) await writeJSON(store, p, ".zattrs", attributes);
+    } else {
+      await writeJSON(store, p, "zarr.json", meta.document);
+    }
+    return new StringArray(store, p, parsed);
+  }
+
   /** The items of one chunk in stored order; undefined when the chunk was never written. */
   private async readChunk(coords: readonly number[]): Promise<string[] | undefined> {
     const key = this.chunkKey(coords);
@@ -173,7 +304,7 @@ export class StringArray {
       let bytes = plain(stored);
       const codecs = this.meta.bytesCodecs;
       for (let i = codecs.length - 1; i >= 0; i--) bytes = plain(await codecs[i].decode(bytes));
-      return decodeStrings(bytes, product(this.meta.chunks), this.meta.encoding);
+      return this.meta.itemCodec.decode(bytes, product(this.meta.chunks));
     } catch (e) {
       if (e instanceof CorruptChunkError || e instanceof UnsupportedError) throw e;
       throw new CorruptChunkError(key, (e as Error).message, { cause: e });
@@ -286,10 +417,16 @@ function v2BytesCodec(
   return v2Entry(id)!.build(config, ctx) as BytesToBytesCodec;
 }
 
-const OBJECT_CODECS: Record<string, StringEncoding> = {
+/** How the items of each string codec are described in `StringArray.encoding`. */
+const ENCODING_OF: Record<string, StringEncoding> = {
   "vlen-utf8": { kind: "vlen-utf8" },
   json2: { kind: "json" },
 };
+
+/** The fixed-width item types (`<U`, `|S`, `fixed_length_utf32`) are data types decoded in place. */
+function fixedWidth(encoding: StringEncoding): StringCodec {
+  return { kind: "strings_to_bytes", decode: (bytes, count) => decodeStrings(bytes, count, encoding) };
+}
 
 function parseV2(zarray: Record<string, unknown>, attributes: Attributes): StringArrayMeta {
   const issues: Issue[] = [];
@@ -307,19 +444,26 @@ function parseV2(zarray: Record<string, unknown>, attributes: Attributes): Strin
   const list = (filters ?? []) as unknown[];
 
   let encoding: StringEncoding;
+  let itemCodec: StringCodec;
   let first = 0;
   if (dtype.kind === "object") {
     const f = list[0];
     const id = isObject(f) ? f.id : undefined;
-    if (typeof id !== "string" || !Object.hasOwn(OBJECT_CODECS, id)) {
+    const entry = typeof id === "string" ? v2StringEntry(id) : undefined;
+    if (!entry) {
       throw new UnsupportedError(
         `object (|O) arrays are read when their first filter is a vlen-utf8 or json2 object codec; got ${id === undefined ? "none" : JSON.stringify(id)}`,
       );
     }
-    encoding = OBJECT_CODECS[id];
+    const { id: _, ...config } = f as V2CodecJSON;
+    const found = entry.check(config, "filters[0]");
+    if (found.length) throw new SpecError("Zarr v2 array spec", found);
+    encoding = ENCODING_OF[id as string];
+    itemCodec = entry.build(config);
     first = 1;
   } else {
     encoding = dtype;
+    itemCodec = fixedWidth(encoding);
   }
   const typesize = encoding.kind === "utf32" ? 4 : 1;
   const ctx = BYTES_CONTEXT(chunks, typesize);
@@ -342,6 +486,7 @@ function parseV2(zarray: Record<string, unknown>, attributes: Attributes): Strin
     encoding,
     // order only matters for fixed width items; object codecs flatten in the same order (numcodecs 'A')
     order: order as "C" | "F",
+    itemCodec,
     bytesCodecs,
     keyEncoding: { name: "v2", separator: sep as "/" | "." },
     fillValue: v2FillValue(zarray.fill_value, dtype.kind),
@@ -409,14 +554,22 @@ function parseV3(doc: Record<string, unknown>): StringArrayMeta {
   const list = codecs as V3CodecJSON[];
   const dataType = doc.data_type;
   let encoding: StringEncoding;
+  let itemCodec: StringCodec;
   const head = list[0];
   if (dataType === "string") {
-    if (head.name !== "vlen-utf8") {
+    const entry = v3StringEntry(head.name);
+    if (!entry) {
       throw new UnsupportedError(
         `codecs[0]: a string array is read through the "vlen-utf8" codec first, got "${head.name}"`,
       );
     }
-    encoding = { kind: "vlen-utf8" };
+    const config = head.configuration ?? {};
+    const found = isObject(config)
+      ? entry.check(config, "codecs[0].configuration")
+      : [{ path: "codecs[0].configuration", message: "must be an object" }];
+    if (found.length) throw new SpecError("Zarr v3 array spec", found);
+    encoding = ENCODING_OF[head.name];
+    itemCodec = entry.build(config);
   } else {
     const cfg = (dataType as { configuration?: unknown }).configuration;
     const lengthBytes = isObject(cfg) ? cfg.length_bytes : undefined;
@@ -442,6 +595,7 @@ function parseV3(doc: Record<string, unknown>): StringArrayMeta {
       ]);
     }
     encoding = { kind: "utf32", chars: lengthBytes / 4, endian };
+    itemCodec = fixedWidth(encoding);
   }
   const ctx = BYTES_CONTEXT(chunks, encoding.kind === "utf32" ? 4 : 1);
   const bytesCodecs: BytesToBytesCodec[] = [];
@@ -467,6 +621,7 @@ function parseV3(doc: Record<string, unknown>): StringArrayMeta {
     storedDType: typeof dataType === "string" ? dataType : JSON.stringify(dataType),
     encoding,
     order: "C",
+    itemCodec,
     bytesCodecs,
     keyEncoding,
     fillValue: typeof doc.fill_value === "string" ? doc.fill_value : "",

@@ -48,7 +48,11 @@ function unreadable(e: unknown, path: string): CliError | undefined {
 }
 
 /** Validates what is at the root of `store`: a plain array's metadata, or a group's OME-Zarr hierarchy. */
-export async function validateStore(store: Store, path: string): Promise<ValidationResult> {
+export async function validateStore(
+  store: Store,
+  path: string,
+  options: { schemaOnly?: boolean } = {},
+): Promise<ValidationResult> {
   let node: Awaited<ReturnType<typeof open>>;
   try {
     node = await open(store, "");
@@ -63,7 +67,7 @@ export async function validateStore(store: Store, path: string): Promise<Validat
   if (node instanceof ZarrArray) {
     return { path, valid: true, kind: "array", zarrFormat: node.zarrFormat, errors: [], warnings: [] };
   }
-  const report = await validate(store, "");
+  const report = await validate(store, "", { schemaOnly: options.schemaOnly });
   return {
     path,
     valid: report.valid,
@@ -123,10 +127,14 @@ export function registerValidate(program: Command): void {
     )
     .argument("<path>", "Zarr store or OME-Zarr image (directory, .zip or URL)")
     .option("--data", "also read and decode every stored chunk, reporting truncated or corrupt ones by key")
-    .action(async (path: string, opts: { data?: boolean }, cmd: Command) => {
+    .option(
+      "--schema-only",
+      "give the verdict of the official OME-NGFF JSON schemas and their test suites for the root group's document, instead of every MUST rule of the specification text",
+    )
+    .action(async (path: string, opts: { data?: boolean; schemaOnly?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const store = await openReadStore(path);
-      const result = await validateStore(store, path);
+      const result = await validateStore(store, path, { schemaOnly: opts.schemaOnly });
       if (opts.data && result.kind !== "unknown") {
         const progress = createProgress(globals);
         try {
