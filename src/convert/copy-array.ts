@@ -3,6 +3,7 @@
  * shape/dtype/read) into one new Zarr array, block by block, resumable. Claiming the output and
  * resuming it go through checkpoint/ — the same run record pyramid.write uses.
  */
+
 import { ZarrArray } from "../array/zarr-array.js";
 import { claimOutput, clearExcept } from "../checkpoint/index.js";
 import type { V2CodecJSON } from "../codecs/types.js";
@@ -16,6 +17,7 @@ import { slice } from "../indexing/selection.js";
 import { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
 import { product } from "../ndarray.js";
+import { checkPlan, inputChunks } from "../pyramid/plan-guard.js";
 import type { RegionSource } from "../pyramid/writer.js";
 import type { Store } from "../store/types.js";
 
@@ -38,6 +40,8 @@ export interface CopyArrayOptions {
   workers?: WorkerPool | number;
   /** Replace an existing array, or an unfinished run with other settings. */
   overwrite?: boolean;
+  /** Copy even a plan that `checkPlan` calls absurd (more than MAX_PLAN_CHUNKS chunks read or written). */
+  force?: boolean;
   /**
    * What identifies the source beyond its shape and data type (e.g. its file name): a re-run
    * resumes only an output written from the same source with the same settings.
@@ -126,6 +130,7 @@ export async function copyArray(
           compressor: codec,
           dimension_names: axes ? [...axes] : undefined,
         });
+  checkPlan({ outputs: [{ shape: src.shape, chunks }], input: inputChunks(source), force: options.force });
   const fingerprint = stringifyJSON({ spec: spec.toJSON(), source: options.sourceId });
   const checkpoint = await claimOutput(store, path, {
     fingerprint,

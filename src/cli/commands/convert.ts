@@ -72,6 +72,7 @@ interface ConvertOptions {
   endian?: string;
   offset?: string;
   overwrite?: boolean;
+  force?: boolean;
   memoryTarget: string;
   workers?: string;
 }
@@ -186,6 +187,7 @@ export function registerConvert(program: Command): void {
       "replace an existing output (without it, an existing output is an error and left untouched)",
     )
     .option("--memory-target <size>", "bytes of image data in memory at once", "256MiB")
+    .option("--force", "convert even when the plan is absurd for the input (over 100 million chunks)")
     .option("--workers <n>", "worker threads (default: all cores)")
     .addHelpText(
       "after",
@@ -258,6 +260,7 @@ Examples:
             memoryTarget,
             workers,
             overwrite: opts.overwrite,
+            force: opts.force,
             globals,
           });
           printResult(globals, result, () =>
@@ -288,6 +291,7 @@ Examples:
               memoryTarget,
               workers,
               overwrite: opts.overwrite,
+              force: opts.force,
             },
             globals,
           );
@@ -338,6 +342,7 @@ Examples:
           memoryTarget,
           workers,
           overwrite: opts.overwrite,
+          force: opts.force,
         };
         const result = await writePyramid(input, output, options, globals, RESUME, warn);
         const store = isOzxPath(output)
@@ -514,6 +519,7 @@ interface PlainOptions {
   memoryTarget: number;
   workers?: number;
   overwrite?: boolean;
+  force?: boolean;
   globals: GlobalOptions;
 }
 
@@ -538,6 +544,7 @@ async function convertPlain(input: Input, output: string, o: PlainOptions) {
           memoryTarget: o.memoryTarget,
           workers: pool,
           overwrite,
+          force: o.force,
           sourceId: input.description,
           signal: interruptSignal,
           onProgress: ({ done, total }) => progress.update("array", done, total),
