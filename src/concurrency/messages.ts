@@ -19,9 +19,11 @@ export interface SerializedError {
   name: string;
   message: string;
   code?: string;
-  /** A CorruptChunkError's key. */
+  /** A CorruptChunkError's or StoreError's key. */
   key?: string;
   stack?: string;
+  /** The error's other own fields that survive structured cloning (store, codec, direction, issues, ...). */
+  fields?: Record<string, unknown>;
 }
 
 /** The buffers of typed arrays in `value` that can be moved (not copied) to another thread. */
