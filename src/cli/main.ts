@@ -9,6 +9,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerInfo } from "./commands/info.js";
 import { registerSlice } from "./commands/slice.js";
 import { registerSpec } from "./commands/spec.js";
+import { registerTaskCommands } from "./commands/tasks.js";
 import { registerUpgrade } from "./commands/upgrade.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerView } from "./commands/view.js";
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerSlice(program);
   registerSpec(program);
   registerUpgrade(program);
+  registerTaskCommands(program);
   registerView(program);
   return program;
 }
