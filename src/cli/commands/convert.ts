@@ -198,7 +198,10 @@ export function registerConvert(program: Command): void {
       "--overwrite",
       "replace an existing output (without it, an existing output is an error and left untouched)",
     )
-    .option("--plan-only", "plan a conversion for many processes (zarrsmith run-task / finalize) instead of writing it")
+    .option(
+      "--plan-only",
+      "plan a conversion for many processes (zarrsmith run-task / finalize) instead of writing it",
+    )
     .option("--tasks <n>", "with --plan-only: number of tasks")
     .option("--task-size <size>", "with --plan-only: source bytes per task (e.g. 8GiB)")
     .option("--memory-target <size>", "bytes of image data in memory at once", "256MiB")
