@@ -12,6 +12,12 @@ export { type CreateStringArrayOptions, StringArray, type StringNDArray } from "
 export { type ReadOptions, type SetValue, type WriteOptions, ZarrArray } from "./array/zarr-array.js";
 export * as codecs from "./codecs/index.js";
 export { setSharedPool, sharedPool, WorkerPool } from "./concurrency/pool.js";
+export {
+  arraySource,
+  type CopyArrayOptions,
+  type CopyArrayResult,
+  copyArray,
+} from "./convert/copy-array.js";
 export { DATA_TYPES, type DataType, type Scalar, type TypedArray } from "./dtype/index.js";
 export type { StringEncoding } from "./dtype/strings.js";
 export * from "./errors.js";

@@ -115,10 +115,41 @@ export class HttpError extends ZarrsmithError {
   }
 }
 
+/** Where a store failure happened: the key (or prefix) and the store's description. */
+export interface StoreErrorDetails {
+  key?: string;
+  /** The store's `description` (a directory, a zip file, a URL). */
+  store?: string;
+  cause?: unknown;
+}
+
+/**
+ * A store that could not do what was asked: a read, write, delete or listing that failed, a closed
+ * or read-only store. `key` and `store` say where (when known), besides the message.
+ */
+export class StoreError extends ZarrsmithError {
+  readonly key: string | undefined;
+  readonly store: string | undefined;
+  constructor(message: string, details: StoreErrorDetails = {}) {
+    super("io", message, { cause: details.cause });
+    this.key = details.key;
+    this.store = details.store;
+  }
+}
+
 /** A codec that failed or was configured in a way it cannot honour. */
 export class CodecError extends ZarrsmithError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The codec's name (e.g. "zstd"), when known. */
+  codec: string | undefined;
+  /** Whether encoding or decoding failed, when known. */
+  direction: "encode" | "decode" | undefined;
+  constructor(
+    message: string,
+    options?: { cause?: unknown; codec?: string; direction?: "encode" | "decode" },
+  ) {
     super("codec", message, options);
+    this.codec = options?.codec;
+    this.direction = options?.direction;
   }
 }
 

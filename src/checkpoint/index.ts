@@ -14,12 +14,20 @@
  *   without a record is a finished one.
  * On resume, temporary files left by the dead run's interrupted writes are removed first.
  */
-import { ExistsError, ZarrsmithError } from "../errors.js";
+import { ExistsError, StoreError, ZarrsmithError } from "../errors.js";
 import type { Store } from "../store/types.js";
 import { hostName as hostname, ownPid, processExists } from "./host.js";
 
 /** The run record's name, at the root of the output path. */
 export const PROGRESS_FILE = "zarrsmith-progress.json";
+
+/** Names whose presence at a folder's top marks it as a Zarr node or an unfinished zarrsmith output. */
+export const ZARR_MARKERS: readonly string[] = [".zgroup", ".zarray", "zarr.json", PROGRESS_FILE];
+
+/** Whether a folder (or prefix) with these top-level names holds a Zarr node or an unfinished output. */
+export function isZarrOutput(names: readonly string[]): boolean {
+  return ZARR_MARKERS.some((m) => names.includes(m));
+}
 
 /** What the record holds. */
 export interface RunRecord {
@@ -211,7 +219,10 @@ export interface Checkpoint {
  * an existing output or a different unfinished run unless `overwrite`.
  */
 export async function claimOutput(store: Store, path: string, options: ClaimOptions): Promise<Checkpoint> {
-  if (!store.set || !store.delete) throw new ZarrsmithError("io", "cannot write into a read-only store");
+  if (!store.set || !store.delete)
+    throw new StoreError(`cannot write into ${store.description ?? "a read-only store"}: it is read-only`, {
+      store: store.description,
+    });
   const key = join(path, PROGRESS_FILE);
   const where = `${store.description ?? "the store"} at /${path}`;
   const mine: RunRecord = {

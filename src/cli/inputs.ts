@@ -41,9 +41,10 @@ export interface Input extends RegionSource {
   close(): Promise<void>;
 }
 
-function zarrSource(array: ZarrArray): Pick<RegionSource, "shape" | "dtype" | "read"> {
+function zarrSource(array: ZarrArray): Pick<RegionSource, "shape" | "dtype" | "read" | "storageChunkShape"> {
   return {
     shape: array.shape,
+    storageChunkShape: array.storageChunkShape,
     dtype: array.dtype,
     read: (region) =>
       array.get(

@@ -4,7 +4,7 @@
  * without knowing it.
  */
 import { resolve } from "node:path";
-import { PROGRESS_FILE } from "../checkpoint/index.js";
+import { isZarrOutput, PROGRESS_FILE } from "../checkpoint/index.js";
 import { consolidateMetadata } from "../hierarchy/consolidated.js";
 import { readNodeMetadata } from "../hierarchy/metadata-io.js";
 import { LocalStore } from "../store/local.js";
@@ -30,8 +30,6 @@ export function openOutputStore(location: string): LocalStore | S3Store {
   return new LocalStore(location);
 }
 
-const ZARR_MARKERS = [".zgroup", ".zarray", "zarr.json", PROGRESS_FILE];
-
 /**
  * `prepareOutput` for an S3 prefix: "fresh" when nothing is there, "resume" when an unfinished run's
  * progress record is (a run interrupted on one machine resumes from another), else an error unless
@@ -46,7 +44,7 @@ export async function claimS3Output(
   try {
     const { keys, prefixes } = await store.listDir("");
     if (keys.length === 0 && prefixes.length === 0) return "fresh";
-    const isZarr = ZARR_MARKERS.some((m) => keys.includes(m));
+    const isZarr = isZarrOutput(keys);
     if (overwrite) {
       if (!isZarr) {
         throw new CliError(

@@ -26,6 +26,7 @@ import {
   CorruptRecordError,
   describeRun,
   isLive,
+  isZarrOutput,
   OutputBusyError,
   PROGRESS_FILE,
   RunMismatchError,
@@ -40,8 +41,6 @@ import { claimS3Output, finishOutput, openOutputStore } from "./locations.js";
 import { CliError, type GlobalOptions } from "./output.js";
 import { createProgress } from "./progress.js";
 import { s3Options } from "./s3-flags.js";
-
-const ZARR_MARKERS = [".zgroup", ".zarray", "zarr.json", PROGRESS_FILE];
 
 /**
  * Where a run writes: `dir` (a directory or an s3:// URL); when `replaces` is set, `dir` is swapped in
@@ -130,7 +129,7 @@ export async function prepareOutput(path: string, overwrite: boolean | undefined
   }
   const names = readdirSync(path);
   if (names.length === 0) return { dir: path };
-  const isZarr = ZARR_MARKERS.some((m) => names.includes(m));
+  const isZarr = isZarrOutput(names);
   if (!overwrite) {
     if (names.includes(PROGRESS_FILE)) return { dir: path };
     throw new CliError(`output ${path} already exists; pass --overwrite to replace it`);

@@ -179,7 +179,8 @@ export function zstdDeclaredSize(d: Uint8Array): number | undefined {
 /**
  * WASM zstd (numcodecs.js): cannot write checksums and maps level <= 0 to 1; decoding is unaffected.
  * It has no streaming call, so `max` is checked against the first frame's declared size before
- * decoding and against the output after: a frame without a size still inflates in WASM memory first.
+ * decoding; input without a declared size is decoded by fzstd's streaming decoder instead, which
+ * hands out one block (<= 128 KiB) at a time, so decoding stops just past `max`.
  */
 export async function portableZstd(): Promise<ZstdBackend> {
   const wasm = ((await import("numcodecs/zstd")) as unknown as WasmModule).default;
@@ -187,12 +188,33 @@ export async function portableZstd(): Promise<ZstdBackend> {
     name: "numcodecs-wasm",
     compress: (d, level) => wasm.fromConfig({ id: "zstd", level }).encode(d),
     decompress: async (d, max) => {
-      if (max !== undefined && (zstdDeclaredSize(d) ?? 0) > max) throw tooLarge("zstd", max);
+      const declared = zstdDeclaredSize(d);
+      if (max !== undefined && (declared ?? 0) > max) throw tooLarge("zstd", max);
+      if (max !== undefined && declared === undefined) return streamZstd(d, max);
       const out = await wasm.fromConfig({ id: "zstd" }).decode(d);
       if (max !== undefined && out.length > max) throw tooLarge("zstd", max);
       return out;
     },
   };
+}
+
+/** Decodes zstd `d` block by block (fzstd), failing as soon as the output passes `max` bytes. */
+async function streamZstd(d: Uint8Array, max: number): Promise<Uint8Array> {
+  const { Decompress } = await import("fzstd");
+  const out = new Uint8Array(max);
+  let n = 0;
+  const stream = new Decompress((block) => {
+    if (n + block.length > max) throw tooLarge("zstd", max);
+    out.set(block, n);
+    n += block.length;
+  });
+  try {
+    stream.push(d, true);
+  } catch (e) {
+    if (e instanceof CodecError) throw e;
+    throw new CodecError(`zstd: corrupt frame (${(e as Error).message})`);
+  }
+  return out.subarray(0, n);
 }
 
 export const lz4Backend = once(async (): Promise<Lz4Backend> => (await nativeLz4()) ?? portableLz4());

@@ -4,9 +4,8 @@
  */
 import { CodecPipeline } from "../codecs/pipeline.js";
 import type { ChunkSpec, V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
-import { copyStrided } from "../indexing/copy.js";
+import { copyStrided, type StridedView } from "../indexing/copy.js";
 import type { NDArray } from "../ndarray.js";
-import type { DecodeTarget } from "./messages.js";
 
 export type PipelineDescriptor =
   | {
@@ -41,6 +40,18 @@ export function pipelineFor(desc: PipelineDescriptor): CodecPipeline {
     cache.set(desc.key, p);
   }
   return p;
+}
+
+/**
+ * Where a decoded chunk goes: `counts` elements per axis, read from the decoded chunk at
+ * `from` (element offset and strides) and written into `into`, a typed array on shared memory
+ * (a SharedArrayBuffer) that the caller reads once every task is done.
+ */
+export interface DecodeTarget {
+  into: StridedView;
+  from: { offset: number; strides: number[] };
+  counts: number[];
+  lanes: number;
 }
 
 /** Copies the part of a decoded chunk that a read needs into its place in the read's output. */

@@ -1,26 +1,15 @@
 /** Messages between the pool and its workers. */
 
-import type { StridedView } from "../indexing/copy.js";
 import type { NDArray } from "../ndarray.js";
-import type { PipelineDescriptor } from "./descriptor.js";
+import type { DecodeTarget, PipelineDescriptor } from "./descriptor.js";
+
+export type { DecodeTarget };
 
 export type TaskRequest =
   | { id: number; op: "encode"; desc: PipelineDescriptor; chunk: NDArray }
   | { id: number; op: "decode"; desc: PipelineDescriptor; bytes: Uint8Array }
   | ({ id: number; op: "decodeInto"; desc: PipelineDescriptor; bytes: Uint8Array } & DecodeTarget)
   | { id: number; op: "call"; module: string; fn: string; args: unknown[] };
-
-/**
- * Where a decoded chunk goes: `counts` elements per axis, read from the decoded chunk at
- * `from` (element offset and strides) and written into `into`, a typed array on shared memory
- * (a SharedArrayBuffer) that the caller reads once every task is done.
- */
-export interface DecodeTarget {
-  into: StridedView;
-  from: { offset: number; strides: number[] };
-  counts: number[];
-  lanes: number;
-}
 
 export type TaskResponse =
   | { id: number; ok: true; result: unknown }
@@ -30,9 +19,11 @@ export interface SerializedError {
   name: string;
   message: string;
   code?: string;
-  /** A CorruptChunkError's key. */
+  /** A CorruptChunkError's or StoreError's key. */
   key?: string;
   stack?: string;
+  /** The error's other own fields that survive structured cloning (store, codec, direction, issues, ...). */
+  fields?: Record<string, unknown>;
 }
 
 /** The buffers of typed arrays in `value` that can be moved (not copied) to another thread. */

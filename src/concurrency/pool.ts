@@ -9,9 +9,15 @@
 import {
   CodecError,
   CorruptChunkError,
-  type ErrorCode,
+  ExistsError,
+  HttpError,
+  KeyError,
+  NotFoundError,
+  SelectionError,
   SpecError,
+  StoreError,
   UnsupportedError,
+  ValueError,
   ZarrsmithError,
 } from "../errors.js";
 import type { NDArray } from "../ndarray.js";
@@ -42,22 +48,44 @@ interface Slot {
 
 type Task = DistributiveOmit<TaskRequest, "id">;
 
-/** The worker's error as the same class (and key, code, message) on this side. */
+/** The error classes a worker's error is rebuilt as, by name. */
+const ERROR_CLASSES: Record<string, abstract new (...args: never[]) => Error> = {
+  CodecError,
+  CorruptChunkError,
+  ExistsError,
+  HttpError,
+  KeyError,
+  NotFoundError,
+  SelectionError,
+  SpecError,
+  StoreError,
+  UnsupportedError,
+  ValueError,
+  ZarrsmithError,
+};
+
+/**
+ * The worker's error as the same class on this side, with its message, code and fields (key, store,
+ * codec, direction, issues, ...). Built without running the class's constructor, which would
+ * re-format the message: Reflect.construct gives a real Error with the class's prototype.
+ */
 function revive(e: SerializedError): Error {
-  let err: Error;
-  if (e.name === "CorruptChunkError" && e.key !== undefined) {
-    err = new CorruptChunkError(e.key, "");
-    err.message = e.message; // already "Corrupt chunk <key>: reason"
-  } else if (e.name === "CodecError") err = new CodecError(e.message);
-  else if (e.name === "UnsupportedError") err = new UnsupportedError(e.message);
-  else if (e.name === "SpecError") {
-    err = new SpecError("", []);
-    err.message = e.message;
-  } else if (e.code !== undefined) err = new ZarrsmithError(e.code as ErrorCode, e.message);
-  else err = new Error(e.message);
+  const cls = ERROR_CLASSES[e.name] ?? (e.code !== undefined ? ZarrsmithError : Error);
+  const err = Reflect.construct(Error, [e.message], cls) as Error;
+  Object.assign(err, e.fields);
   err.name = e.name;
+  if (e.code !== undefined) Object.assign(err, { code: e.code });
+  if (e.key !== undefined) Object.assign(err, { key: e.key });
   err.stack = `${err.name}: ${e.message}\n    (in worker) ${e.stack ?? ""}`;
   return err;
+}
+
+/** A codec error that does not say which way it failed gets the direction of the task. */
+function withDirection<T>(direction: "encode" | "decode", work: Promise<T>): Promise<T> {
+  return work.catch((e: unknown) => {
+    if (e instanceof CodecError && e.direction === undefined) e.direction = direction;
+    throw e;
+  });
 }
 
 /** Whether typed arrays on shared memory can be posted to workers here. */
@@ -175,9 +203,12 @@ export class WorkerPool {
 
   /** Encodes a chunk. The chunk's buffer is moved to the worker: do not use `chunk` afterwards. */
   encode(desc: PipelineDescriptor, chunk: NDArray): Promise<Uint8Array> {
-    if (this.size === 0 || this.inlineOnly) return pipelineFor(desc).encode(chunk);
+    if (this.size === 0 || this.inlineOnly) return withDirection("encode", pipelineFor(desc).encode(chunk));
     const data = compact(chunk.data);
-    return this.post({ op: "encode", desc, chunk: { ...chunk, data } }, transferablesOf(data));
+    return withDirection(
+      "encode",
+      this.post({ op: "encode", desc, chunk: { ...chunk, data } }, transferablesOf(data)),
+    );
   }
 
   /**
@@ -185,9 +216,12 @@ export class WorkerPool {
    * keep, e.g. MemoryStore, which moving would detach); pass `move: true` for bytes nobody else holds.
    */
   decode(desc: PipelineDescriptor, bytes: Uint8Array, options: { move?: boolean } = {}): Promise<NDArray> {
-    if (this.size === 0 || this.inlineOnly) return pipelineFor(desc).decode(bytes);
+    if (this.size === 0 || this.inlineOnly) return withDirection("decode", pipelineFor(desc).decode(bytes));
     const data = compact(bytes);
-    return this.post({ op: "decode", desc, bytes: data }, options.move ? transferablesOf(data) : []);
+    return withDirection(
+      "decode",
+      this.post({ op: "decode", desc, bytes: data }, options.move ? transferablesOf(data) : []),
+    );
   }
 
   /**
@@ -207,11 +241,17 @@ export class WorkerPool {
    */
   decodeInto(desc: PipelineDescriptor, bytes: Uint8Array, target: DecodeTarget): Promise<void> {
     if (this.size === 0 || this.inlineOnly)
-      return pipelineFor(desc)
-        .decode(bytes)
-        .then((chunk) => copyInto(chunk, target));
+      return withDirection(
+        "decode",
+        pipelineFor(desc)
+          .decode(bytes)
+          .then((chunk) => copyInto(chunk, target)),
+      );
     // copied, not moved: stores may return views of buffers they keep (see decode)
-    return this.post({ op: "decodeInto", desc, bytes: compact(bytes), ...target }, []);
+    return withDirection(
+      "decode",
+      this.post({ op: "decodeInto", desc, bytes: compact(bytes), ...target }, []),
+    );
   }
 
   /**

@@ -36,6 +36,20 @@ async function run(task: TaskRequest): Promise<{ result: unknown; transfer: Arra
   return { result, transfer: collectTransferables(result) };
 }
 
+/** The error's own fields that can cross to the pool (the class is rebuilt there from its name). */
+function cloneableFields(err: Error): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(err)) {
+    if (name === "cause") continue;
+    try {
+      fields[name] = structuredClone(value);
+    } catch {
+      // not cloneable (a function, a handle): dropped
+    }
+  }
+  return fields;
+}
+
 port.onMessage((task: TaskRequest) => {
   run(task).then(
     ({ result, transfer }) => port.post({ id: task.id, ok: true, result } satisfies TaskResponse, transfer),
@@ -51,6 +65,7 @@ port.onMessage((task: TaskRequest) => {
           code: typeof code === "string" ? code : undefined,
           key: typeof key === "string" ? key : undefined,
           stack: err.stack,
+          fields: cloneableFields(err),
         },
       } satisfies TaskResponse);
     },

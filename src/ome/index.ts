@@ -41,6 +41,7 @@ export {
   validate,
   validateAttributes,
 } from "./validate/index.js";
+export { type ViewerNote, type ViewerNoteTopic, viewerNotes } from "./viewer-notes.js";
 
 /**
  * Converts the OME-Zarr hierarchy at `path` to another version by rewriting metadata only (chunks

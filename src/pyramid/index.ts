@@ -32,4 +32,5 @@ export {
   type PyramidPlanOptions,
   planPyramid,
 } from "./plan.js";
+export { checkPlan, inputChunks, MAX_PLAN_CHUNKS, type PlanToCheck } from "./plan-guard.js";
 export { type PyramidOptions, type PyramidResult, type RegionSource, write } from "./writer.js";

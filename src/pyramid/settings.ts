@@ -14,6 +14,7 @@ import { normalizePath, validateKey } from "../store/keys.js";
 import type { DownsampleMethod } from "./downsample/index.js";
 import { type AxisInput, buildImageMetadata, resolveAxes } from "./metadata.js";
 import { type PyramidPlan, planPyramid } from "./plan.js";
+import { checkPlan, inputChunks } from "./plan-guard.js";
 import type { PyramidOptions, RegionSource } from "./types.js";
 
 export interface WriteSettings {
@@ -77,6 +78,8 @@ export function resolveSettings(source: RegionSource, options: PyramidOptions): 
     downsampleAxes: options.downsampleAxes,
   });
   const paths = levelPaths(options.paths, plan.levels.length);
+  const outputs = plan.levels.map((l) => ({ shape: l.shape, chunks: clipChunks(chunks, l.shape) }));
+  checkPlan({ outputs, input: inputChunks(source), force: options.force });
 
   const specs = plan.levels.map((l) => {
     const levelChunks = clipChunks(chunks, l.shape);

@@ -23,6 +23,8 @@ export interface RegionSource {
   readonly units?: ReadonlyArray<string | undefined>;
   readonly translation?: readonly number[];
   readonly channelNames?: readonly string[];
+  /** The source's storage chunk shape, when it is a chunked array (checked by `checkPlan`). */
+  readonly storageChunkShape?: readonly number[];
 }
 
 export interface PyramidOptions {
@@ -75,6 +77,8 @@ export interface PyramidOptions {
   labelSource?: string;
   /** Bytes of block data in flight (default 256 MiB). */
   memoryTarget?: number;
+  /** Write even a plan that `checkPlan` calls absurd (more than MAX_PLAN_CHUNKS chunks read or written). */
+  force?: boolean;
   workers?: WorkerPool | number;
   onProgress?: (progress: { level: number; done: number; total: number }) => void;
   /**

@@ -36,6 +36,7 @@ export function asSource(src: RegionSource | ZarrArray): RegionSource {
   return {
     shape: src.shape,
     dtype: src.dtype,
+    storageChunkShape: src.storageChunkShape,
     read: (region) =>
       src.get(
         region.map(([a, b]) => slice(a, b)),

@@ -5,7 +5,7 @@
  * backoff on 5xx, 429, timeouts and dropped connections. Answers are checked against the request: a
  * 206 must carry the Content-Range asked for, and no response is read past what the read needs.
  */
-import { HttpError, ZarrsmithError } from "../errors.js";
+import { HttpError, StoreError } from "../errors.js";
 import { validateKey } from "./keys.js";
 import { checkRange, isEmptyRange, sliceRange } from "./range.js";
 import { type RetryOptions, withRetries } from "./retry.js";
@@ -392,14 +392,14 @@ export function httpSource(url: string | URL, options: HttpStoreOptions = {}): R
     description: target.href,
     size() {
       size ??= http.size(target).then((n) => {
-        if (n === undefined) throw new ZarrsmithError("io", `${target.href} not found`);
+        if (n === undefined) throw new StoreError(`${target.href} not found`, { store: target.href });
         return n;
       });
       return size;
     },
     async read(offset, length) {
       const bytes = await http.get(target, { offset, length });
-      if (bytes === undefined) throw new ZarrsmithError("io", `${target.href} not found`);
+      if (bytes === undefined) throw new StoreError(`${target.href} not found`, { store: target.href });
       return bytes;
     },
   };

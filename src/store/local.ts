@@ -24,7 +24,7 @@ import {
   writeFile,
 } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
-import { KeyError, ZarrsmithError } from "../errors.js";
+import { KeyError, StoreError, ZarrsmithError } from "../errors.js";
 import { isInside, realDirFor, realInside } from "./contain.js";
 import { normalizePath, validateKey } from "./keys.js";
 import { checkRange, resolveRange } from "./range.js";
@@ -53,10 +53,10 @@ function isMissing(error: unknown): boolean {
   return code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR";
 }
 
-function ioError(what: string, error: unknown): ZarrsmithError {
+function ioError(what: string, error: unknown, where: { key?: string; store?: string } = {}): ZarrsmithError {
   if (error instanceof ZarrsmithError) return error;
   const reason = error instanceof Error ? error.message : String(error);
-  return new ZarrsmithError("io", `${what}: ${reason}`, { cause: error });
+  return new StoreError(`${what}: ${reason}`, { ...where, cause: error });
 }
 
 /** Reads `length` bytes at `position`, fewer if the file ends first. */
@@ -122,7 +122,7 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
     } catch (error) {
       if (!isMissing(error) || !create) {
         if (isMissing(error)) return undefined;
-        throw ioError(`cannot open the store root ${this.root}`, error);
+        throw ioError(`cannot open the store root ${this.root}`, error, { store: this.root });
       }
       await mkdir(this.root, { recursive: true });
       this.#realRoot = await realpath(this.root);
@@ -156,7 +156,10 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
         }
       } catch (error) {
         if (isMissing(error)) return undefined;
-        throw ioError(`cannot read key ${JSON.stringify(key)} from ${file}`, error);
+        throw ioError(`cannot read key ${JSON.stringify(key)} from ${file}`, error, {
+          key,
+          store: this.root,
+        });
       }
     });
   }
@@ -168,7 +171,7 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
       return real !== undefined && (await stat(real)).isFile();
     } catch (error) {
       if (isMissing(error)) return false;
-      throw ioError(`cannot check key ${JSON.stringify(key)} at ${file}`, error);
+      throw ioError(`cannot check key ${JSON.stringify(key)} at ${file}`, error, { key, store: this.root });
     }
   }
 
@@ -203,7 +206,10 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
       } catch (error) {
         if (tempExists) await rm(temp, { force: true }).catch(() => {});
         const why = errorCode(error) === "EISDIR" ? ` (a directory is in the way)` : "";
-        throw ioError(`cannot write key ${JSON.stringify(key)} to ${file}${why}`, error);
+        throw ioError(`cannot write key ${JSON.stringify(key)} to ${file}${why}`, error, {
+          key,
+          store: this.root,
+        });
       }
     });
   }
@@ -234,7 +240,10 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
           throw error;
         }
       } catch (error) {
-        throw ioError(`cannot create key ${JSON.stringify(key)} at ${file}`, error);
+        throw ioError(`cannot create key ${JSON.stringify(key)} at ${file}`, error, {
+          key,
+          store: this.root,
+        });
       } finally {
         await rm(temp, { force: true }).catch(() => {});
       }
@@ -254,7 +263,7 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
       if (dir !== undefined) await unlink(join(dir, basename(file)));
     } catch (error) {
       if (isMissing(error)) return;
-      throw ioError(`cannot delete key ${JSON.stringify(key)} at ${file}`, error);
+      throw ioError(`cannot delete key ${JSON.stringify(key)} at ${file}`, error, { key, store: this.root });
     }
   }
 
@@ -279,7 +288,10 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
       else if (kind.isDirectory()) await rm(dir, { recursive: true, force: true });
     } catch (error) {
       if (isMissing(error)) return;
-      throw ioError(`cannot delete prefix ${JSON.stringify(prefix)} at ${dir}`, error);
+      throw ioError(`cannot delete prefix ${JSON.stringify(prefix)} at ${dir}`, error, {
+        key: prefix,
+        store: this.root,
+      });
     }
   }
 

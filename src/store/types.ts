@@ -9,7 +9,7 @@
  * rest optional; code that writes narrows it once (`isWritable` / `requireWritable`) and then
  * calls `set`/`delete` without `!` or casts.
  */
-import { ZarrsmithError } from "../errors.js";
+import { StoreError } from "../errors.js";
 
 /** A byte range: `offset`/`length`, or the last `suffixLength` bytes. */
 export type RangeQuery = { offset: number; length: number } | { suffixLength: number };
@@ -67,11 +67,11 @@ export function isWritable(store: Store): store is Store & WritableStore {
 }
 
 /**
- * `store` as a writable store, or a ZarrsmithError("io") saying it is read-only (`what`: the
+ * `store` as a writable store, or a StoreError saying it is read-only (`what`: the
  * operation, for the message). The one place where "is this store writable?" becomes a type.
  */
 export function requireWritable(store: Store, what = "the store is read-only"): Store & WritableStore {
-  if (!isWritable(store)) throw new ZarrsmithError("io", what);
+  if (!isWritable(store)) throw new StoreError(what, { store: store.description });
   return store;
 }
 

@@ -13,7 +13,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import yauzl from "yauzl";
 import yazl from "yazl";
-import { ExistsError, UnsupportedError, ZarrsmithError } from "../errors.js";
+import { ExistsError, StoreError, UnsupportedError, ZarrsmithError } from "../errors.js";
 import { type HttpStoreOptions, httpSource } from "./http.js";
 import { normalizePath, validateKey } from "./keys.js";
 import { childrenOf, keysUnder } from "./listing.js";
@@ -142,9 +142,13 @@ async function collect(stream: Readable, length: number): Promise<Uint8Array> {
   return out;
 }
 
-function zipError(what: string, error: unknown): ZarrsmithError {
+function zipError(
+  what: string,
+  error: unknown,
+  where: { key?: string; store?: string } = {},
+): ZarrsmithError {
   if (error instanceof ZarrsmithError) return error;
-  return new ZarrsmithError("io", `${what}: ${(error as Error).message}`, { cause: error });
+  return new StoreError(`${what}: ${(error as Error).message}`, { ...where, cause: error });
 }
 
 /** A read-only store over a zip file. Open with `ZipStore.open`; write new zips with `ZipStore.create`. */
@@ -299,7 +303,7 @@ export class ZipStore implements ReadableStore, ListableStore {
       try {
         pin = { start: at, bytes: await this.#reader.source.read(at, end - at) };
       } catch (error) {
-        throw zipError(what, error);
+        throw zipError(what, error, { key, store: this.description });
       }
       this.#reader.pinned.add(pin);
     }
@@ -338,7 +342,7 @@ export class ZipStore implements ReadableStore, ListableStore {
       const bytes = await collect(stream, end);
       return range ? bytes.subarray(from, end) : bytes;
     } catch (error) {
-      throw zipError(what, error);
+      throw zipError(what, error, { key, store: this.description });
     } finally {
       if (pin) this.#reader.pinned.delete(pin);
     }
@@ -473,7 +477,8 @@ export class ZipStoreWriter implements WritableStore, ListableStore, DeletableSt
 
   #checkOpen(what: string): void {
     if (this.#failure !== undefined) throw this.#failure;
-    if (this.#closed) throw new ZarrsmithError("io", `cannot ${what}: zip ${this.path} is closed`);
+    if (this.#closed)
+      throw new StoreError(`cannot ${what}: zip ${this.path} is closed`, { store: this.path });
   }
 
   async set(key: string, value: Uint8Array): Promise<void> {
@@ -500,7 +505,13 @@ export class ZipStoreWriter implements WritableStore, ListableStore, DeletableSt
       const settle = (error?: unknown) => {
         this.#pending.delete(fail);
         if (error === undefined) done();
-        else fail(zipError(`cannot write ${JSON.stringify(key)} to zip ${this.path}`, error));
+        else
+          fail(
+            zipError(`cannot write ${JSON.stringify(key)} to zip ${this.path}`, error, {
+              key,
+              store: this.path,
+            }),
+          );
       };
       try {
         this.#zip.addReadStreamLazy(key, options, (give) => {
@@ -600,7 +611,7 @@ export class ZipStoreWriter implements WritableStore, ListableStore, DeletableSt
   /** Stops writing and removes the temporary file; nothing is written at the path. */
   abort(): Promise<void> {
     this.#closed ??= (async () => {
-      this.#fail(new ZarrsmithError("io", "aborted"));
+      this.#fail(new StoreError(`writing zip ${this.path} was aborted`, { store: this.path }));
       await this.#done.catch(() => {});
       await rm(this.#temp, { force: true });
       this.#metadata.clear();

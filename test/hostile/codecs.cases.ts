@@ -155,6 +155,11 @@ const ZSTD = { name: "zstd", configuration: { level: 1, checksum: false } };
 export const CASES = {
   zstdWithSize: async () => read(v3Spec([BYTES, ZSTD]), "a/c/0", await zstdBomb(true)),
   zstdWithoutSize: async () => read(v3Spec([BYTES, ZSTD]), "a/c/0", await zstdBomb(false)),
+  /** The browser's (WASM) backend, loaded in Node: frames without a content size. */
+  zstdPortableWithoutSize: async () => {
+    const { portableZstd } = await import("../../src/codecs/backends.js");
+    return (await portableZstd()).decompress(await zstdBomb(false), 4096);
+  },
   zstdWorker: async () => read(v3Spec([BYTES, ZSTD]), "a/c/0", await zstdBomb(false), 1),
   gzip: async () => read(v3Spec([BYTES, { name: "gzip", configuration: { level: 1 } }]), "a/c/0", gzipBomb()),
   zlibV2: async () => read(v2Spec(codecs.Zlib({ level: 1 })), "a/0", await zlibBomb()),

@@ -30,6 +30,15 @@ export const ROWS: Array<{ kind: string; name: string; case: string; expect: Exp
     case: "zstdWithoutSize",
     expect: bomb("a/c/0"),
   },
+  {
+    kind: "memory",
+    name: "WASM (browser) zstd backend, frames without a content size",
+    case: "zstdPortableWithoutSize",
+    expect: {
+      peakMiB: PEAK,
+      error: { name: "CodecError", message: /zstd: decodes to more than 4096 bytes/ },
+    },
+  },
   { kind: "memory", name: "zstd through the worker pool", case: "zstdWorker", expect: bomb("a/c/0") },
   { kind: "memory", name: "gzip (many members)", case: "gzip", expect: bomb("a/c/0") },
   { kind: "memory", name: "zlib (v2 compressor)", case: "zlibV2", expect: bomb("a/0") },

@@ -1,7 +1,8 @@
 /**
  * The official OME-NGFF test suites and examples (../shared/conformance/ngff/cases.json): our
- * validator must give the expected verdict for all 198 cases, and agree with the official JSON
- * schemas (Ajv 2020) wherever JSON Schema can express the rule.
+ * validator in schema-only mode must give the suites' verdict for all 198 cases, and agree with the
+ * official JSON schemas (Ajv 2020) wherever JSON Schema can express the rule. The default mode applies
+ * every MUST rule of the specification text and rejects the suite documents that break one.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -28,13 +29,19 @@ interface Case {
 const cases = (skip ? [] : JSON.parse(readFileSync(join(NGFF, "cases.json"), "utf8"))) as Case[];
 
 /**
- * The one case where the suite's verdict and the specification text disagree: 0.4's
+ * The cases where the suite's verdict and the specification text disagree. 0.4's
  * image_suite/valid/mismatch_axes_units.json (a test about units) has 3 axes but a single 2-value
  * scale, while the spec says the length of scale and translation MUST equal the number of axes (its
- * 0.5 copy was corrected to [1.0, 0.13, 0.13]). The suite's verdict (valid) is honoured: in 0.4 a
- * length mismatch shared by every transformation is a warning; see checkVectorLengths.
+ * 0.5 copy was corrected to [1.0, 0.13, 0.13]). The 0.4 plate examples write well paths as
+ * "<column>/<row>" (rows ["1"], columns ["A"], path "A/1"), while the spec says MUST "<row>/<column>".
+ * Schema-only mode reports these as warnings; the default mode as errors.
  */
 const SUITE_OVER_SPEC = "0.4/cases/image_suite/valid/mismatch_axes_units.json";
+const SWAPPED_WELLS = [
+  "0.4/cases/plate_suite/valid/minimal_acquisitions.json",
+  "0.4/cases/plate_suite/valid/minimal_no_acquisitions.json",
+];
+const scalePath = "multiscales[0].datasets[0].coordinateTransformations[0].scale";
 
 /** "0.5/schemas/strict_plate.schema" → { schema: "plate", strict: true } */
 function schemaOf(c: Case): { schema: SchemaName; strict: boolean } {
@@ -55,7 +62,7 @@ describe("ngff cases.json", { skip }, () => {
     const { schema, strict } = schemaOf(c);
     test(`${c.file} (${c.schema.split("/").pop()}) is ${c.valid ? "valid" : "invalid"}`, () => {
       const doc = JSON.parse(readFileSync(join(NGFF, c.file), "utf8"));
-      const report = validateAttributes(doc, { version: c.version, schema, strict });
+      const report = validateAttributes(doc, { version: c.version, schema, strict, schemaOnly: true });
       // The official schema agrees with us, except on the rules it cannot express.
       const bySchema = schemaValidator(c.version, c.schema.split("/").pop()!)(doc);
       assert.equal(bySchema, c.jsonschema_detects === false ? true : c.valid);
@@ -70,7 +77,6 @@ describe("ngff cases.json", { skip }, () => {
       }
       if (c.file === SUITE_OVER_SPEC) {
         // Valid, but the broken MUST rule is still reported, as a warning at the vector's path.
-        const scalePath = "multiscales[0].datasets[0].coordinateTransformations[0].scale";
         const w = report.warnings.find((x) => x.path === scalePath);
         assert.ok(w, JSON.stringify(report.warnings));
         assert.match(w.message, /has 2 values but there are 3 axes; the length of "scale" MUST equal/);
@@ -78,10 +84,19 @@ describe("ngff cases.json", { skip }, () => {
     });
   }
 
-  test("the 0.4 scale-length leniency is narrow: 0.5, and inconsistent vectors, stay errors", () => {
+  test("by default the MUST rules the suites contradict are errors at their JSON paths", () => {
     const doc = JSON.parse(readFileSync(join(NGFF, SUITE_OVER_SPEC), "utf8"));
-    const scalePath = "multiscales[0].datasets[0].coordinateTransformations[0].scale";
-    // The same defect in 0.5 is an error.
+    const r04 = validateAttributes(doc, { version: "0.4" });
+    assert.equal(r04.valid, false);
+    assert.deepEqual(
+      r04.errors.map((e) => e.path),
+      [scalePath],
+    );
+    assert.match(
+      r04.errors[0].message,
+      /has 2 values but there are 3 axes; the length of "scale" MUST equal/,
+    );
+    // The same defect in 0.5, in both modes' default.
     const { version: _, ...multiscale } = doc.multiscales[0];
     const as05 = { ome: { version: "0.5", multiscales: [multiscale] } };
     const r05 = validateAttributes(as05, { version: "0.5" });
@@ -89,26 +104,45 @@ describe("ngff cases.json", { skip }, () => {
       r05.errors.map((e) => e.path),
       [`ome.${scalePath}`],
     );
+    assert.equal(validateAttributes(as05, { version: "0.5", schemaOnly: true }).valid, true);
+    for (const file of SWAPPED_WELLS) {
+      const plate = JSON.parse(readFileSync(join(NGFF, file), "utf8"));
+      const r = validateAttributes(plate, { version: "0.4", schema: "plate" });
+      assert.equal(r.valid, false, file);
+      assert.ok(
+        r.errors.some((e) => e.path === "plate.wells[0].path" && /is not in "rows"/.test(e.message)),
+        JSON.stringify(r.errors),
+      );
+      const lenient = validateAttributes(plate, { version: "0.4", schema: "plate", schemaOnly: true });
+      assert.equal(lenient.valid, true, file);
+      assert.ok(lenient.warnings.some((w) => w.path === "plate.wells[0].path"));
+    }
+  });
+
+  test("the schema-only scale-length leniency is narrow: inconsistent vectors stay errors", () => {
+    const doc = JSON.parse(readFileSync(join(NGFF, SUITE_OVER_SPEC), "utf8"));
     // A translation of the right length next to the short scale: they cannot be composed.
     const mixed = structuredClone(doc);
     mixed.multiscales[0].datasets[0].coordinateTransformations.push({
       type: "translation",
       translation: [0, 0, 0],
     });
-    const rMixed = validateAttributes(mixed, { version: "0.4" });
+    const rMixed = validateAttributes(mixed, { version: "0.4", schemaOnly: true });
     assert.equal(rMixed.valid, false);
     assert.deepEqual(
       rMixed.errors.map((e) => e.path),
       [scalePath],
     );
-    // Completing the scale removes the warning.
+    // Completing the scale removes the finding in both modes.
     doc.multiscales[0].datasets[0].coordinateTransformations[0].scale = [1, 0.13, 0.13];
-    const fixed = validateAttributes(doc, { version: "0.4" });
-    assert.equal(fixed.valid, true);
-    assert.equal(
-      fixed.warnings.some((w) => w.path === scalePath),
-      false,
-    );
+    for (const schemaOnly of [false, true]) {
+      const fixed = validateAttributes(doc, { version: "0.4", schemaOnly });
+      assert.equal(fixed.valid, true);
+      assert.equal(
+        fixed.warnings.some((w) => w.path === scalePath),
+        false,
+      );
+    }
   });
 
   test("every valid case round-trips through the typed model to the same JSON value", () => {
@@ -118,7 +152,8 @@ describe("ngff cases.json", { skip }, () => {
       const again = JSON.parse(JSON.stringify(model));
       assert.deepStrictEqual(again, doc, c.file);
       const { schema, strict } = schemaOf(c);
-      assert.equal(validateAttributes(again, { version: c.version, schema, strict }).valid, true, c.file);
+      const r = validateAttributes(again, { version: c.version, schema, strict, schemaOnly: true });
+      assert.equal(r.valid, true, c.file);
     }
   });
 

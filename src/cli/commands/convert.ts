@@ -6,19 +6,10 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { ZarrArray } from "../../array/zarr-array.js";
-import { claimOutput, clearExcept } from "../../checkpoint/index.js";
 import type { V2CodecJSON } from "../../codecs/types.js";
 import { WorkerPool } from "../../concurrency/pool.js";
-import { type DataType, itemSize } from "../../dtype/index.js";
-import { stringifyJSON } from "../../dtype/json.js";
-import { writeArrayMetadata } from "../../hierarchy/create.js";
-import { readJSON, readNodeMetadata } from "../../hierarchy/metadata-io.js";
-import { clipChunks, clipShards } from "../../indexing/grid.js";
-import { slice } from "../../indexing/selection.js";
-import { ArraySpec as ArraySpecV2 } from "../../metadata/v2.js";
-import { ArraySpec as ArraySpecV3 } from "../../metadata/v3.js";
-import { product } from "../../ndarray.js";
+import { type CopyArrayResult, copyArray } from "../../convert/copy-array.js";
+import { readJSON } from "../../hierarchy/metadata-io.js";
 import { validate } from "../../ome/index.js";
 import { type ExtraSystems, parseExtraSystems } from "../../ome/v06/image/extra.js";
 import {
@@ -28,13 +19,13 @@ import {
   type DownsampleMethod,
   writeLabels,
 } from "../../pyramid/index.js";
-import type { PyramidOptions, RegionSource } from "../../pyramid/writer.js";
+import type { PyramidOptions } from "../../pyramid/writer.js";
 import { detectFormat } from "../../sources/detect.js";
 import { isGlob } from "../../sources/files.js";
 import { LocalStore } from "../../store/local.js";
 import { isOzxPath, openOzx } from "../../store/ozx.js";
 import { type Input, openInput } from "../inputs.js";
-import { checkInterrupted, guardStore, interruptible, interruptSignal } from "../interrupt.js";
+import { guardStore, interruptible, interruptSignal } from "../interrupt.js";
 import { finishOutput, isS3URL, openOutputStore, outputLocation, storedBytes } from "../locations.js";
 import { CliError, formatBytes, type GlobalOptions, printResult } from "../output.js";
 import {
@@ -85,6 +76,7 @@ interface ConvertOptions {
   endian?: string;
   offset?: string;
   overwrite?: boolean;
+  force?: boolean;
   memoryTarget: string;
   workers?: string;
 }
@@ -205,6 +197,7 @@ export function registerConvert(program: Command): void {
     .option("--tasks <n>", "with --plan-only: number of tasks")
     .option("--task-size <size>", "with --plan-only: source bytes per task (e.g. 8GiB)")
     .option("--memory-target <size>", "bytes of image data in memory at once", "256MiB")
+    .option("--force", "convert even when the plan is absurd for the input (over 100 million chunks)")
     .option("--workers <n>", "worker threads (default: all cores)")
     .addHelpText(
       "after",
@@ -278,6 +271,7 @@ Examples:
             memoryTarget,
             workers,
             overwrite: opts.overwrite,
+            force: opts.force,
             globals,
           });
           printResult(globals, result, () =>
@@ -308,6 +302,7 @@ Examples:
               memoryTarget,
               workers,
               overwrite: opts.overwrite,
+              force: opts.force,
             },
             globals,
           );
@@ -358,6 +353,7 @@ Examples:
           memoryTarget,
           workers,
           overwrite: opts.overwrite,
+          force: opts.force,
         };
         if (opts.planOnly || opts.tasks !== undefined || opts.taskSize !== undefined) {
           if (!opts.planOnly) throw new CliError("--tasks and --task-size go with --plan-only");
@@ -543,115 +539,38 @@ interface PlainOptions {
   memoryTarget: number;
   workers?: number;
   overwrite?: boolean;
+  force?: boolean;
   globals: GlobalOptions;
 }
 
-/**
- * The blocks a plain conversion streams: whole storage chunks (shards), grown along the fastest
- * axes first (contiguous reads for TIFF/raw) while a block stays within `budget` bytes.
- */
-export function blockShape(shape: number[], grid: number[], dtype: DataType, budget: number): number[] {
-  const block = grid.map((g, i) => Math.min(g, shape[i]));
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const rest = product(block) / block[i];
-    const fit = Math.floor(budget / (rest * itemSize(dtype)) / grid[i]) * grid[i];
-    if (fit >= shape[i]) block[i] = shape[i];
-    else {
-      block[i] = Math.max(block[i], fit);
-      break;
-    }
-  }
-  return block;
-}
-
-/** Streams the input into one Zarr array, block by block, resumable through a small manifest. */
+/** --plain: the input into one Zarr array through the library's copyArray (resumable). */
 async function convertPlain(input: Input, output: string, o: PlainOptions) {
   const started = performance.now();
   const axes = input.axes;
-  const chunks = clipChunks(o.chunks, input.shape);
-  const spec =
-    o.zarrVersion === 2
-      ? ArraySpecV2.parse({
-          shape: input.shape,
-          dtype: input.dtype,
-          chunks,
-          compressor: o.codec,
-          dimension_separator: "/",
-          attributes: { _ARRAY_DIMENSIONS: axes },
-        })
-      : ArraySpecV3.create({
-          shape: input.shape,
-          data_type: input.dtype,
-          chunks,
-          shards: o.shards && clipShards(o.shards, chunks, input.shape),
-          compressor: o.codec,
-          dimension_names: axes,
-        });
-  const fingerprint = stringifyJSON({ spec: spec.toJSON(), source: input.description });
   const target = await prepareOutput(output, o.overwrite);
   const progress = createProgress(o.globals, "blocks");
   const pool = new WorkerPool(o.workers);
-  let resumed = 0;
-  let array: ZarrArray;
+  let copied: CopyArrayResult;
   try {
-    array = await writeTarget(target, (overwrite) =>
+    copied = await writeTarget(target, (overwrite) =>
       interruptible(target.dir, RESUME, async () => {
         const store = guardStore(openOutputStore(target.dir));
-        // the same claim and resume record as pyramid.write (see checkpoint/)
-        const checkpoint = await claimOutput(store, "", {
-          fingerprint,
+        const result = await copyArray(input, store, {
+          zarrVersion: o.zarrVersion,
+          chunks: o.chunks,
+          shards: o.shards,
+          codec: o.codec,
+          dimensionNames: axes,
+          memoryTarget: o.memoryTarget,
+          workers: pool,
           overwrite,
-          existing: async () => {
-            const node = await readNodeMetadata(store, "").catch(() => ({
-              kind: "node with unreadable metadata",
-            }));
-            return node && `Zarr ${node.kind}`;
-          },
-          clear: (keep) => clearExcept(store, "", keep),
+          force: o.force,
+          sourceId: input.description,
+          signal: interruptSignal,
+          onProgress: ({ done, total }) => progress.update("array", done, total),
         });
-        let a: ZarrArray;
-        if (checkpoint.resumed) {
-          await writeArrayMetadata(store, "", spec); // the dead run may have died before writing it
-          a = new ZarrArray(store, "", spec);
-        } else {
-          a = await spec.toZarr(store, "");
-        }
-        const done = checkpoint.done;
-        const grid = a.storageChunkShape;
-        const block = blockShape(input.shape, grid, input.dtype, o.memoryTarget / 4);
-        const counts = input.shape.map((s, i) => Math.ceil(s / block[i]));
-        const total = product(counts);
-        try {
-          for (let b = 0; b < total; b++) {
-            if (done.has(String(b))) {
-              resumed++;
-              continue;
-            }
-            checkInterrupted();
-            let rest = b;
-            const region = counts.map((_, i, all) => {
-              const stride = product(all.slice(i + 1));
-              const k = Math.floor(rest / stride);
-              rest %= stride;
-              return [k * block[i], Math.min((k + 1) * block[i], input.shape[i])] as [number, number];
-            });
-            const data = await (input as RegionSource).read(region);
-            await a.set(
-              region.map(([x, z]) => slice(x, z)),
-              data,
-              { workers: pool, signal: interruptSignal },
-            );
-            done.add(String(b));
-            await checkpoint.save();
-            progress.update("array", done.size, total);
-          }
-        } catch (e) {
-          await checkpoint.save(true).catch(() => {});
-          throw e;
-        }
-        await checkpoint.finish();
         await finishOutput(target.dir, store);
-        return a;
+        return result;
       }),
     );
     progress.stop();
@@ -663,6 +582,7 @@ async function convertPlain(input: Input, output: string, o: PlainOptions) {
     progress.stop();
     await pool.close();
   }
+  const { array } = copied;
   const { stored, raw, ratio } = storageOf(
     output,
     [{ shape: input.shape }],
@@ -683,6 +603,6 @@ async function convertPlain(input: Input, output: string, o: PlainOptions) {
     bytesRaw: raw,
     compressionRatio: ratio,
     seconds: (performance.now() - started) / 1000,
-    resumedBlocks: resumed,
+    resumedBlocks: copied.resumedBlocks,
   };
 }

@@ -11,10 +11,12 @@ import { itemSize } from "../../dtype/index.js";
 import type { Group } from "../../hierarchy/group.js";
 import { open } from "../../hierarchy/open.js";
 import { membersOf } from "../../hierarchy/walk.js";
+import { viewerNotes } from "../../ome/index.js";
 import { LocalStore } from "../../store/local.js";
 import type { Store } from "../../store/types.js";
 import { formatBytes, type GlobalOptions, printResult } from "../output.js";
 import { directoryUsage, type OmeImageInfo, omeImage, omeScene, openReadStore } from "../stores.js";
+import { formatViewerNotes } from "./validate.js";
 
 export interface ArrayInfo {
   path: string;
@@ -174,12 +176,16 @@ export async function describeStore(store: Store, path: string) {
       : "OME metadata";
   const tree = node instanceof ZarrArray ? arrayInfo(node, root) : await groupInfo(node, root);
   const usage = root ? directoryUsage(root) : undefined;
+  // per-viewer compatibility notes, for an image at the root
+  const viewers =
+    tree.kind === "group" && tree.ome?.levels.length ? await viewerNotes(node.store, "") : undefined;
   return {
     path,
     members: discovery,
     ...(usage && { bytesStored: usage.bytes, files: usage.files }),
     contents: root ? directoryContents(root) : undefined,
     tree,
+    ...(viewers && { viewers }),
   };
 }
 
@@ -212,6 +218,7 @@ export function registerInfo(program: Command): void {
         }
         lines.push("hierarchy:");
         render(info.tree, "  ", lines);
+        if (info.viewers) lines.push(...formatViewerNotes(info.viewers).map((l) => l.slice(2)));
         return lines.join("\n");
       });
     });

@@ -11,7 +11,7 @@ import type { Group } from "../../hierarchy/group.js";
 import { open } from "../../hierarchy/open.js";
 import { arraysUnder } from "../../hierarchy/walk.js";
 import { gridCoords } from "../../indexing/grid.js";
-import { validate } from "../../ome/index.js";
+import { type ViewerNote, validate, viewerNotes } from "../../ome/index.js";
 import type { Store } from "../../store/types.js";
 import { interruptSignal } from "../interrupt.js";
 import { CliError, EXIT, type GlobalOptions, oneLine, printResult } from "../output.js";
@@ -34,6 +34,8 @@ export interface ValidationResult {
   warnings: Finding[];
   /** With --data: the stored chunks read and decoded, and those that failed (their errors are in `errors`). */
   chunks?: { arrays: number; checked: number; corrupt: number };
+  /** With --viewers: per-viewer compatibility notes for the image (ome.viewerNotes). */
+  viewers?: ViewerNote[];
 }
 
 /** Reading the node failed before any rule could be checked: nothing there, or metadata that is not JSON. */
@@ -48,7 +50,11 @@ function unreadable(e: unknown, path: string): CliError | undefined {
 }
 
 /** Validates what is at the root of `store`: a plain array's metadata, or a group's OME-Zarr hierarchy. */
-export async function validateStore(store: Store, path: string): Promise<ValidationResult> {
+export async function validateStore(
+  store: Store,
+  path: string,
+  options: { schemaOnly?: boolean } = {},
+): Promise<ValidationResult> {
   let node: Awaited<ReturnType<typeof open>>;
   try {
     node = await open(store, "");
@@ -63,7 +69,7 @@ export async function validateStore(store: Store, path: string): Promise<Validat
   if (node instanceof ZarrArray) {
     return { path, valid: true, kind: "array", zarrFormat: node.zarrFormat, errors: [], warnings: [] };
   }
-  const report = await validate(store, "");
+  const report = await validate(store, "", { schemaOnly: options.schemaOnly });
   return {
     path,
     valid: report.valid,
@@ -115,6 +121,13 @@ export async function checkChunks(
   return { errors, arrays: arrays.length, checked };
 }
 
+/** The human lines of viewer notes (validate --viewers, info). */
+export function formatViewerNotes(notes: ViewerNote[]): string[] {
+  if (notes.length === 0)
+    return ["  viewers: no known incompatibility (Viv/vizarr, itk-vtk-viewer, ome-zarr-py/napari)"];
+  return ["  viewers:", ...notes.map((n) => `    ${n.viewers.join("/")}: ${n.message} [${n.source}]`)];
+}
+
 export function registerValidate(program: Command): void {
   program
     .command("validate")
@@ -123,35 +136,51 @@ export function registerValidate(program: Command): void {
     )
     .argument("<path>", "Zarr store or OME-Zarr image (directory, .zip or URL)")
     .option("--data", "also read and decode every stored chunk, reporting truncated or corrupt ones by key")
-    .action(async (path: string, opts: { data?: boolean }, cmd: Command) => {
-      const globals = cmd.optsWithGlobals<GlobalOptions>();
-      const store = await openReadStore(path);
-      const result = await validateStore(store, path);
-      if (opts.data && result.kind !== "unknown") {
-        const progress = createProgress(globals);
-        try {
-          const data = await checkChunks(store, (done, total) => progress.update("chunks", done, total));
-          result.chunks = { arrays: data.arrays, checked: data.checked, corrupt: data.errors.length };
-          result.errors.push(...data.errors);
-          if (data.errors.length > 0) result.valid = false;
-        } finally {
-          progress.stop();
+    .option(
+      "--schema-only",
+      "give the verdict of the official OME-NGFF JSON schemas and their test suites for the root group's document, instead of every MUST rule of the specification text",
+    )
+    .option(
+      "--viewers",
+      "add per-viewer compatibility notes for the image (Viv/vizarr, itk-vtk-viewer, ome-zarr-py/napari)",
+    )
+    .action(
+      async (
+        path: string,
+        opts: { data?: boolean; schemaOnly?: boolean; viewers?: boolean },
+        cmd: Command,
+      ) => {
+        const globals = cmd.optsWithGlobals<GlobalOptions>();
+        const store = await openReadStore(path);
+        const result = await validateStore(store, path, { schemaOnly: opts.schemaOnly });
+        if (opts.data && result.kind !== "unknown") {
+          const progress = createProgress(globals);
+          try {
+            const data = await checkChunks(store, (done, total) => progress.update("chunks", done, total));
+            result.chunks = { arrays: data.arrays, checked: data.checked, corrupt: data.errors.length };
+            result.errors.push(...data.errors);
+            if (data.errors.length > 0) result.valid = false;
+          } finally {
+            progress.stop();
+          }
         }
-      }
-      const list = (label: string, items: Finding[]) =>
-        items.map((i) => `  ${label} ${i.path || "(root)"}: ${i.message}`);
-      printResult(globals, result, () =>
-        [
-          `${path}: ${result.valid ? "valid" : "INVALID"} ${result.kind === "array" ? `Zarr v${result.zarrFormat} array` : `OME-Zarr ${result.version ?? "?"} ${result.kind}`} (${result.errors.length} errors, ${result.warnings.length} warnings)`,
-          ...(result.chunks
-            ? [
-                `  data: ${result.chunks.checked} chunks of ${result.chunks.arrays} arrays read, ${result.chunks.corrupt} corrupt`,
-              ]
-            : []),
-          ...list("error  ", result.errors),
-          ...list("warning", result.warnings),
-        ].join("\n"),
-      );
-      process.exitCode = result.valid ? EXIT.ok : EXIT.failed;
-    });
+        if (opts.viewers && result.kind === "image") result.viewers = await viewerNotes(store, "");
+        const list = (label: string, items: Finding[]) =>
+          items.map((i) => `  ${label} ${i.path || "(root)"}: ${i.message}`);
+        printResult(globals, result, () =>
+          [
+            `${path}: ${result.valid ? "valid" : "INVALID"} ${result.kind === "array" ? `Zarr v${result.zarrFormat} array` : `OME-Zarr ${result.version ?? "?"} ${result.kind}`} (${result.errors.length} errors, ${result.warnings.length} warnings)`,
+            ...(result.chunks
+              ? [
+                  `  data: ${result.chunks.checked} chunks of ${result.chunks.arrays} arrays read, ${result.chunks.corrupt} corrupt`,
+                ]
+              : []),
+            ...list("error  ", result.errors),
+            ...list("warning", result.warnings),
+            ...(result.viewers ? formatViewerNotes(result.viewers) : []),
+          ].join("\n"),
+        );
+        process.exitCode = result.valid ? EXIT.ok : EXIT.failed;
+      },
+    );
 }

@@ -37,8 +37,12 @@ export interface ValidateOptions {
    */
   strict?: boolean;
   /**
-   * Check only what the official JSON schemas of the version express (structure, types, enums),
-   * not the further MUST rules of the specification text. (Implemented for 0.6 here.)
+   * Reproduce the verdicts of the official JSON schemas and their test suites instead of applying
+   * every MUST rule of the specification text (the default). For 0.6: only what the schemas express
+   * (structure, types, enums). For 0.4 and 0.5: the MUST rules the upstream suites contradict become
+   * warnings — scale/translation vectors that all share a length other than the number of axes, and
+   * 0.4 well paths written "<column>/<row>". `ome.validate` then checks the group's own document
+   * only, without following references to other nodes.
    */
   schemaOnly?: boolean;
 }
@@ -128,7 +132,7 @@ export function validateAttributes(doc: unknown, options: ValidateOptions = {}):
     });
     return rest;
   }
-  const ctx: Context = { version, out };
+  const ctx: Context = { version, out, schemaOnly: options.schemaOnly };
   const { ns, base } = namespaceOf(doc, version, out);
   if (!ns) return report(out, version, options.schema ? SCHEMA_KIND[options.schema] : "unknown");
 

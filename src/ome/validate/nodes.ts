@@ -4,6 +4,7 @@
  * dimension names. Reading the JSON keys directly keeps validation independent of the array engine
  * (and lets it report broken array metadata instead of failing to open it).
  */
+import { readJSON as readMetadataJSON } from "../../hierarchy/metadata-io.js";
 import { joinKey } from "../../store/keys.js";
 import type { Store } from "../../store/types.js";
 import { isObject, type JSONObject } from "../common/json.js";
@@ -21,7 +22,6 @@ export type ZarrNode =
     }
   | { kind: "broken"; format: 2 | 3; key: string; reason: string };
 
-const decoder = new TextDecoder();
 const INTEGER_TYPES = new Set(["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]);
 
 /** Whether a stored data type (v3 name or v2 dtype string such as "<u2") is an integer type. */
@@ -30,16 +30,24 @@ export function isIntegerType(dataType: string | undefined): boolean {
   return INTEGER_TYPES.has(dataType) || /^[<>|=]?[iu][1248]$/.test(dataType);
 }
 
+/**
+ * The JSON document at `key`, parsed as every metadata reader parses it (NaN/Infinity, depth limit);
+ * a parse error becomes a reason to report rather than an exception.
+ */
 async function readJSON(
   store: Store,
   key: string,
 ): Promise<{ doc?: unknown; error?: string; found: boolean }> {
-  const bytes = await store.get(key);
-  if (!bytes) return { found: false };
+  const slash = key.lastIndexOf("/");
   try {
-    return { doc: JSON.parse(decoder.decode(bytes)), found: true };
+    const doc = await readMetadataJSON(store, key.slice(0, Math.max(slash, 0)), key.slice(slash + 1));
+    return doc === undefined ? { found: false } : { doc, found: true };
   } catch (e) {
-    return { error: `is not valid JSON (${(e as Error).message})`, found: true };
+    const message = (e as Error).message;
+    return {
+      error: message.startsWith(key) ? message.slice(key.length).replace(/^[:\s]+/, "") : message,
+      found: true,
+    };
   }
 }
 

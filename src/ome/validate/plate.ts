@@ -121,8 +121,9 @@ function checkWells(
       );
       return;
     }
-    // what follows relates wells to each other and to rows/columns, which no JSON schema expresses
-    if (ctx.schemaOnly) return;
+    // 0.6's schema-only mode checks only what its JSON schemas express; what follows relates wells to
+    // each other and to rows/columns. (0.4/0.5 schema-only mode reproduces the suites, which check it.)
+    if (ctx.schemaOnly && ctx.version === "0.6") return;
     const first = paths.get(well.path);
     if (first !== undefined && duplicate >= i) {
       out.error(pp, `"${well.path}" is also the path of wells[${first}]; each well MUST be listed once`);
@@ -133,13 +134,15 @@ function checkWells(
     const rowOk = rows.includes(first0);
     const columnOk = columns.includes(second);
     if (!rowOk || !columnOk) {
-      // 0.4's own conformance suite writes "column/row" (rows ["1"], columns ["A"], path "A/1");
-      // accept that order for 0.4 data with a warning, as long as the indices agree with it.
-      const swapped = ctx.version === "0.4" && columns.includes(first0) && rows.includes(second);
+      // 0.4's own conformance suite writes "column/row" (rows ["1"], columns ["A"], path "A/1") and
+      // calls it valid; the text says MUST "<row>/<column>". Schema-only mode follows the suite
+      // (a warning, as long as the indices agree with that order); the default is an error below.
+      const swapped =
+        ctx.schemaOnly && ctx.version === "0.4" && columns.includes(first0) && rows.includes(second);
       if (swapped) {
         out.warn(
           pp,
-          `"${well.path}" names the column before the row; the specification says a well path MUST be "<row>/<column>" (tolerated for 0.4 data)`,
+          `"${well.path}" names the column before the row; the specification says a well path MUST be "<row>/<column>" (a warning in schema-only mode, as the official 0.4 suite accepts it)`,
         );
         if (rowIndex !== undefined && rows[rowIndex] !== second) {
           out.error(
