@@ -20,10 +20,17 @@ import {
   writeLabels,
 } from "../../pyramid/index.js";
 import type { PyramidOptions } from "../../pyramid/writer.js";
+import { absoluteOutput } from "../../scale/index.js";
 import { detectFormat } from "../../sources/detect.js";
 import { isGlob } from "../../sources/files.js";
 import { LocalStore } from "../../store/local.js";
 import { isOzxPath, openOzx } from "../../store/ozx.js";
+import {
+  addExecutorOptions,
+  checkExecutorFlags,
+  type ExecutorFlags,
+  runExecutor,
+} from "../executor-flags.js";
 import { type Input, openInput } from "../inputs.js";
 import { guardStore, interruptible, interruptSignal } from "../interrupt.js";
 import { finishOutput, isS3URL, openOutputStore, outputLocation, storedBytes } from "../locations.js";
@@ -47,7 +54,7 @@ import { cliOutputError, commitOutput, prepareOutput, writePyramid, writeTarget 
 import { stem } from "./demo.js";
 import { planOnly } from "./tasks.js";
 
-interface ConvertOptions {
+interface ConvertOptions extends ExecutorFlags {
   planOnly?: boolean;
   tasks?: string;
   taskSize?: string;
@@ -120,7 +127,7 @@ function chunksFor(flag: string, values: number[], axes: string[]): number[] {
 }
 
 export function registerConvert(program: Command): void {
-  program
+  const convert = program
     .command("convert")
     .description(
       "convert images (TIFF/BigTIFF/OME-TIFF, NIfTI, NRRD, .npy, raw, 2-D TIFF/PNG slice stacks, Zarr/OME-Zarr) to a multiscale OME-Zarr image or a plain Zarr array",
@@ -198,7 +205,8 @@ export function registerConvert(program: Command): void {
     .option("--task-size <size>", "with --plan-only: source bytes per task (e.g. 8GiB)")
     .option("--memory-target <size>", "bytes of image data in memory at once", "256MiB")
     .option("--force", "convert even when the plan is absurd for the input (over 100 million chunks)")
-    .option("--workers <n>", "worker threads (default: all cores)")
+    .option("--workers <n>", "worker threads (default: all cores)");
+  addExecutorOptions(convert)
     .addHelpText(
       "after",
       `
@@ -212,6 +220,7 @@ Examples:
     .action(async (args: string[], opts: ConvertOptions, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const warn = warner(cmd);
+      const executor = checkExecutorFlags(opts, cmd);
       if (args.length < 2) throw new CliError("convert needs at least one INPUT and an OUTPUT");
       const inputs = args.slice(0, -1);
       const output = outputLocation(args[args.length - 1]);
@@ -355,13 +364,23 @@ Examples:
           overwrite: opts.overwrite,
           force: opts.force,
         };
-        if (opts.planOnly || opts.tasks !== undefined || opts.taskSize !== undefined) {
-          if (!opts.planOnly) throw new CliError("--tasks and --task-size go with --plan-only");
+        if (opts.planOnly || executor || opts.tasks !== undefined || opts.taskSize !== undefined) {
+          if (!opts.planOnly && !executor)
+            throw new CliError("--tasks and --task-size go with --plan-only or --executor");
           const split = {
             tasks: opts.tasks === undefined ? undefined : parseInteger("--tasks", opts.tasks, 1),
             taskSize: opts.taskSize === undefined ? undefined : parseBytes("--task-size", opts.taskSize),
           };
-          await planOnly({ inputs, ...inputFlags }, input, output, options, split, globals);
+          const n = await planOnly(
+            { inputs, ...inputFlags },
+            input,
+            output,
+            options,
+            split,
+            globals,
+            !executor,
+          );
+          if (executor) await runExecutor(executor, absoluteOutput(output), n, opts, globals);
           return;
         }
         const result = await writePyramid(input, output, options, globals, RESUME, warn);

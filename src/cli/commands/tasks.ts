@@ -52,7 +52,8 @@ export async function planOnly(
   options: PyramidOptions,
   split: { tasks?: number; taskSize?: number },
   globals: GlobalOptions,
-): Promise<void> {
+  print = true,
+): Promise<number> {
   const { workers: _w, ...rest } = options;
   const plan = await pyramid.plan(source, openOutputStore(output), {
     ...rest,
@@ -64,6 +65,7 @@ export async function planOnly(
     ...split,
   });
   const n = plan.schedule.tasks.length;
+  if (!print) return n; // an executor prints its own result
   printResult(globals, { output, tasks: n, taskLevel: plan.schedule.taskLevel }, () =>
     [
       `Planned ${output}: ${n} task(s) (level ${plan.schedule.taskLevel} chunks each)`,
@@ -71,6 +73,7 @@ export async function planOnly(
       `  then     zarrsmith finalize ${output}`,
     ].join("\n"),
   );
+  return n;
 }
 
 export function registerTaskCommands(program: Command): void {

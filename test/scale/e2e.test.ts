@@ -1,0 +1,173 @@
+/**
+ * One conversion spread over processes on real engines gives the same bytes as one process:
+ * 8 tasks as a SLURM job array (single-node cluster) and 8 tasks on 3 `zarrsmith worker` processes
+ * (BullMQ on redis-server) produce every object of the single-process `convert` byte for byte
+ * (sha256), for mean and gaussian pyramids, OME-Zarr 0.4 and 0.5 with shards, and validate. A worker
+ * killed with kill -9 (with its running task) mid-conversion: the task is retried elsewhere and the
+ * output is still identical. Services start once for the file.
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { BIN, cli, cliJSON, ensureBuilt } from "../helpers/cli.js";
+import { tempDir } from "../helpers/python.js";
+import { needs } from "../helpers/requirements.js";
+import {
+  type RedisServer,
+  redisRequirements,
+  type SlurmCluster,
+  slurmRequirements,
+  startRedis,
+  startSlurm,
+} from "../helpers/services.js";
+
+/** sha256 of every file under `dir`, by relative path. */
+function digests(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(dir, p), createHash("sha256").update(readFileSync(p)).digest("hex"));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Every object of the single-process output is in `other` with the same bytes; extras are zarrsmith's own records. */
+function assertSameObjects(single: string, other: string): void {
+  const a = digests(single);
+  const b = digests(other);
+  for (const [key, hash] of a) assert.equal(b.get(key), hash, `${relative(other, join(other, key))} differs`);
+  const extra = [...b.keys()].filter((k) => !a.has(k) && !/(^|\/)\.?zarrsmith-/.test(k));
+  assert.deepEqual(extra, [], "no objects beyond the single-process output's (and zarrsmith's records)");
+  assert.ok(a.size > 10, "a pyramid of many objects");
+}
+
+/** A uint16 zyx volume as .npy: smooth structure plus a hash, so every downsampling method matters. */
+function writeVolume(file: string, [z, y, x]: number[]): void {
+  let header = `{'descr': '<u2', 'fortran_order': False, 'shape': (${z}, ${y}, ${x}), }`;
+  header += `${" ".repeat(64 - ((10 + header.length + 1) % 64))}\n`;
+  const data = new Uint16Array(z * y * x);
+  for (let k = 0, i = 0; k < z; k++)
+    for (let j = 0; j < y; j++)
+      for (let l = 0; l < x; l++, i++)
+        data[i] = (k * 300 + j * 40 + l * 7 + ((i * 2654435761) >>> 24)) & 0xffff;
+  const head = Buffer.alloc(10);
+  head.write("\x93NUMPY", 0, "latin1");
+  head[6] = 1;
+  head.writeUInt16LE(header.length, 8);
+  writeFileSync(file, Buffer.concat([head, Buffer.from(header, "latin1"), Buffer.from(data.buffer)]));
+}
+
+const CASES = [
+  {
+    name: "mean, OME-Zarr 0.4",
+    flags: ["--method", "mean", "--ome-zarr-version", "0.4", "--chunks", "16,32,32"],
+  },
+  {
+    name: "gaussian, OME-Zarr 0.5 with shards",
+    flags: [
+      "--method",
+      "gaussian",
+      "--ome-zarr-version",
+      "0.5",
+      "--chunks",
+      "8,16,16",
+      "--shards",
+      "16,32,32",
+    ],
+  },
+];
+
+describe("scale-out conversions match the single-process bytes", {
+  skip: needs(slurmRequirements(), redisRequirements()),
+}, () => {
+  const tmp = tempDir("zarrsmith-scale-e2e-");
+  const input = join(tmp.dir, "vol.npy");
+  let cluster: SlurmCluster;
+  let redis: RedisServer;
+  const workers: ChildProcess[] = [];
+  const startWorker = () => {
+    // its own process group, so kill -9 of the group takes its running task down with it
+    const child = spawn(
+      process.execPath,
+      [BIN, "worker", "--redis", redis.url, "--lock-duration", "2000", "--stalled-interval", "1000"],
+      { stdio: ["ignore", "ignore", "pipe"], detached: true },
+    );
+    workers.push(child);
+    return child;
+  };
+  before(async () => {
+    ensureBuilt();
+    writeVolume(input, [40, 96, 112]);
+    [cluster, redis] = await Promise.all([startSlurm(), startRedis()]);
+    for (let i = 0; i < 3; i++) startWorker();
+  });
+  after(async () => {
+    for (const w of workers)
+      if (w.exitCode === null && w.signalCode === null)
+        try {
+          process.kill(-(w.pid as number), "SIGKILL");
+        } catch {}
+    await Promise.all([cluster?.stop(), redis?.stop()]);
+    tmp.cleanup();
+  });
+
+  for (const [n, c] of CASES.entries()) {
+    it(`${c.name}: SLURM array of 8 and 3 BullMQ workers`, () => {
+      const single = join(tmp.dir, `single-${n}.ome.zarr`);
+      const slurm = join(tmp.dir, `slurm-${n}.ome.zarr`);
+      const queued = join(tmp.dir, `bullmq-${n}.ome.zarr`);
+      assert.equal(cliJSON(["convert", input, single, ...c.flags], tmp.dir).valid, true);
+      const s = cli(
+        ["convert", input, slurm, ...c.flags, "--tasks", "8", "--executor", "slurm", "--wait"],
+        tmp.dir,
+      );
+      assert.equal(s.code, 0, s.stderr);
+      const b = cli(
+        ["convert", input, queued, ...c.flags, "--tasks", "8", "--executor", "bullmq", "--redis", redis.url],
+        tmp.dir,
+      );
+      assert.equal(b.code, 0, b.stderr);
+      for (const out of [slurm, queued]) {
+        assertSameObjects(single, out);
+        assert.equal(cliJSON(["validate", out], tmp.dir).valid, true);
+        assert.deepEqual((cliJSON(["status", out], tmp.dir) as { missing: unknown[] }).missing, []);
+      }
+    });
+  }
+
+  it("kill -9 of a worker mid-task: its task is retried and the output is still identical", async () => {
+    const c = CASES[1];
+    const single = join(tmp.dir, "single-1.ome.zarr");
+    const out = join(tmp.dir, "killed.ome.zarr");
+    let killed: number | undefined;
+    for (const w of workers) {
+      w.stderr?.on("data", (d: Buffer) => {
+        if (killed === undefined && d.toString().includes(`started task 2 of ${out}`)) {
+          killed = w.pid;
+          process.kill(-(w.pid as number), "SIGKILL");
+        }
+      });
+    }
+    const run = spawn(
+      process.execPath,
+      [BIN, "convert", input, out, ...c.flags, "--tasks", "8", "--executor", "bullmq", "--redis", redis.url],
+      { cwd: tmp.dir, stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let err = "";
+    run.stderr?.on("data", (d) => {
+      err += d;
+    });
+    const code = await new Promise((r) => run.once("exit", r));
+    assert.equal(code, 0, err);
+    assert.ok(killed !== undefined, "a worker was killed while it ran task 2");
+    assertSameObjects(single, out);
+    assert.equal(cliJSON(["validate", out], tmp.dir).valid, true);
+  });
+});
