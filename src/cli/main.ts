@@ -9,10 +9,12 @@ import { registerDemo } from "./commands/demo.js";
 import { registerInfo } from "./commands/info.js";
 import { registerSlice } from "./commands/slice.js";
 import { registerSpec } from "./commands/spec.js";
+import { registerSubmit } from "./commands/submit.js";
 import { registerTaskCommands } from "./commands/tasks.js";
 import { registerUpgrade } from "./commands/upgrade.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerView } from "./commands/view.js";
+import { registerWorker } from "./commands/worker.js";
 import { installInterruptHandler } from "./interrupt.js";
 import { EXIT, exitCodeFor, type GlobalOptions, printJSONError, reportError } from "./output.js";
 import { registerS3Flags } from "./s3-flags.js";
@@ -49,6 +51,8 @@ export function buildProgram(): Command {
   registerUpgrade(program);
   registerTaskCommands(program);
   registerView(program);
+  registerSubmit(program);
+  registerWorker(program);
   return program;
 }
 
