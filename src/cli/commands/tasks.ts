@@ -63,7 +63,7 @@ export async function planOnly(
     } as unknown as Record<string, unknown>,
     ...split,
   });
-  const n = plan.schedule.tasks.length;
+  const n = plan.tasks.length;
   printResult(globals, { output, tasks: n, taskLevel: plan.schedule.taskLevel }, () =>
     [
       `Planned ${output}: ${n} task(s) (level ${plan.schedule.taskLevel} chunks each)`,
@@ -93,7 +93,7 @@ export function registerTaskCommands(program: Command): void {
       printResult(
         globals,
         { output, ...record },
-        () => `Task ${i} of ${plan.schedule.tasks.length} done (${record.chunksWritten} chunks)`,
+        () => `Task ${i} of ${plan.tasks.length} done (${record.chunksWritten} chunks)`,
       );
     });
   program
