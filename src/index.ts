@@ -11,6 +11,7 @@
  */
 
 export * from "./browser.js";
+export * as scale from "./scale/index.js";
 export { type OpenSourceOptions, openSource, type Source } from "./sources/index.js";
 export { LocalStore, type LocalStoreOptions, TEMP_PREFIX } from "./store/local.js";
 export { isOzxPath, type OzxCreateOptions, type OzxOpenOptions, OzxWriter, openOzx } from "./store/ozx.js";

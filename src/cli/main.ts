@@ -9,9 +9,11 @@ import { registerDemo } from "./commands/demo.js";
 import { registerInfo } from "./commands/info.js";
 import { registerSlice } from "./commands/slice.js";
 import { registerSpec } from "./commands/spec.js";
+import { registerSubmit } from "./commands/submit.js";
 import { registerUpgrade } from "./commands/upgrade.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerView } from "./commands/view.js";
+import { registerWorker } from "./commands/worker.js";
 import { installInterruptHandler } from "./interrupt.js";
 import { EXIT, exitCodeFor, type GlobalOptions, printJSONError, reportError } from "./output.js";
 import { registerS3Flags } from "./s3-flags.js";
@@ -47,6 +49,8 @@ export function buildProgram(): Command {
   registerSpec(program);
   registerUpgrade(program);
   registerView(program);
+  registerSubmit(program);
+  registerWorker(program);
   return program;
 }
 

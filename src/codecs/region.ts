@@ -4,6 +4,10 @@
  * are merged into one longer row, so the per-element work stays in native code.
  */
 import type { TypedArray } from "../dtype/index.js";
+import { stridesOf } from "../indexing/copy.js";
+
+// one definition of C-order strides (indexing/copy.ts), re-exported for the codec modules that import it here
+export { stridesOf };
 
 export interface Box {
   /** Array the box lives in (C order), with `lanes` slots per element. */
@@ -58,17 +62,6 @@ export function copyBox(src: Box, dst: Box, count: readonly number[], lanes: num
     }
     if (k < 0) return;
   }
-}
-
-/** C-order strides in slots (elements × lanes). */
-export function stridesOf(shape: readonly number[], lanes = 1): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = lanes;
-  for (let k = shape.length - 1; k >= 0; k--) {
-    strides[k] = s;
-    s *= shape[k];
-  }
-  return strides;
 }
 
 /** Calls `fn` with every index of `shape` in C order (nothing for shapes containing 0). */

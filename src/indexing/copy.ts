@@ -5,10 +5,10 @@
  */
 import type { TypedArray } from "../dtype/index.js";
 
-/** C-order element strides of a shape. */
-export function stridesOf(shape: readonly number[]): number[] {
+/** C-order strides of a shape, in elements, or in slots of `lanes` numbers each (complex: 2). */
+export function stridesOf(shape: readonly number[], lanes = 1): number[] {
   const strides = new Array<number>(shape.length);
-  let s = 1;
+  let s = lanes;
   for (let i = shape.length - 1; i >= 0; i--) {
     strides[i] = s;
     s *= shape[i];
