@@ -10,6 +10,7 @@ import { registerInfo } from "./commands/info.js";
 import { registerSlice } from "./commands/slice.js";
 import { registerSpec } from "./commands/spec.js";
 import { registerSubmit } from "./commands/submit.js";
+import { registerTaskCommands } from "./commands/tasks.js";
 import { registerUpgrade } from "./commands/upgrade.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerView } from "./commands/view.js";
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerSlice(program);
   registerSpec(program);
   registerUpgrade(program);
+  registerTaskCommands(program);
   registerView(program);
   registerSubmit(program);
   registerWorker(program);

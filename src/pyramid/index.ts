@@ -3,6 +3,23 @@
  * a file opened with `openSource`, any region reader) into an OME-Zarr 0.4/0.5 image with N levels;
  * `planPyramid` shows the levels it would write; `downsample` reduces one block.
  */
+
+export {
+  finalize,
+  MissingTasksError,
+  PLAN_FILE,
+  type Plan,
+  type PlanOptions,
+  type PlanStatus,
+  type PyramidPlanFile,
+  plan,
+  type RunOptions,
+  readPlan,
+  runTask,
+  status,
+  TASKS_DIR,
+  type TaskRecord,
+} from "./distributed.js";
 export { DOWNSAMPLE_METHODS, type DownsampleMethod, downsample, haloFor } from "./downsample/index.js";
 export { type LabelsOptions, writeLabels } from "./labels.js";
 export { type AxisInput, resolveAxes } from "./metadata.js";

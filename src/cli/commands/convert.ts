@@ -45,8 +45,12 @@ import { looksLikeZarr, omeImage } from "../stores.js";
 import { levelTable, storageOf } from "../summary.js";
 import { cliOutputError, commitOutput, prepareOutput, writePyramid, writeTarget } from "../write-output.js";
 import { stem } from "./demo.js";
+import { planOnly } from "./tasks.js";
 
 interface ConvertOptions {
+  planOnly?: boolean;
+  tasks?: string;
+  taskSize?: string;
   chunks?: string;
   shards?: string;
   codec: string;
@@ -186,6 +190,12 @@ export function registerConvert(program: Command): void {
       "--overwrite",
       "replace an existing output (without it, an existing output is an error and left untouched)",
     )
+    .option(
+      "--plan-only",
+      "plan a conversion for many processes (zarrsmith run-task / finalize) instead of writing it",
+    )
+    .option("--tasks <n>", "with --plan-only: number of tasks")
+    .option("--task-size <size>", "with --plan-only: source bytes per task (e.g. 8GiB)")
     .option("--memory-target <size>", "bytes of image data in memory at once", "256MiB")
     .option("--force", "convert even when the plan is absurd for the input (over 100 million chunks)")
     .option("--workers <n>", "worker threads (default: all cores)")
@@ -238,7 +248,7 @@ Examples:
         opts.translation === undefined ? undefined : parseNumberList("--translation", opts.translation);
       const unitFlag = opts.units?.split(",").map((u) => normalizeUnitFlag(u.trim(), warn));
       await refuseRawFlags(inputs, opts);
-      const input = await openInput(inputs, {
+      const inputFlags = {
         format: opts.format as InputFormat,
         shape: opts.shape === undefined ? undefined : parseIntList("--shape", opts.shape),
         dtype: opts.dtype === undefined ? undefined : parseDataType("--dtype", opts.dtype),
@@ -246,7 +256,8 @@ Examples:
         axes: opts.axes,
         offset: opts.offset === undefined ? undefined : parseInteger("--offset", opts.offset, 0),
         memoryLimit: memoryTarget,
-      });
+      };
+      const input = await openInput(inputs, inputFlags);
       try {
         const axes = input.axes;
         const chunks = chunkFlag && chunksFor("--chunks", chunkFlag, axes);
@@ -344,6 +355,15 @@ Examples:
           overwrite: opts.overwrite,
           force: opts.force,
         };
+        if (opts.planOnly || opts.tasks !== undefined || opts.taskSize !== undefined) {
+          if (!opts.planOnly) throw new CliError("--tasks and --task-size go with --plan-only");
+          const split = {
+            tasks: opts.tasks === undefined ? undefined : parseInteger("--tasks", opts.tasks, 1),
+            taskSize: opts.taskSize === undefined ? undefined : parseBytes("--task-size", opts.taskSize),
+          };
+          await planOnly({ inputs, ...inputFlags }, input, output, options, split, globals);
+          return;
+        }
         const result = await writePyramid(input, output, options, globals, RESUME, warn);
         const store = isOzxPath(output)
           ? await openOzx(output, { s3: isS3URL(output) ? s3Options() : undefined })

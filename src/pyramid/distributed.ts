@@ -1,0 +1,305 @@
+/**
+ * One pyramid spread over many processes: plan → tasks → finalize (see schedule/tasks.ts for what
+ * a task is). `plan` creates every level's array (no data) and writes `zarrsmith-plan.json` into the
+ * output: how to reopen the input, every option, the schedule. `runTask(plan, i)` writes task i and
+ * then its completion record (`zarrsmith-tasks/<i>.json`); running it again, or after a crash,
+ * rewrites the same bytes. `finalize` checks every record, makes the levels above the task level
+ * and writes the OME metadata last. `pyramid.write` runs the very same schedule in one process.
+ */
+import { resolvePool, type WorkerPool } from "../concurrency/pool.js";
+import { stringifyJSON } from "../dtype/json.js";
+import { NotFoundError, ValueError, ZarrsmithError } from "../errors.js";
+import { readNodeMetadata } from "../hierarchy/metadata-io.js";
+import { joinKey, normalizePath } from "../store/keys.js";
+import type { Store } from "../store/types.js";
+import { Runner } from "./schedule/run.js";
+import { Stats, type StatsState } from "./schedule/stats.js";
+import { type Schedule, schedule } from "./schedule/tasks.js";
+import { resolveSettings } from "./settings.js";
+import type { PyramidOptions, PyramidResult, RegionSource } from "./types.js";
+import { blockBudget, blockLevels, createArrays, levelArrays, result, writeImageMetadata } from "./writer.js";
+
+export const PLAN_FILE = "zarrsmith-plan.json";
+export const TASKS_DIR = "zarrsmith-tasks";
+
+/** The options a plan records: everything but the run-time ones (workers, progress, signal). */
+export type PlannedOptions = Omit<PyramidOptions, "workers" | "onProgress" | "signal">;
+
+export interface PlanOptions extends PlannedOptions {
+  /** How another process reopens the input (e.g. `{ path, format, shape, dtype }`): JSON, recorded as is. */
+  input: Record<string, unknown>;
+  /** Number of tasks (default 1); or `taskSize`: source bytes per task. */
+  tasks?: number;
+  taskSize?: number;
+  workers?: WorkerPool | number;
+}
+
+/** zarrsmith-plan.json. */
+export interface PyramidPlanFile {
+  format: "zarrsmith-plan";
+  version: 1;
+  input: Record<string, unknown>;
+  options: PlannedOptions;
+  fingerprint: string;
+  /** Bytes of block input per block, fixed at planning so every process cuts the same stages. */
+  blockBudget: number;
+  schedule: Omit<Schedule, "tasks"> & { tasks: Array<[number, number]> };
+}
+
+/** A plan as read back: the file plus where it lives. */
+export interface Plan extends PyramidPlanFile {
+  store: Store;
+  path: string;
+}
+
+export interface RunOptions {
+  /** Opens the input the plan records (the CLI passes its input opener). */
+  open(input: Record<string, unknown>): Promise<RegionSource & { close?(): Promise<void> }>;
+  workers?: WorkerPool | number;
+  onProgress?: PyramidOptions["onProgress"];
+  signal?: AbortSignal;
+}
+
+/** The completion record of a task. */
+export interface TaskRecord {
+  task: number;
+  fingerprint: string;
+  stats: StatsState;
+  bytesWritten: number;
+  chunksWritten: number;
+}
+
+/** finalize found tasks without a completion record. */
+export class MissingTasksError extends ZarrsmithError {
+  readonly missing: number[];
+  constructor(where: string, missing: number[]) {
+    super(
+      "not_found",
+      `${where}: ${missing.length} task(s) not finished (no completion record): ${missing.join(", ")}`,
+    );
+    this.missing = missing;
+  }
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function recordKey(plan: Plan, i: number): string {
+  return joinKey(plan.path, `${TASKS_DIR}/${i}.json`);
+}
+
+function plannedOptions(options: PlanOptions): PlannedOptions {
+  const {
+    input: _i,
+    tasks: _t,
+    taskSize: _s,
+    workers: _w,
+    ...rest
+  } = options as PlanOptions & Record<string, unknown>;
+  delete (rest as Record<string, unknown>).onProgress;
+  delete (rest as Record<string, unknown>).signal;
+  return rest as PlannedOptions;
+}
+
+/** Creates the output's arrays (no data) and writes the plan into it. */
+export async function plan(source: RegionSource, store: Store, options: PlanOptions): Promise<Plan> {
+  const planned = plannedOptions(options);
+  const settings = resolveSettings(source, planned);
+  if (!store.set) throw new ValueError("plan needs a writable output store");
+  if (!options.overwrite && (await readNodeMetadata(store, settings.path).catch(() => ({ kind: "node" })))) {
+    throw new ValueError(
+      `${store.description ?? "the store"} at /${settings.path} already holds a Zarr node; pass overwrite to replace it`,
+    );
+  }
+  if (options.tasks !== undefined && !(Number.isInteger(options.tasks) && options.tasks >= 1))
+    throw new ValueError(`tasks must be an integer >= 1, got ${options.tasks}`);
+  if (options.taskSize !== undefined && !(options.taskSize > 0))
+    throw new ValueError(`taskSize must be a number of bytes > 0, got ${options.taskSize}`);
+  await createArrays(store, settings, false);
+  const arrays = levelArrays(store, settings);
+  const levels = blockLevels(settings, arrays);
+  const { pool, owned } = resolvePool(options.workers);
+  const budget = blockBudget(options.memoryTarget, Math.max(1, pool.size) + 1);
+  if (owned) await pool.close();
+  const s = schedule(settings.plan, levels, {
+    method: settings.method,
+    dtype: settings.dtype,
+    blockBudget: budget,
+    tasks: options.tasks,
+    taskSize: options.taskSize,
+  });
+  const file: PyramidPlanFile = {
+    format: "zarrsmith-plan",
+    version: 1,
+    input: options.input,
+    options: planned,
+    fingerprint: settings.fingerprint,
+    blockBudget: budget,
+    schedule: {
+      kind: s.kind,
+      leaf: s.leaf,
+      taskLevel: s.taskLevel,
+      tasks: s.tasks.map((t) => [t.start, t.end]),
+    },
+  };
+  await store.set(joinKey(settings.path, PLAN_FILE), encoder.encode(`${stringifyJSON(file)}\n`));
+  return { ...file, store, path: settings.path };
+}
+
+/** Reads the plan of the output at `path` in `store`. */
+export async function readPlan(store: Store, path = ""): Promise<Plan> {
+  const p = normalizePath(path);
+  const bytes = await store.get(joinKey(p, PLAN_FILE));
+  if (!bytes)
+    throw new NotFoundError(
+      `${store.description ?? "the store"} at /${p} holds no ${PLAN_FILE}: plan the conversion first`,
+    );
+  const file = JSON.parse(decoder.decode(bytes)) as PyramidPlanFile;
+  if (file.format !== "zarrsmith-plan" || file.version !== 1)
+    throw new ValueError(`${PLAN_FILE}: format must be "zarrsmith-plan" version 1`);
+  return { ...file, store, path: p };
+}
+
+async function prepare(plan: Plan, run: RunOptions) {
+  const source = await run.open(plan.input);
+  const settings = resolveSettings(source, plan.options);
+  if (settings.fingerprint !== plan.fingerprint) {
+    throw new ValueError(
+      `the input reopened from ${JSON.stringify(plan.input)} no longer matches the plan (shape, dtype or settings changed)`,
+    );
+  }
+  const arrays = levelArrays(plan.store, settings);
+  const levels = blockLevels(settings, arrays);
+  const sched: Schedule = {
+    kind: plan.schedule.kind,
+    leaf: plan.schedule.leaf,
+    taskLevel: plan.schedule.taskLevel,
+    tasks: plan.schedule.tasks.map(([start, end], index) => ({
+      index,
+      level: plan.schedule.taskLevel,
+      start,
+      end,
+    })),
+  };
+  const { pool, owned } = resolvePool(run.workers);
+  const stats = new Stats(plan.options.labels ?? false);
+  return { source, settings, arrays, levels, sched, pool, owned, stats };
+}
+
+function runner(
+  plan: Plan,
+  run: RunOptions,
+  p: Awaited<ReturnType<typeof prepare>>,
+  done: Pick<Set<string>, "has" | "add">,
+) {
+  return new Runner({
+    source: p.source,
+    store: plan.store,
+    arrays: p.arrays,
+    levels: p.levels,
+    schedule: p.sched,
+    method: p.settings.method,
+    dtype: p.settings.dtype,
+    channelAxis: p.settings.channelAxis,
+    stats: p.stats,
+    pool: p.pool,
+    inFlight: Math.max(1, p.pool.size) + 1,
+    blockBudget: plan.blockBudget,
+    done: done as Set<string>,
+    onDone: async () => {},
+    onProgress: run.onProgress,
+    signal: run.signal,
+  });
+}
+
+/** Writes task `i` of the plan (all of it, every time: idempotent), then its completion record. */
+export async function runTask(plan: Plan, i: number, run: RunOptions): Promise<TaskRecord> {
+  if (!(Number.isInteger(i) && i >= 0 && i < plan.schedule.tasks.length))
+    throw new ValueError(`task must be an integer from 0 to ${plan.schedule.tasks.length - 1}, got ${i}`);
+  const p = await prepare(plan, run);
+  try {
+    const r = runner(plan, run, p, new Set());
+    await r.runTask(p.sched.tasks[i]);
+    const record: TaskRecord = {
+      task: i,
+      fingerprint: plan.fingerprint,
+      stats: p.stats.toState(),
+      bytesWritten: r.counters.bytesWritten,
+      chunksWritten: r.counters.chunksWritten,
+    };
+    await plan.store.set!(recordKey(plan, i), encoder.encode(`${JSON.stringify(record)}\n`));
+    return record;
+  } finally {
+    if (p.owned) await p.pool.close();
+    await p.source.close?.();
+  }
+}
+
+export interface PlanStatus {
+  tasks: number;
+  done: number[];
+  missing: number[];
+  /** Whether the OME metadata (written last by finalize) is there. */
+  finalized: boolean;
+}
+
+async function readRecord(plan: Plan, i: number): Promise<TaskRecord | undefined> {
+  const bytes = await plan.store.get(recordKey(plan, i));
+  if (!bytes) return undefined;
+  try {
+    const r = JSON.parse(decoder.decode(bytes)) as TaskRecord;
+    return r.fingerprint === plan.fingerprint && r.task === i ? r : undefined;
+  } catch {
+    return undefined; // a torn record counts as missing: the task is run again
+  }
+}
+
+/** Which tasks have a completion record. */
+export async function status(plan: Plan): Promise<PlanStatus> {
+  const done: number[] = [];
+  const missing: number[] = [];
+  for (let i = 0; i < plan.schedule.tasks.length; i++) ((await readRecord(plan, i)) ? done : missing).push(i);
+  const meta = await readNodeMetadata(plan.store, plan.path).catch(() => undefined);
+  const attrs = (meta as { attributes?: Record<string, unknown> } | undefined)?.attributes ?? {};
+  const finalized = "multiscales" in attrs || "ome" in attrs;
+  return { tasks: plan.schedule.tasks.length, done, missing, finalized };
+}
+
+/** Checks every task's record, makes the levels above the task level, writes the OME metadata last. */
+export async function finalize(plan: Plan, run: RunOptions): Promise<PyramidResult> {
+  const started = performance.now();
+  const records: TaskRecord[] = [];
+  const missing: number[] = [];
+  for (let i = 0; i < plan.schedule.tasks.length; i++) {
+    const r = await readRecord(plan, i);
+    if (r) records.push(r);
+    else missing.push(i);
+  }
+  if (missing.length > 0)
+    throw new MissingTasksError(`${plan.store.description ?? "the store"} at /${plan.path}`, missing);
+  const p = await prepare(plan, run);
+  try {
+    for (const r of records) p.stats.merge(r.stats);
+    // every chunk of the task level is finished: read back, never recomputed
+    const prefix = `${plan.schedule.taskLevel}:`;
+    const above = new Set<string>();
+    const done = {
+      has: (id: string) => id.startsWith(prefix) || above.has(id),
+      add: (id: string) => above.add(id),
+    };
+    // interrupted writes of crashed task runs left temporary files; every task is done now
+    await plan.store.removeTemporaryFiles?.();
+    const r = runner(plan, run, p, done);
+    await r.runAbove();
+    const channelWindows = await writeImageMetadata(plan.store, p.settings, p.arrays, p.stats, plan.options);
+    const counters = {
+      bytesWritten: r.counters.bytesWritten + records.reduce((a, x) => a + x.bytesWritten, 0),
+      chunksWritten: r.counters.chunksWritten + records.reduce((a, x) => a + x.chunksWritten, 0),
+      resumedNodes: 0,
+    };
+    return result(p.settings, p.arrays, p.stats, counters, started, channelWindows);
+  } finally {
+    if (p.owned) await p.pool.close();
+    await p.source.close?.();
+  }
+}
