@@ -4,9 +4,9 @@
  */
 import { accessSync, constants, existsSync } from "node:fs";
 import { ZarrArray } from "../array/zarr-array.js";
+import { arraySource } from "../convert/copy-array.js";
 import type { DataType, Endian } from "../dtype/index.js";
 import { open } from "../hierarchy/open.js";
-import { slice } from "../indexing/selection.js";
 import type { RegionSource } from "../pyramid/writer.js";
 import { parseAxes, renameAxisMetadata } from "../sources/axes.js";
 import { isGlob } from "../sources/files.js";
@@ -41,17 +41,8 @@ export interface Input extends RegionSource {
   close(): Promise<void>;
 }
 
-function zarrSource(array: ZarrArray): Pick<RegionSource, "shape" | "dtype" | "read" | "storageChunkShape"> {
-  return {
-    shape: array.shape,
-    storageChunkShape: array.storageChunkShape,
-    dtype: array.dtype,
-    read: (region) =>
-      array.get(
-        region.map(([a, b]) => slice(a, b)),
-        { signal: interruptSignal },
-      ),
-  };
+function zarrSource(array: ZarrArray): Pick<RegionSource, "shape" | "dtype" | "read"> {
+  return arraySource(array, { signal: interruptSignal });
 }
 
 async function openZarrInput(path: string, options: InputOptions): Promise<Input> {

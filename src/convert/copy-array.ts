@@ -18,7 +18,7 @@ import { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
 import { product } from "../ndarray.js";
 import { checkPlan, inputChunks } from "../pyramid/plan-guard.js";
-import type { RegionSource } from "../pyramid/writer.js";
+import type { RegionSource } from "../pyramid/types.js";
 import type { Store } from "../store/types.js";
 
 export interface CopyArrayOptions {
@@ -70,6 +70,7 @@ export function arraySource(
   return {
     shape: array.shape,
     dtype: array.dtype,
+    storageChunkShape: array.storageChunkShape,
     read: (region) =>
       array.get(
         region.map(([a, b]) => slice(a, b)),

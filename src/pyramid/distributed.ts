@@ -43,7 +43,9 @@ export interface PyramidPlanFile {
   fingerprint: string;
   /** Bytes of block input per block, fixed at planning so every process cuts the same stages. */
   blockBudget: number;
-  schedule: Omit<Schedule, "tasks"> & { tasks: Array<[number, number]> };
+  schedule: Omit<Schedule, "tasks">;
+  /** Per task: its chunks of the task level, C-order indices [start, end) (see schedule/tasks.ts). */
+  tasks: Array<[number, number]>;
 }
 
 /** A plan as read back: the file plus where it lives. */
@@ -139,8 +141,8 @@ export async function plan(source: RegionSource, store: Store, options: PlanOpti
       kind: s.kind,
       leaf: s.leaf,
       taskLevel: s.taskLevel,
-      tasks: s.tasks.map((t) => [t.start, t.end]),
     },
+    tasks: s.tasks.map((t) => [t.start, t.end]),
   };
   await store.set(joinKey(settings.path, PLAN_FILE), encoder.encode(`${stringifyJSON(file)}\n`));
   return { ...file, store, path: settings.path };
@@ -174,7 +176,7 @@ async function prepare(plan: Plan, run: RunOptions) {
     kind: plan.schedule.kind,
     leaf: plan.schedule.leaf,
     taskLevel: plan.schedule.taskLevel,
-    tasks: plan.schedule.tasks.map(([start, end], index) => ({
+    tasks: plan.tasks.map(([start, end], index) => ({
       index,
       level: plan.schedule.taskLevel,
       start,
@@ -214,8 +216,8 @@ function runner(
 
 /** Writes task `i` of the plan (all of it, every time: idempotent), then its completion record. */
 export async function runTask(plan: Plan, i: number, run: RunOptions): Promise<TaskRecord> {
-  if (!(Number.isInteger(i) && i >= 0 && i < plan.schedule.tasks.length))
-    throw new ValueError(`task must be an integer from 0 to ${plan.schedule.tasks.length - 1}, got ${i}`);
+  if (!(Number.isInteger(i) && i >= 0 && i < plan.tasks.length))
+    throw new ValueError(`task must be an integer from 0 to ${plan.tasks.length - 1}, got ${i}`);
   const p = await prepare(plan, run);
   try {
     const r = runner(plan, run, p, new Set());
@@ -258,11 +260,11 @@ async function readRecord(plan: Plan, i: number): Promise<TaskRecord | undefined
 export async function status(plan: Plan): Promise<PlanStatus> {
   const done: number[] = [];
   const missing: number[] = [];
-  for (let i = 0; i < plan.schedule.tasks.length; i++) ((await readRecord(plan, i)) ? done : missing).push(i);
+  for (let i = 0; i < plan.tasks.length; i++) ((await readRecord(plan, i)) ? done : missing).push(i);
   const meta = await readNodeMetadata(plan.store, plan.path).catch(() => undefined);
   const attrs = (meta as { attributes?: Record<string, unknown> } | undefined)?.attributes ?? {};
   const finalized = "multiscales" in attrs || "ome" in attrs;
-  return { tasks: plan.schedule.tasks.length, done, missing, finalized };
+  return { tasks: plan.tasks.length, done, missing, finalized };
 }
 
 /** Checks every task's record, makes the levels above the task level, writes the OME metadata last. */
@@ -270,7 +272,7 @@ export async function finalize(plan: Plan, run: RunOptions): Promise<PyramidResu
   const started = performance.now();
   const records: TaskRecord[] = [];
   const missing: number[] = [];
-  for (let i = 0; i < plan.schedule.tasks.length; i++) {
+  for (let i = 0; i < plan.tasks.length; i++) {
     const r = await readRecord(plan, i);
     if (r) records.push(r);
     else missing.push(i);

@@ -7,13 +7,14 @@
  * without it is visibly incomplete), and the run record (checkpoint/) lists finished tree nodes so
  * that a re-run resumes: finished nodes are read back instead of recomputed, giving identical chunks.
  */
+
 import { ZarrArray } from "../array/zarr-array.js";
 import { claimOutput, clearExcept } from "../checkpoint/index.js";
 import { resolvePool } from "../concurrency/pool.js";
+import { arraySource } from "../convert/copy-array.js";
 import { writeArrayMetadata, writeGroupMetadata } from "../hierarchy/create.js";
 import { createGroup } from "../hierarchy/group.js";
 import { readNodeMetadata } from "../hierarchy/metadata-io.js";
-import { slice } from "../indexing/selection.js";
 import { joinKey } from "../store/keys.js";
 import type { Store } from "../store/types.js";
 import type { BlockLevel } from "./block.js";
@@ -30,19 +31,9 @@ export type { PyramidOptions, PyramidResult, RegionSource } from "./types.js";
 /** Peak bytes per byte of block input in flight (see where `blockBudget` is set). */
 const BLOCK_OVERHEAD = 6;
 
-/** A ZarrArray read as a region source. */
+/** A ZarrArray read as a region source (decoded on this thread: the pool runs the downsampling). */
 export function asSource(src: RegionSource | ZarrArray): RegionSource {
-  if (!(src instanceof ZarrArray)) return src;
-  return {
-    shape: src.shape,
-    dtype: src.dtype,
-    storageChunkShape: src.storageChunkShape,
-    read: (region) =>
-      src.get(
-        region.map(([a, b]) => slice(a, b)),
-        { workers: 0 },
-      ),
-  };
+  return src instanceof ZarrArray ? arraySource(src, { workers: 0 }) : src;
 }
 
 /** The level arrays of an output, opened on its specs (the metadata is written by the caller). */

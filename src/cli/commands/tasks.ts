@@ -64,7 +64,7 @@ export async function planOnly(
     } as unknown as Record<string, unknown>,
     ...split,
   });
-  const n = plan.schedule.tasks.length;
+  const n = plan.tasks.length;
   if (!print) return n; // an executor prints its own result
   printResult(globals, { output, tasks: n, taskLevel: plan.schedule.taskLevel }, () =>
     [
@@ -96,7 +96,7 @@ export function registerTaskCommands(program: Command): void {
       printResult(
         globals,
         { output, ...record },
-        () => `Task ${i} of ${plan.schedule.tasks.length} done (${record.chunksWritten} chunks)`,
+        () => `Task ${i} of ${plan.tasks.length} done (${record.chunksWritten} chunks)`,
       );
     });
   program
