@@ -124,11 +124,13 @@ describe("scale-out conversions match the single-process bytes", {
       const slurm = join(tmp.dir, `slurm-${n}.ome.zarr`);
       const queued = join(tmp.dir, `bullmq-${n}.ome.zarr`);
       assert.equal(cliJSON(["convert", input, single, ...c.flags], tmp.dir).valid, true);
-      const s = cli(
-        ["convert", input, slurm, ...c.flags, "--tasks", "8", "--executor", "slurm", "--wait"],
-        tmp.dir,
+      // sbatch (run by convert) finds this cluster through SLURM_CONF
+      const s = spawnSync(
+        process.execPath,
+        [BIN, "convert", input, slurm, ...c.flags, "--tasks", "8", "--executor", "slurm", "--wait"],
+        { cwd: tmp.dir, encoding: "utf8", env: cluster.env },
       );
-      assert.equal(s.code, 0, s.stderr);
+      assert.equal(s.status, 0, s.stderr);
       const b = cli(
         ["convert", input, queued, ...c.flags, "--tasks", "8", "--executor", "bullmq", "--redis", redis.url],
         tmp.dir,
