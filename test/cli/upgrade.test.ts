@@ -98,6 +98,15 @@ describe("zarrsmith upgrade", () => {
       six,
     ]);
     assert.deepEqual(JSON.parse(comment), { ome: { version: "0.6" } });
+    // without --ome-zarr-version, an .ozx output is 0.5 (RFC-9 holds Zarr v3 only)
+    const plainOzx = join(dir, "default.ozx");
+    const d = cliJSON<{ valid: boolean }>(["convert", "vol.npy", plainOzx, "--levels", "2"], dir);
+    assert.equal(d.valid, true);
+    const root = python(
+      "import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read('zarr.json').decode())",
+      [plainOzx],
+    );
+    assert.equal(JSON.parse(root).attributes.ome.version, "0.5");
     assert.equal(cli(["convert", "vol.npy", ozx, "--ome-zarr-version", "0.5"], dir).code, 2, "exists");
     assert.equal(cli(["convert", "vol.npy", join(dir, "p.ozx"), "--plain"], dir).code, 2);
   });

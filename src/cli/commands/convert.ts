@@ -73,7 +73,7 @@ interface ConvertOptions extends ExecutorFlags {
   translations?: string;
   paths?: string;
   name?: string;
-  omeZarrVersion: string;
+  omeZarrVersion?: string;
   transform?: string;
   plain?: boolean;
   zarrVersion?: string;
@@ -181,7 +181,10 @@ export function registerConvert(program: Command): void {
     )
     .option("--paths <list>", "array path of each level, e.g. level0,level1,level2 (default 0,1,2,...)")
     .option("--name <name>", "image name (default: an OME-Zarr input's own name, else the input's file name)")
-    .option("--ome-zarr-version <v>", "0.4 (Zarr v2), 0.5 or 0.6 (Zarr v3)", "0.4")
+    .option(
+      "--ome-zarr-version <v>",
+      "0.4 (Zarr v2), 0.5 or 0.6 (Zarr v3) (default: 0.4; 0.5 for an .ozx output)",
+    )
     .option(
       "--transform <file>",
       "OME-Zarr 0.6: JSON file of extra coordinate systems and transformations to them",
@@ -230,7 +233,12 @@ Examples:
       // every flag is checked before the input is opened or the output touched
       if (opts.plain && isOzxPath(output))
         throw new CliError("an .ozx file holds an OME-Zarr image (RFC-9); drop --plain or write a directory");
-      const omeVersion = oneOf("--ome-zarr-version", opts.omeZarrVersion, ["0.4", "0.5", "0.6"] as const);
+      // .ozx (RFC-9) holds Zarr v3 only, so an .ozx output defaults to 0.5
+      const omeVersion = oneOf(
+        "--ome-zarr-version",
+        opts.omeZarrVersion ?? (isOzxPath(output) ? "0.5" : "0.4"),
+        ["0.4", "0.5", "0.6"] as const,
+      );
       if (opts.transform !== undefined && omeVersion !== "0.6")
         throw new CliError("--transform needs --ome-zarr-version 0.6 (coordinate systems are new in 0.6)");
       const extra = opts.transform === undefined ? undefined : readTransformFile(opts.transform);
