@@ -240,18 +240,11 @@ export class WorkerPool {
    * decoding them (profiled on a 512^3 read).
    */
   decodeInto(desc: PipelineDescriptor, bytes: Uint8Array, target: DecodeTarget): Promise<void> {
+    const task = { op: "decodeInto", desc, bytes, ...target } as const;
     if (this.size === 0 || this.inlineOnly)
-      return withDirection(
-        "decode",
-        pipelineFor(desc)
-          .decode(bytes)
-          .then((chunk) => copyInto(chunk, target)),
-      );
+      return withDirection("decode", this.inline(task) as Promise<void>);
     // copied, not moved: stores may return views of buffers they keep (see decode)
-    return withDirection(
-      "decode",
-      this.post({ op: "decodeInto", desc, bytes: compact(bytes), ...target }, []),
-    );
+    return withDirection("decode", this.post({ ...task, bytes: compact(bytes) }, []));
   }
 
   /**

@@ -11,7 +11,7 @@ import { resolvePool, type WorkerPool } from "../concurrency/pool.js";
 import { type DataType, itemSize } from "../dtype/index.js";
 import { stringifyJSON } from "../dtype/json.js";
 import { writeArrayMetadata } from "../hierarchy/create.js";
-import { readNodeMetadata } from "../hierarchy/metadata-io.js";
+import { describeExistingNode } from "../hierarchy/metadata-io.js";
 import { clipChunks, clipShards } from "../indexing/grid.js";
 import { slice } from "../indexing/selection.js";
 import { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
@@ -136,12 +136,7 @@ export async function copyArray(
   const checkpoint = await claimOutput(store, path, {
     fingerprint,
     overwrite: options.overwrite,
-    existing: async () => {
-      const node = await readNodeMetadata(store, path).catch(() => ({
-        kind: "node with unreadable metadata",
-      }));
-      return node && `Zarr ${node.kind}`;
-    },
+    existing: () => describeExistingNode(store, path),
     clear: (keep) => clearExcept(store, path, keep),
   });
   let array: ZarrArray;

@@ -133,3 +133,13 @@ export async function readV2NodeMetadata(
 
 /** The metadata keys a node of either format may have. */
 export const METADATA_KEYS = ["zarr.json", ".zarray", ".zgroup", ".zattrs"] as const;
+
+/**
+ * What an output location already holds, in words ("Zarr array", "Zarr node with unreadable
+ * metadata"), or undefined when it is empty: how a writer that claims an output names what it
+ * refuses to overwrite.
+ */
+export async function describeExistingNode(store: Store, path: string): Promise<string | undefined> {
+  const node = await readNodeMetadata(store, path).catch(() => ({ kind: "node with unreadable metadata" }));
+  return node && `Zarr ${node.kind}`;
+}

@@ -14,7 +14,7 @@ import { resolvePool } from "../concurrency/pool.js";
 import { arraySource } from "../convert/copy-array.js";
 import { writeArrayMetadata, writeGroupMetadata } from "../hierarchy/create.js";
 import { createGroup } from "../hierarchy/group.js";
-import { readNodeMetadata } from "../hierarchy/metadata-io.js";
+import { describeExistingNode, readNodeMetadata } from "../hierarchy/metadata-io.js";
 import { joinKey } from "../store/keys.js";
 import type { Store } from "../store/types.js";
 import type { BlockLevel } from "./block.js";
@@ -155,12 +155,7 @@ export async function write(
   const checkpoint = await claimOutput(store, path, {
     fingerprint: settings.fingerprint,
     overwrite: options.overwrite,
-    existing: async () => {
-      const node = await readNodeMetadata(store, path).catch(() => ({
-        kind: "node with unreadable metadata",
-      }));
-      return node && `Zarr ${node.kind}`;
-    },
+    existing: () => describeExistingNode(store, path),
     clear: (keep) => clearExcept(store, path, keep),
   });
   const stats = new Stats(options.labels ?? false);
