@@ -6,7 +6,7 @@
 // Skipped tests (missing ../shared, Python modules, Debian binaries: test/helpers/requirements.ts)
 // are listed at the end with their reasons. With CI set (as .ci/run does), any skip fails the run:
 // CI installs everything, so a skipped test there is a test that proved nothing.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -33,21 +33,72 @@ if (files.length === 0) {
 const tmp = mkdtempSync(join(tmpdir(), "zarrsmith-run-tests-"));
 const skipsFile = join(tmp, "skips.jsonl");
 const reporter = new URL("./skip-reporter.mjs", import.meta.url).href;
-const result = spawnSync(
+// Bounds: a test that takes longer than TEST_TIMEOUT fails by name (node:test cancels it); a test
+// file whose process blocks its own event loop (a spawnSync that never returns) cannot be cancelled
+// from inside, so the whole run has a deadline too. At the deadline the run prints which test files
+// are still running and what they are waiting on (their process tree), kills them all, and fails:
+// a hung CI run otherwise prints nothing until the machine's own limit ends it.
+const TEST_TIMEOUT_S = Number(process.env.ZARRSMITH_TEST_TIMEOUT_S ?? 600);
+const DEADLINE_S = Number(process.env.ZARRSMITH_SUITE_DEADLINE_S ?? 1800);
+const started = Date.now();
+const runner = spawn(
   process.execPath,
   [
     "--import",
     "tsx",
     "--test",
     "--test-concurrency=2",
+    `--test-timeout=${TEST_TIMEOUT_S * 1000}`,
+    // a file whose tests are done exits even if a handle (a timed-out poll loop, a socket) is open
+    "--test-force-exit",
     "--test-reporter=spec",
     "--test-reporter-destination=stdout",
     `--test-reporter=${reporter}`,
     `--test-reporter-destination=${skipsFile}`,
     ...files,
   ],
-  { stdio: "inherit" },
+  // its own process group, so the deadline can take down every process a test started
+  { stdio: "inherit", detached: true },
 );
+const forwardSignal = (signal) => () => {
+  try {
+    process.kill(-runner.pid, signal);
+  } catch {}
+};
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, forwardSignal(signal));
+let timedOut = false;
+const deadline = setTimeout(() => {
+  timedOut = true;
+  const ps = spawnSync("ps", ["-eo", "pgid=,pid=,ppid=,etimes=,args="], { encoding: "utf8" });
+  const tree = (ps.stdout ?? "")
+    .split("\n")
+    .filter((line) => line.trim().split(/\s+/)[0] === String(runner.pid))
+    .map((line) =>
+      line
+        .trim()
+        .replace(/^\d+\s+/, "")
+        .slice(0, 400),
+    );
+  // the runner's own command line names every file; a running file has a process of its own
+  const own = tree.filter((line) => !line.startsWith(`${runner.pid} `));
+  const running = files.filter((f) => own.some((line) => line.includes(f)));
+  console.error(
+    [
+      `run-tests: the suite passed its ${DEADLINE_S} s deadline (ZARRSMITH_SUITE_DEADLINE_S); killing it.`,
+      `Test files still running: ${running.join(", ") || "(none found)"}`,
+      "Their processes (pid, parent, seconds, command):",
+      ...tree,
+    ].join("\n"),
+  );
+  forwardSignal("SIGKILL")();
+}, DEADLINE_S * 1000);
+const result = await new Promise((resolve) =>
+  runner.once("exit", (status, signal) => resolve({ status, signal })),
+);
+clearTimeout(deadline);
+// what the test files started outside their process groups (detached workers) goes too
+forwardSignal("SIGKILL")();
+console.error(`run-tests: ${files.length} files in ${Math.round((Date.now() - started) / 1000)} s`);
 let skips = [];
 try {
   skips = readFileSync(skipsFile, "utf8")
@@ -59,7 +110,7 @@ try {
 }
 rmSync(tmp, { recursive: true, force: true });
 
-let status = result.status ?? 1;
+let status = timedOut ? 1 : (result.status ?? 1);
 if (skips.length > 0) {
   const byReason = new Map();
   for (const s of skips) {

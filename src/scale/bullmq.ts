@@ -28,42 +28,67 @@ function jobId(output: string, task: number): string {
   return `${createHash("sha256").update(output).digest("hex").slice(0, 16)}-${task}`;
 }
 
-/** Enqueues every task and resolves when all completed; throws naming the tasks that failed for good. */
+/**
+ * Enqueues every task and resolves when all completed; throws naming the tasks that failed for good.
+ *
+ * Completion comes from two places. Queue events give prompt progress, but a QueueEvents reader
+ * starts at the stream's newest entry only once its first blocking read is issued, some time after
+ * it reports ready: a task finishing in between (a fast task on an idle worker) has its event
+ * missed, and waiting on events alone then waits for ever. So every few seconds the tasks still
+ * outstanding are looked up by job id, and that sweep settles whatever the events did not.
+ */
 export async function runOnQueue(o: EnqueueOptions): Promise<void> {
   const connection = redisConnection(o.redis);
   const queue = new Queue<TaskJob>(QUEUE, { connection });
   const events = new QueueEvents(QUEUE, { connection });
+  let sweepTimer: NodeJS.Timeout | undefined;
   try {
     await events.waitUntilReady();
-    const ids = new Map<string, number>();
-    for (let task = 0; task < o.tasks; task++) ids.set(jobId(o.output, task), task);
+    const pending = new Map<string, number>();
+    for (let task = 0; task < o.tasks; task++) pending.set(jobId(o.output, task), task);
     let done = 0;
     const failed = new Map<number, string>();
+    let resolveFinished = () => {};
     const finished = new Promise<void>((resolve) => {
-      const settle = () => {
-        o.onProgress?.(done, o.tasks);
-        if (done + failed.size === o.tasks) resolve();
-      };
-      events.on("completed", ({ jobId: id }) => {
-        if (ids.has(id)) {
-          ids.delete(id);
-          done++;
-          settle();
-        }
-      });
-      events.on("failed", async ({ jobId: id, failedReason }) => {
-        const task = ids.get(id);
-        if (task === undefined) return;
-        // "failed" fires on every failed attempt; only the last one is final
-        const job = await queue.getJob(id);
-        if (job && job.attemptsMade < (job.opts.attempts ?? 1)) return;
-        ids.delete(id);
-        failed.set(task, failedReason);
-        settle();
-      });
+      resolveFinished = resolve;
     });
+    const settle = (id: string, outcome: { failedReason?: string }) => {
+      const task = pending.get(id);
+      if (task === undefined) return;
+      pending.delete(id);
+      if (outcome.failedReason === undefined) done++;
+      else failed.set(task, outcome.failedReason);
+      o.onProgress?.(done, o.tasks);
+      if (pending.size === 0) resolveFinished();
+    };
+    /** A failed job has failed for good once it used every attempt ("failed" fires on each one). */
+    const settleIfFinal = async (id: string) => {
+      const job = await queue.getJob(id);
+      if (job && job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      settle(id, { failedReason: job?.failedReason || "failed" });
+    };
+    events.on("completed", ({ jobId: id }) => settle(id, {}));
+    events.on("failed", ({ jobId: id }) => void settleIfFinal(id).catch(() => {}));
+    const sweep = async () => {
+      for (const id of [...pending.keys()]) {
+        const state = await queue.getJobState(id);
+        // removeOnComplete deletes a completed job: once enqueued, "unknown" means it completed
+        if (state === "completed" || state === "unknown") settle(id, {});
+        else if (state === "failed") await settleIfFinal(id);
+      }
+    };
+    const scheduleSweep = () => {
+      // a few seconds, longer for very many outstanding tasks (one lookup each)
+      sweepTimer = setTimeout(
+        () =>
+          void sweep()
+            .catch(() => {}) // a lost connection: the next sweep tries again
+            .finally(() => pending.size > 0 && scheduleSweep()),
+        Math.max(2000, pending.size * 2),
+      );
+    };
     await queue.addBulk(
-      [...ids].map(([id, task]) => ({
+      [...pending].map(([id, task]) => ({
         name: "run-task",
         data: { output: o.output, task },
         opts: {
@@ -75,7 +100,8 @@ export async function runOnQueue(o: EnqueueOptions): Promise<void> {
         },
       })),
     );
-    o.onProgress?.(0, o.tasks);
+    o.onProgress?.(done, o.tasks);
+    if (pending.size > 0) scheduleSweep();
     await finished;
     if (failed.size > 0) {
       const list = [...failed].sort((a, b) => a[0] - b[0]);
@@ -84,6 +110,7 @@ export async function runOnQueue(o: EnqueueOptions): Promise<void> {
       );
     }
   } finally {
+    clearTimeout(sweepTimer);
     await events.close();
     await queue.close();
   }

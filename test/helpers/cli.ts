@@ -30,9 +30,23 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `zarrsmith ...args` to completion. */
-export function cli(args: string[], cwd: string = ROOT): CliRun {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", maxBuffer: 1 << 28 });
+/**
+ * How long one CLI run may take in a test. spawnSync blocks the test's event loop, so node:test's
+ * own timeout cannot cancel a hung child: the child is killed here and the test fails naming it.
+ */
+export const CLI_TIMEOUT_MS = 240_000;
+
+/** Runs `zarrsmith ...args` to completion (at most CLI_TIMEOUT_MS). */
+export function cli(args: string[], cwd: string = ROOT, env?: NodeJS.ProcessEnv): CliRun {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    env,
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+    timeout: CLI_TIMEOUT_MS,
+    killSignal: "SIGKILL",
+  });
+  if (r.error) throw new Error(`zarrsmith ${args.join(" ")}: ${r.error.message}\n${r.stderr ?? ""}`);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

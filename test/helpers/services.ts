@@ -78,6 +78,8 @@ export interface SlurmCluster {
   env: NodeJS.ProcessEnv;
   /** Runs a SLURM client command against the cluster; throws with its stderr on failure. */
   run(cmd: string, args: string[]): string;
+  /** The last lines of munged's, slurmctld's and slurmd's logs (for failure messages). */
+  logs(): string;
   stop(): Promise<void>;
 }
 
@@ -166,7 +168,8 @@ export async function startSlurm(): Promise<SlurmCluster> {
     children.push(spawn("slurmctld", ["-D", "-i", "-f", conf], { stdio: "ignore", env }));
     children.push(spawn("slurmd", ["-D", "-N", "localhost", "-f", conf], { stdio: "ignore", env }));
     const run = (cmd: string, args: string[]) => {
-      const r = spawnSync(cmd, args, { encoding: "utf8", env });
+      // bounded: a job that never starts must fail the test, not block its event loop for ever
+      const r = spawnSync(cmd, args, { encoding: "utf8", env, timeout: 120_000, killSignal: "SIGKILL" });
       if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr || r.error}\n${logs()}`);
       return r.stdout;
     };
@@ -179,7 +182,7 @@ export async function startSlurm(): Promise<SlurmCluster> {
       logs,
       60,
     );
-    return { dir, env, run, stop };
+    return { dir, env, run, logs, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -23,8 +23,8 @@ function tree(files: Record<string, string>): string {
   return dir;
 }
 
-function run(dir: string, ci: string | undefined) {
-  const env = { ...process.env };
+function run(dir: string, ci: string | undefined, extra: NodeJS.ProcessEnv = {}) {
+  const env = { ...process.env, ...extra };
   delete env.CI;
   if (ci !== undefined) env.CI = ci;
   // the runner under test must not see this process's own test-runner context
@@ -69,6 +69,34 @@ describe("scripts/run-tests.mjs skip accounting", () => {
       "c.test.ts": `import { test } from "node:test";\ntest("fails", () => { throw new Error("x"); });\n`,
     });
     assert.equal(run(dir, undefined).code, 1);
+  });
+});
+
+describe("scripts/run-tests.mjs bounds", () => {
+  test("a test past the per-test timeout fails, naming its file", () => {
+    const dir = tree({
+      "slow.test.ts": `import { test } from "node:test";\ntest("waits for ever", () => new Promise(() => setInterval(() => {}, 1000)));\n`,
+    });
+    const r = run(dir, undefined, { ZARRSMITH_TEST_TIMEOUT_S: "1" });
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /test\/slow\.test\.ts/);
+    assert.match(r.out, /timed out after 1000ms/);
+  });
+
+  test("a file that blocks its event loop is killed at the suite deadline, named with its processes", () => {
+    const dir = tree({
+      "blocked.test.ts": `import { spawnSync } from "node:child_process";\nimport { test } from "node:test";\ntest("blocks", () => { spawnSync("sleep", ["600"]); });\n`,
+      "fine.test.ts": `import { test } from "node:test";\ntest("runs", () => {});\n`,
+    });
+    const started = Date.now();
+    const r = run(dir, undefined, { ZARRSMITH_SUITE_DEADLINE_S: "4" });
+    assert.equal(r.code, 1, r.out);
+    assert.ok(Date.now() - started < 60_000, "the deadline ended the run");
+    assert.match(r.out, /passed its 4 s deadline/);
+    assert.match(r.out, /Test files still running: test\/blocked\.test\.ts\n/);
+    assert.match(r.out, /sleep 600/, "the blocked file's child process is listed");
+    const ps = spawnSync("pgrep", ["-f", "^sleep 600$"], { encoding: "utf8" });
+    assert.equal(ps.stdout.trim(), "", "the blocked file's child was killed too");
   });
 });
 

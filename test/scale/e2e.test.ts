@@ -7,7 +7,7 @@
  * output is still identical. Services start once for the file.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -125,12 +125,12 @@ describe("scale-out conversions match the single-process bytes", {
       const queued = join(tmp.dir, `bullmq-${n}.ome.zarr`);
       assert.equal(cliJSON(["convert", input, single, ...c.flags], tmp.dir).valid, true);
       // sbatch (run by convert) finds this cluster through SLURM_CONF
-      const s = spawnSync(
-        process.execPath,
-        [BIN, "convert", input, slurm, ...c.flags, "--tasks", "8", "--executor", "slurm", "--wait"],
-        { cwd: tmp.dir, encoding: "utf8", env: cluster.env },
+      const s = cli(
+        ["convert", input, slurm, ...c.flags, "--tasks", "8", "--executor", "slurm", "--wait"],
+        tmp.dir,
+        cluster.env,
       );
-      assert.equal(s.status, 0, s.stderr);
+      assert.equal(s.code, 0, `${s.stderr}\n${cluster.logs()}`);
       const b = cli(
         ["convert", input, queued, ...c.flags, "--tasks", "8", "--executor", "bullmq", "--redis", redis.url],
         tmp.dir,
