@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type Group, render, type ZarrArray } from "zarrsmith";
+import { type DataType, type Group, render, type ZarrArray } from "zarrsmith";
 
 /**
  * The heart sample: $ZARRSMITH_HEART, else ../shared/data/hoa_heart.zarr relative to the current
@@ -39,7 +39,7 @@ export function outputDir(): string {
  * matplotlib's imshow draws it) rendered to `<dir>/<name>.png`; prints and returns the path.
  */
 export async function plotSlice(
-  array: ZarrArray,
+  array: ZarrArray<DataType>,
   z: number,
   dir: string,
   name: string,

@@ -8,7 +8,6 @@
  *   const img = await open(new FetchStore("https://example.org/image.ome.zarr/0"));
  */
 
-export { type CreateStringArrayOptions, StringArray, type StringNDArray } from "./array/string-array.js";
 export { type ReadOptions, type SetValue, type WriteOptions, ZarrArray } from "./array/zarr-array.js";
 export * as codecs from "./codecs/index.js";
 export { setSharedPool, sharedPool, WorkerPool } from "./concurrency/pool.js";
@@ -18,8 +17,16 @@ export {
   type CopyArrayResult,
   copyArray,
 } from "./convert/copy-array.js";
-export { DATA_TYPES, type DataType, type Scalar, type TypedArray } from "./dtype/index.js";
-export type { StringEncoding } from "./dtype/strings.js";
+export {
+  type ArrayDataType,
+  type ArrayScalar,
+  DATA_TYPES,
+  type DataType,
+  type Scalar,
+  type StringDataType,
+  type TypedArray,
+  type ValuesFor,
+} from "./dtype/index.js";
 export * from "./errors.js";
 export { consolidateMetadata } from "./hierarchy/consolidated.js";
 export type { CreateOptions } from "./hierarchy/create.js";

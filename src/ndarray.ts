@@ -1,9 +1,13 @@
 /**
- * NDArray: the in-memory value that `get` returns and `set` accepts — a C-order typed array with a
- * shape and a data type. Deliberately a plain object: easy to build, to transfer to workers, to log.
+ * NDArray: the in-memory value that `get` returns and `set` accepts — a C-order typed array (a list
+ * of strings for string arrays: `NDArray<"string">` is `{ data: string[], shape, dtype: "string" }`)
+ * with a shape and a data type. Deliberately a plain object: easy to build, to transfer to workers,
+ * to log.
  */
 
 import {
+  type ArrayDataType,
+  type ArrayScalar,
   allocate,
   type DataType,
   dataTypeOfTypedArray,
@@ -13,11 +17,12 @@ import {
   type TypedArray,
   type TypedArrayFor,
   typedArrayMatches,
+  type ValuesFor,
 } from "./dtype/index.js";
 import { ValueError } from "./errors.js";
 
-export interface NDArray<D extends DataType = DataType> {
-  data: TypedArrayFor[D];
+export interface NDArray<D extends ArrayDataType = DataType> {
+  data: ValuesFor[D];
   shape: number[];
   dtype: D;
 }
@@ -43,18 +48,20 @@ export function ndarray<D extends DataType>(
   if (data.length !== expected) {
     throw new ValueError(`data has ${data.length} values but shape [${shape.join(", ")}] needs ${expected}`);
   }
-  return { data, shape: [...shape], dtype: dt };
+  return { data, shape: [...shape], dtype: dt } as NDArray<D>;
 }
 
-/** A new NDArray filled with `value` (zeros by default). */
-export function full<D extends DataType>(
+/** A new NDArray filled with `value` (zeros, or empty strings, by default). */
+export function full<D extends ArrayDataType>(
   shape: readonly number[],
   dtype: D,
-  value: Scalar | null = null,
+  value: ArrayScalar | null = null,
 ): NDArray<D> {
   const data = allocate(dtype, product(shape));
   const slots = fillSlots(value, dtype);
-  if (slots.length === 2) {
+  if (typeof slots[0] === "string") {
+    if (slots[0] !== "") (data as string[]).fill(slots[0]);
+  } else if (slots.length === 2) {
     const d = data as Float32Array | Float64Array;
     for (let i = 0; i < d.length; i += 2) {
       d[i] = slots[0] as number;
@@ -67,8 +74,8 @@ export function full<D extends DataType>(
 }
 
 /** Whether every element of `a` equals the fill value (NaN equals NaN, as zarr-python treats it). */
-export function isAllFill(a: NDArray, value: Scalar | null): boolean {
-  const slots = fillSlots(value, a.dtype);
+export function isAllFill(a: NDArray<ArrayDataType>, value: ArrayScalar | null): boolean {
+  const slots = fillSlots(value, a.dtype) as (number | bigint)[];
   const data = a.data as ArrayLike<number | bigint>;
   if (slots.length === 2) {
     for (let i = 0; i < data.length; i += 2) {

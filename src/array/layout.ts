@@ -4,7 +4,7 @@
  * codec pipeline as a worker-transferable descriptor.
  */
 import { describePipeline, type PipelineDescriptor } from "../concurrency/descriptor.js";
-import type { DataType, Scalar } from "../dtype/index.js";
+import type { ArrayDataType, ArrayScalar } from "../dtype/index.js";
 import type { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
 import type { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
 import type { ChunkKeyEncoding } from "./chunk-key.js";
@@ -12,8 +12,8 @@ import type { ChunkKeyEncoding } from "./chunk-key.js";
 export interface ArrayLayout {
   zarrFormat: 2 | 3;
   shape: number[];
-  dataType: DataType;
-  fillValue: Scalar | null;
+  dataType: ArrayDataType;
+  fillValue: ArrayScalar | null;
   /** Shape of one stored object: the chunk, or the shard when sharded. */
   gridShape: number[];
   /** Shape of the chunks inside a shard (equal to gridShape when not sharded). */
@@ -24,6 +24,7 @@ export interface ArrayLayout {
 }
 
 export function layoutOf(spec: ArraySpecV2 | ArraySpecV3): ArrayLayout {
+  const width = spec.fixedWidth ? { fixedWidth: spec.fixedWidth } : {};
   if (spec.zarr_format === 2) {
     return {
       zarrFormat: 2,
@@ -36,7 +37,7 @@ export function layoutOf(spec: ArraySpecV2 | ArraySpecV3): ArrayLayout {
       keyEncoding: { name: "v2", separator: spec.dimension_separator },
       pipeline: describePipeline({
         format: 2,
-        spec: { shape: spec.chunks, dataType: spec.dataType, fillValue: spec.fillValue },
+        spec: { shape: spec.chunks, dataType: spec.dataType, fillValue: spec.fillValue, ...width },
         v2: { dtype: spec.dtype, order: spec.order, filters: spec.filters, compressor: spec.compressor },
       }),
     };
@@ -48,7 +49,7 @@ export function layoutOf(spec: ArraySpecV2 | ArraySpecV3): ArrayLayout {
   return {
     zarrFormat: 3,
     shape: spec.shape,
-    dataType: spec.data_type,
+    dataType: spec.dataType,
     fillValue: spec.fillValue,
     gridShape: grid,
     chunkShape: inner,
@@ -59,7 +60,7 @@ export function layoutOf(spec: ArraySpecV2 | ArraySpecV3): ArrayLayout {
     },
     pipeline: describePipeline({
       format: 3,
-      spec: { shape: grid, dataType: spec.data_type, fillValue: spec.fillValue },
+      spec: { shape: grid, dataType: spec.dataType, fillValue: spec.fillValue, ...width },
       codecs: spec.codecs,
     }),
   };

@@ -5,20 +5,32 @@
  * range) and copy their parts into the result. Writes do read-modify-write for partly covered
  * chunks, skip (and delete) chunks equal to the fill value, and encode in the worker pool with a
  * bounded number of chunks in flight, so memory stays bounded whatever the selection size.
+ *
+ * Every data type goes through this one engine, strings included (`ZarrArray<"string">`, whose
+ * values are `NDArray<"string">`: `{ data: string[], shape, dtype: "string" }`): the same metadata
+ * model, codec pipeline (vlen-utf8, json2 and fixed-width string codecs are registry codecs) and
+ * strided copies. String chunks are encoded and decoded on this thread, not in the worker pool:
+ * a list of strings cannot live in shared memory and would be copied to the worker and back by
+ * structured clone, which costs about what decoding vlen-utf8 costs, so workers would not pay.
  */
 import { type PipelineDescriptor, pipelineFor } from "../concurrency/descriptor.js";
 import { forEachLimit } from "../concurrency/limit.js";
-import { resolvePool, type WorkerPool } from "../concurrency/pool.js";
+import { resolvePool, WorkerPool } from "../concurrency/pool.js";
 import {
+  type ArrayDataType,
+  type ArrayScalar,
   allocate,
   checkScalar,
   type DataType,
   fillSlots,
   lanes,
   type Scalar,
+  type ScalarFor,
+  type Slot,
   type TypedArray,
-  type TypedArrayFor,
   typedArrayMatches,
+  type Values,
+  type ValuesFor,
 } from "../dtype/index.js";
 import { CorruptChunkError, SelectionError, ValueError, ZarrsmithError } from "../errors.js";
 import {
@@ -53,10 +65,16 @@ export interface WriteOptions extends ReadOptions {
   writeEmptyChunks?: boolean;
 }
 
-/** What `set` accepts: an NDArray of the selection's shape, a typed array of its size, or a scalar. */
-export type SetValue<D extends DataType> = NDArray<D> | TypedArrayFor[D] | Scalar;
+/**
+ * What `set` accepts: an NDArray of the selection's shape, a typed array (a list of strings, for
+ * string arrays) of its size, or a scalar (a string) that fills the selection.
+ */
+export type SetValue<D extends ArrayDataType> = NDArray<D> | ValuesFor[D] | ScalarFor<D>;
 
-function isNDArray(v: unknown): v is NDArray {
+/** The pool string chunks use: none, they are coded on this thread (see the module comment). */
+const ON_THIS_THREAD = new WorkerPool(0);
+
+function isNDArray(v: unknown): v is NDArray<ArrayDataType> {
   return typeof v === "object" && v !== null && "data" in v && "shape" in v && "dtype" in v;
 }
 
@@ -66,7 +84,11 @@ function offsetOf(starts: readonly number[], strides: readonly number[]): number
   return o;
 }
 
-export class ZarrArray<D extends DataType = DataType> {
+/**
+ * An opened array. `D` is its data type as far as the types know: `ZarrArray` (any data type) from
+ * `open`, narrowed with `is("uint16")` / `isNumeric()`, or claimed with `open.array<"uint16">`.
+ */
+export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
   readonly store: Store;
   /** The array's path in the store ("" for the root). */
   readonly path: string;
@@ -79,6 +101,19 @@ export class ZarrArray<D extends DataType = DataType> {
     this.path = normalizePath(path);
     this.spec = spec;
     this.layout = layoutOf(spec);
+    // string pipelines run on this thread anyway: built now, a codec list that cannot be read
+    // (an |O array without an object codec, a numeric filter on strings) fails at open
+    if (this.layout.dataType === "string") pipelineFor(this.layout.pipeline);
+  }
+
+  /** Whether the array holds `dtype` (narrows the type: `if (a.is("string")) a.get()` gives strings). */
+  is<T extends ArrayDataType>(dtype: T): this is ZarrArray<T> {
+    return (this.layout.dataType as ArrayDataType) === dtype;
+  }
+
+  /** Whether the array holds numbers (every data type but strings); narrows the type. */
+  isNumeric(): this is ZarrArray<DataType> {
+    return this.layout.dataType !== "string";
   }
 
   get zarrFormat(): 2 | 3 {
@@ -102,8 +137,17 @@ export class ZarrArray<D extends DataType = DataType> {
     return this.layout.sharded ? [...this.layout.gridShape] : undefined;
   }
   /** The fill value (null: a v2 array without one; missing chunks then read as zeros). */
-  get fillValue(): Scalar | null {
-    return this.layout.fillValue;
+  get fillValue(): ScalarFor<D> | null {
+    return this.layout.fillValue as ScalarFor<D> | null;
+  }
+  /**
+   * The data type as the metadata names it: `<u2`, `uint16`, `<U7`, `|S4`, `|O`, `string`,
+   * `{"name":"fixed_length_utf32",...}` (JSON) — `dtype` is the in-memory type they all read as.
+   */
+  get storedDType(): string {
+    const spec = this.spec;
+    if (spec.zarr_format === 2) return spec.dtype;
+    return typeof spec.data_type === "string" ? spec.data_type : JSON.stringify(spec.data_type);
   }
   get attrs(): Attributes {
     return this.spec.attributes;
@@ -131,12 +175,12 @@ export class ZarrArray<D extends DataType = DataType> {
     const { shape, dataType, gridShape, fillValue } = this.layout;
     const ranges = normalizeSelection(selection, shape);
     const counts = ranges.map((r) => r.count);
-    const { pool, owned } = resolvePool(options.workers);
+    const { pool, owned } = this.poolFor(options);
     // Workers copy their chunks straight into a shared output, so this thread only reads bytes.
     const inPlace = pool.decodesInPlace && !this.layout.sharded && product(counts) > 0;
-    let out: TypedArrayFor[D];
+    let out: ValuesFor[D];
     try {
-      out = allocate(dataType, product(counts), inPlace) as TypedArrayFor[D];
+      out = allocate(dataType, product(counts), inPlace) as ValuesFor[D];
     } catch (e) {
       if (!(e instanceof ValueError)) throw e;
       throw new SelectionError(
@@ -215,10 +259,11 @@ export class ZarrArray<D extends DataType = DataType> {
     const ranges = normalizeSelection(selection, shape);
     const counts = ranges.map((r) => r.count);
     const source = this.normalizeValue(value, counts, selectionShape(ranges));
+    this.checkEncodable();
     const srcStrides = stridesOf(counts);
     const gridStrides = stridesOf(gridShape);
     const nl = lanes(dataType);
-    const { pool, owned } = resolvePool(options.workers);
+    const { pool, owned } = this.poolFor(options);
     try {
       await forEachLimit(
         projectSelection(ranges, gridShape, shape),
@@ -226,7 +271,7 @@ export class ZarrArray<D extends DataType = DataType> {
         async (proj) => {
           const key = this.chunkKey(proj.coords);
           const edge = proj.coords.some((c, i) => (c + 1) * gridShape[i] > shape[i]);
-          const chunk: NDArray =
+          const chunk: NDArray<ArrayDataType> =
             (proj.complete ? undefined : await this.readStorageChunk(key, pool)) ??
             full(gridShape, dataType, proj.complete && !edge ? null : fillValue);
           const dst: StridedView = {
@@ -272,7 +317,8 @@ export class ZarrArray<D extends DataType = DataType> {
       );
     }
     options.signal?.throwIfAborted();
-    const { pool, owned } = resolvePool(options.workers);
+    this.checkEncodable();
+    const { pool, owned } = this.poolFor(options);
     try {
       await this.storeChunk(this.chunkKey(coords), data, pool, options.writeEmptyChunks ?? false);
     } finally {
@@ -283,7 +329,7 @@ export class ZarrArray<D extends DataType = DataType> {
   /** Reads one whole stored chunk (shard), decoded; undefined when it was never written. */
   async readChunk(coords: readonly number[], options: ReadOptions = {}): Promise<NDArray<D> | undefined> {
     options.signal?.throwIfAborted();
-    const { pool, owned } = resolvePool(options.workers);
+    const { pool, owned } = this.poolFor(options);
     try {
       return (await this.readStorageChunk(this.chunkKey(coords), pool)) as NDArray<D> | undefined;
     } finally {
@@ -291,9 +337,20 @@ export class ZarrArray<D extends DataType = DataType> {
     }
   }
 
+  /** The pool of an operation: the `workers` option, or this thread for strings (see the module comment). */
+  private poolFor(options: ReadOptions): { pool: WorkerPool; owned: boolean } {
+    if (this.layout.dataType === "string") return { pool: ON_THIS_THREAD, owned: false };
+    return resolvePool(options.workers);
+  }
+
+  /** A write to an array whose codecs only decode (json2, fixed-width strings) fails before it touches the store. */
+  private checkEncodable(): void {
+    if (this.layout.dataType === "string") pipelineFor(this.layout.pipeline).checkEncodable();
+  }
+
   private async storeChunk(
     key: string,
-    chunk: NDArray,
+    chunk: NDArray<ArrayDataType>,
     pool: WorkerPool,
     writeEmpty: boolean,
   ): Promise<void> {
@@ -302,11 +359,11 @@ export class ZarrArray<D extends DataType = DataType> {
       await store.delete(key);
       return;
     }
-    const bytes = await pool.encode(this.layout.pipeline, chunk);
+    const bytes = await pool.encode(this.layout.pipeline, chunk as NDArray);
     await store.set(key, bytes);
   }
 
-  private async readStorageChunk(key: string, pool: WorkerPool): Promise<NDArray | undefined> {
+  private async readStorageChunk(key: string, pool: WorkerPool): Promise<NDArray<ArrayDataType> | undefined> {
     const bytes = await this.store.get(key);
     if (!bytes) return undefined;
     return this.decodeChunk(key, () => pool.decode(this.layout.pipeline, bytes));
@@ -349,7 +406,7 @@ export class ZarrArray<D extends DataType = DataType> {
         shape,
         lanes(whole.dtype),
       );
-      return { data: out };
+      return { data: out as TypedArray };
     }
     try {
       const part = await sharding.decodeRegion(
@@ -357,7 +414,7 @@ export class ZarrArray<D extends DataType = DataType> {
         this.layout.pipeline.spec,
         region,
       );
-      return part ? { data: part.data } : undefined;
+      return part ? { data: part.data as TypedArray } : undefined;
     } catch (e) {
       throw new CorruptChunkError(key, (e as Error).message, { cause: e });
     }
@@ -367,20 +424,17 @@ export class ZarrArray<D extends DataType = DataType> {
     value: SetValue<D>,
     counts: number[],
     outShape: number[],
-  ): { data: TypedArray } | { slots: (number | bigint)[] } {
+  ): { data: Values } | { slots: Slot[] } {
     const dataType = this.layout.dataType;
+    if (dataType === "string") return normalizeStrings(value, counts, outShape);
     if (isNDArray(value)) {
       if (value.dtype !== dataType) {
         throw new ValueError(
           `value has data type ${value.dtype} but the array holds ${dataType}; convert it first`,
         );
       }
-      const squeezed = value.shape.filter((s) => s !== 1);
-      const want = outShape.filter((s) => s !== 1);
-      if (squeezed.length !== want.length || squeezed.some((s, i) => s !== want[i])) {
-        throw new ValueError(`value has shape [${value.shape}] but the selection has shape [${outShape}]`);
-      }
-      return { data: value.data as TypedArray };
+      checkShape(value.shape, outShape);
+      return { data: value.data as Values };
     }
     if (ArrayBuffer.isView(value)) {
       const data = value as TypedArray;
@@ -396,11 +450,45 @@ export class ZarrArray<D extends DataType = DataType> {
       return { data };
     }
     try {
+      if (typeof value === "string") throw new Error(`${JSON.stringify(value)} is not a ${dataType}`);
       checkScalar(value as Scalar, dataType);
     } catch (e) {
       throw new ValueError((e as Error).message);
     }
     return { slots: fillSlots(value as Scalar, dataType) };
+  }
+}
+
+/** What `set` of a string array accepts: NDArray<"string">, a list of strings, or one string. */
+function normalizeStrings(
+  value: unknown,
+  counts: number[],
+  outShape: number[],
+): { data: string[] } | { slots: Slot[] } {
+  if (typeof value === "string") return { slots: [value] };
+  const data = isNDArray(value) ? value.data : value;
+  if (isNDArray(value)) {
+    if (value.dtype !== "string") {
+      throw new ValueError(`value has data type ${value.dtype} but the array holds strings`);
+    }
+    checkShape(value.shape, outShape);
+  }
+  if (!Array.isArray(data) || !data.every((v) => typeof v === "string")) {
+    throw new ValueError("a string array is set from strings: a string, a list of strings or an NDArray of them");
+  }
+  const need = product(counts);
+  if (data.length !== need) {
+    throw new ValueError(`value has ${data.length} strings but the selection [${outShape}] needs ${need}`);
+  }
+  return { data };
+}
+
+/** Shapes match up to axes of length 1 (a plane [1, 64, 64] fits a selection [64, 64]). */
+function checkShape(shape: readonly number[], outShape: readonly number[]): void {
+  const squeezed = shape.filter((s) => s !== 1);
+  const want = outShape.filter((s) => s !== 1);
+  if (squeezed.length !== want.length || squeezed.some((s, i) => s !== want[i])) {
+    throw new ValueError(`value has shape [${shape}] but the selection has shape [${outShape}]`);
   }
 }
 

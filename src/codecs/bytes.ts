@@ -26,22 +26,24 @@ export class BytesCodec implements ArrayToBytesCodec {
     this.endian = config.endian;
   }
 
+  // (numbers only: the bytes stage of a fixed-width string type is FixedWidthStringCodec)
   maxEncodedSize(spec: ChunkSpec): number {
-    return product(spec.shape) * itemSize(spec.dataType);
+    return product(spec.shape) * itemSize(spec.dataType as DataType);
   }
 
-  encode(array: NDArray): Uint8Array {
+  encode(array: NDArray<DataType>): Uint8Array {
     return toBytes(array.data, array.dtype, this.endian ?? "little");
   }
 
   decode(bytes: Uint8Array, spec: ChunkSpec): NDArray {
-    const expected = product(spec.shape) * itemSize(spec.dataType);
+    const dataType = spec.dataType as DataType;
+    const expected = product(spec.shape) * itemSize(dataType);
     if (bytes.length !== expected) {
       throw new CodecError(
         `bytes codec: expected ${expected} bytes for a [${spec.shape.join(", ")}] ${spec.dataType} chunk, got ${bytes.length}`,
       );
     }
-    const data = fromBytes(bytes, spec.dataType, this.endian ?? "little");
+    const data = fromBytes(bytes, dataType, this.endian ?? "little");
     return { data, shape: [...spec.shape], dtype: spec.dataType } as NDArray;
   }
 

@@ -3,7 +3,8 @@
  * Built only from metadata JSON (v3 `codecs`, or v2 dtype/order/filters/compressor), so worker
  * threads can rebuild the same pipeline from an array's metadata.
  */
-import { type Endian, itemSize, lanes } from "../dtype/index.js";
+import { type ArrayDataType, type Endian, itemSize, lanes } from "../dtype/index.js";
+import { parseV2StringDType } from "../dtype/strings.js";
 import { CodecError, type Issue, SpecError, UnsupportedError, ZarrsmithError } from "../errors.js";
 import { type NDArray, product } from "../ndarray.js";
 import { plain } from "./backends.js";
@@ -11,13 +12,15 @@ import { encodedBound } from "./bound.js";
 import { BytesCodec } from "./bytes.js";
 import { isObject } from "./config.js";
 import { parseNumpyDType } from "./numpy-dtype.js";
-import { v2Entry, v3Entry } from "./registry.js";
+import { typesizeOf, v2Entry, v3Entry } from "./registry.js";
 import { ShardingCodec } from "./sharding.js";
+import { FixedWidthStringCodec } from "./strings/read-only.js";
 import { TransposeCodec } from "./transpose.js";
 import type {
   ArrayToArrayCodec,
   ArrayToBytesCodec,
   BytesToBytesCodec,
+  ChunkPipeline,
   ChunkSpec,
   Codec,
   V2CodecJSON,
@@ -102,9 +105,9 @@ export class CodecPipeline {
 
   /** Builds the pipeline of a v3 `codecs` list; throws SpecError / UnsupportedError naming the field. */
   static fromV3(codecs: V3CodecJSON[], spec: ChunkSpec): CodecPipeline {
-    if (!wasValidated(codecs, spec.dataType, spec.shape)) {
+    if (!wasValidated(codecs, spec.dataType, spec.shape, spec.fixedWidth)) {
       throwIfUnsupported(codecs, "codecs");
-      const issues = validateV3Codecs(codecs, spec.dataType, spec.shape);
+      const issues = validateV3Codecs(codecs, spec.dataType, spec.shape, "codecs", spec.fixedWidth);
       if (issues.length) throw new SpecError("codecs", issues);
     }
     const stages: Codec[] = [];
@@ -113,7 +116,7 @@ export class CodecPipeline {
       const entry = v3Entry(json.name)!;
       const codec = entry.build(json.configuration ?? {}, {
         spec: current,
-        typesize: itemSize(current.dataType),
+        typesize: typesizeOf(current),
         pipeline: buildV3,
       });
       if (codec.kind === "array_to_array") current = codec.encodedSpec(current);
@@ -126,9 +129,14 @@ export class CodecPipeline {
    * Builds the pipeline of a v2 array: order "F" transposes first, filters see the flat data (as in
    * numcodecs), elements become bytes in the byte order of the last array-level dtype, then the
    * compressor. A filter that works on bytes (shuffle, a compressor) turns the rest into bytes too.
+   * String arrays: an `|O` array's first filter is its object codec (vlen-utf8, json2), which turns
+   * the strings into bytes; fixed-width strings (`<U7`, `|S7`) become bytes as numbers do.
    */
   static fromV2(meta: V2PipelineMeta, spec: ChunkSpec): CodecPipeline {
-    const dtype = parseNumpyDType(meta.dtype);
+    const strings = spec.dataType === "string" ? parseV2StringDType(meta.dtype) : undefined;
+    const dtype = strings
+      ? { endian: (strings.kind === "utf32" ? strings.endian : "little") as Endian }
+      : parseNumpyDType(meta.dtype);
     if (!dtype)
       throw new UnsupportedError(`dtype ${JSON.stringify(meta.dtype)} is not supported by zarrsmith`);
     const issues: Issue[] = [];
@@ -155,18 +163,42 @@ export class CodecPipeline {
     let bytesStage = false;
     let typesize = 1;
     const toBytes = () => {
-      stages.push(new BytesCodec(itemSize(current.dataType) > 1 ? { endian } : {}, current.dataType));
-      typesize = itemSize(current.dataType);
+      if (current.dataType === "string") {
+        if (strings?.kind === "object") {
+          throw new UnsupportedError(
+            `filters: an object (|O) array is read through its first filter, which must be a string object codec (vlen-utf8 or json2); got ${filters.length ? JSON.stringify(filters[0].id) : "none"}`,
+          );
+        }
+        stages.push(new FixedWidthStringCodec(current.fixedWidth!, endian));
+      } else {
+        stages.push(new BytesCodec(itemSize(current.dataType) > 1 ? { endian } : {}, current.dataType));
+      }
+      typesize = typesizeOf(current);
       bytesStage = true;
     };
     filters.forEach((f, i) => {
       const { id, ...config } = f;
       const entry = v2Entry(id)!;
-      if (entry.kind === "array_to_array") {
+      if (entry.kind === "array_to_bytes") {
+        // a string object codec: only as the first filter of an |O array
+        if (bytesStage || strings?.kind !== "object" || i > 0) {
+          throw new UnsupportedError(
+            `filters[${i}]: "${id}" is an object codec; it can only be the first filter of an object (|O) array`,
+          );
+        }
+        const issues = entry.check(config, `filters[${i}]`, { spec: current, typesize: 1 });
+        if (issues.length) throw new SpecError("Zarr v2 codecs", issues);
+        stages.push(entry.build(config, { spec: current, typesize: 1 }));
+        bytesStage = true;
+        typesize = 1;
+      } else if (entry.kind === "array_to_array") {
         if (bytesStage) {
           throw new UnsupportedError(
             `filters[${i}]: "${id}" works on typed values but follows a filter that produced bytes; reorder the filters`,
           );
+        }
+        if (current.dataType === "string") {
+          throw new UnsupportedError(`filters[${i}]: "${id}" works on numbers and cannot decode a string array`);
         }
         const codec = entry.build(config, {
           spec: current,
@@ -193,10 +225,18 @@ export class CodecPipeline {
     return new CodecPipeline(spec, stages);
   }
 
-  async encode(chunk: NDArray): Promise<Uint8Array> {
+  /**
+   * Throws the UnsupportedError of a pipeline that reads but cannot write (json2, fixed-width
+   * strings), so that a write fails before it stores or deletes anything.
+   */
+  checkEncodable(): void {
+    this.arrayToBytes.checkEncodable?.();
+  }
+
+  async encode(chunk: NDArray<ArrayDataType>): Promise<Uint8Array> {
     this.checkInput(chunk);
     try {
-      let a = chunk;
+      let a = chunk as NDArray;
       for (const { codec, spec } of this.arrayToArray) a = await codec.encode(a, spec);
       let bytes = await this.arrayToBytes.encode(a, this.bytesSpec);
       for (const c of this.bytesToBytes) bytes = await c.encode(bytes);
@@ -206,6 +246,7 @@ export class CodecPipeline {
     }
   }
 
+  /** The decoded chunk (typed as numbers: only ZarrArray builds string pipelines, and reads them as strings). */
   async decode(bytes: Uint8Array): Promise<NDArray> {
     bytes = plain(bytes);
     try {
@@ -215,7 +256,7 @@ export class CodecPipeline {
       checkDecoded(a, this.bytesSpec);
       for (let i = this.arrayToArray.length - 1; i >= 0; i--) {
         const { codec, spec } = this.arrayToArray[i];
-        a = await codec.decode(a, spec);
+        a = await codec.decode(a as NDArray, spec);
       }
       checkDecoded(a, this.spec);
       return { data: a.data, shape: [...this.spec.shape], dtype: this.spec.dataType } as NDArray;
@@ -233,7 +274,7 @@ export class CodecPipeline {
     ];
   }
 
-  private checkInput(chunk: NDArray): void {
+  private checkInput(chunk: NDArray<ArrayDataType>): void {
     const { shape, dataType } = this.spec;
     if (chunk.dtype !== dataType) {
       throw new CodecError(`cannot encode a ${chunk.dtype} chunk with a pipeline for ${dataType}`);
@@ -277,7 +318,7 @@ function unsupportedV2(json: unknown, path: string): Issue[] {
   return [];
 }
 
-function checkDecoded(a: NDArray, spec: ChunkSpec): void {
+function checkDecoded(a: NDArray<ArrayDataType>, spec: ChunkSpec): void {
   const expected = product(spec.shape) * lanes(spec.dataType);
   if (a.dtype !== spec.dataType || a.data.length !== expected) {
     throw new CodecError(

@@ -1,8 +1,11 @@
 /**
  * Which codecs exist, by v3 `name` and by v2 (numcodecs) `id`: their stage kind, how to check a
  * configuration, and how to build one. v3 `numcodecs.<id>` names take the numcodecs configuration,
- * as zarr-python 3 writes them.
+ * as zarr-python 3 writes them. String codecs are registry codecs like the others: `vlen-utf8`
+ * (v2 object codec and v3 array-to-bytes codec), `json2` (v2 object codec), and the `bytes` codec
+ * of fixed-width string types.
  */
+import { type DataType, itemSize } from "../dtype/index.js";
 import type { Issue } from "../errors.js";
 import {
   BloscCodec,
@@ -23,6 +26,8 @@ import { BitRoundCodec, checkBitRoundConfig } from "./filters/bitround.js";
 import { astypeSpec, checkDeltaConfig, checkInputDtype, DeltaCodec } from "./filters/delta.js";
 import { checkFixedScaleOffsetConfig, FixedScaleOffsetCodec } from "./filters/fixedscaleoffset.js";
 import { checkShuffleConfig, ShuffleCodec } from "./filters/shuffle.js";
+import { FixedWidthStringCodec, Json2Codec } from "./strings/read-only.js";
+import { checkVlenUtf8Config, notStrings, VlenUtf8Codec } from "./strings/vlen-utf8.js";
 import { checkShardingConfig, ShardingCodec, type ShardingConfig } from "./sharding.js";
 import { checkTransposeConfig, TransposeCodec } from "./transpose.js";
 import type { ChunkSpec, Codec, PipelineBuilder } from "./types.js";
@@ -50,6 +55,39 @@ export interface CodecEntry {
 
 // biome-ignore lint/suspicious/noExplicitAny: configs are validated by `check` before `build` casts them.
 type AnyConfig = any;
+
+/**
+ * The data type a numeric filter sees: validation keeps array-to-array codecs other than transpose
+ * (and sharding) away from string arrays (validate.ts, and pipeline.ts for v2 filters).
+ */
+const numeric = (ctx: StageContext | undefined) => ctx?.spec.dataType as DataType | undefined;
+
+/**
+ * The element size a bytes-to-bytes stage sees (blosc's shuffle `typesize`): the data type's item
+ * size; for strings 4 (a UTF-32 code point) or 1 (bytes, UTF-8), as the old string reader used.
+ */
+export function typesizeOf(spec: ChunkSpec): number {
+  if (spec.dataType !== "string") return itemSize(spec.dataType);
+  return spec.fixedWidth?.kind === "utf32" ? 4 : 1;
+}
+
+const vlenUtf8: CodecEntry = {
+  kind: "array_to_bytes",
+  check: (c, p, ctx) => checkVlenUtf8Config(c, p, ctx?.spec.dataType),
+  build: () => new VlenUtf8Codec(),
+};
+
+/** String object codecs of v2 `|O` arrays (the first filter), by numcodecs `id`. */
+const V2_STRING_CODECS: Record<string, CodecEntry> = {
+  "vlen-utf8": vlenUtf8,
+  json2: {
+    kind: "array_to_bytes",
+    // its settings (encoding, separators) do not change reading
+    check: (_, p, ctx) =>
+      ctx && ctx.spec.dataType !== "string" ? [notStrings("json2", p, ctx.spec.dataType)] : [],
+    build: () => new Json2Codec(),
+  },
+};
 
 function checksumEntry(kind: ChecksumKind): CodecEntry {
   return {
@@ -88,23 +126,23 @@ export const NUMCODECS: Record<string, CodecEntry> = {
   fletcher32: checksumEntry("fletcher32"),
   delta: {
     kind: "array_to_array",
-    check: (c, p, ctx) => [...checkDeltaConfig(c, p), ...checkInputDtype(c, p, ctx?.spec.dataType)],
-    build: (c, ctx) => new DeltaCodec(c as AnyConfig, ctx.spec.dataType),
+    check: (c, p, ctx) => [...checkDeltaConfig(c, p), ...checkInputDtype(c, p, numeric(ctx))],
+    build: (c, ctx) => new DeltaCodec(c as AnyConfig, numeric(ctx)!),
     encodedSpec: astypeSpec,
   },
   fixedscaleoffset: {
     kind: "array_to_array",
     check: (c, p, ctx) => [
       ...checkFixedScaleOffsetConfig(c, p),
-      ...checkInputDtype(c, p, ctx?.spec.dataType),
+      ...checkInputDtype(c, p, numeric(ctx)),
     ],
-    build: (c, ctx) => new FixedScaleOffsetCodec(c as AnyConfig, ctx.spec.dataType),
+    build: (c, ctx) => new FixedScaleOffsetCodec(c as AnyConfig, numeric(ctx)!),
     encodedSpec: astypeSpec,
   },
   bitround: {
     kind: "array_to_array",
-    check: (c, p, ctx) => checkBitRoundConfig(c, p, ctx?.spec.dataType),
-    build: (c, ctx) => new BitRoundCodec(c as AnyConfig, ctx.spec.dataType),
+    check: (c, p, ctx) => checkBitRoundConfig(c, p, numeric(ctx)),
+    build: (c, ctx) => new BitRoundCodec(c as AnyConfig, numeric(ctx)!),
     encodedSpec: (_, spec) => spec,
   },
 };
@@ -113,9 +151,23 @@ export const NUMCODECS: Record<string, CodecEntry> = {
 export const V3_CODECS: Record<string, CodecEntry> = {
   bytes: {
     kind: "array_to_bytes",
-    check: (c, p, ctx) => checkBytesConfig(c, p, ctx?.spec.dataType),
-    build: (c, ctx) => new BytesCodec(c as AnyConfig, ctx.spec.dataType),
+    check: (c, p, ctx) => {
+      if (ctx?.spec.dataType !== "string") return checkBytesConfig(c, p, ctx?.spec.dataType);
+      const issues = checkBytesConfig(c, p);
+      if (!ctx.spec.fixedWidth) {
+        issues.push({
+          path: p,
+          message: `"bytes" encodes fixed-size elements; variable-length strings are encoded by "vlen-utf8"`,
+        });
+      }
+      return issues;
+    },
+    build: (c, ctx) =>
+      ctx.spec.dataType === "string"
+        ? new FixedWidthStringCodec(ctx.spec.fixedWidth!, (c as AnyConfig).endian)
+        : new BytesCodec(c as AnyConfig, ctx.spec.dataType),
   },
+  "vlen-utf8": vlenUtf8,
   transpose: {
     kind: "array_to_array",
     check: (c, p, ctx) => checkTransposeConfig(c, p, ctx?.spec.shape.length),
@@ -154,7 +206,13 @@ export function v3Entry(name: string): CodecEntry | undefined {
   return Object.hasOwn(V3_CODECS, name) ? V3_CODECS[name] : undefined;
 }
 
-/** The numcodecs codec with v2 `id`, if any. */
+/** The numcodecs codec with v2 `id` (a string object codec included), if any. */
 export function v2Entry(id: string): CodecEntry | undefined {
-  return Object.hasOwn(NUMCODECS, id) ? NUMCODECS[id] : undefined;
+  if (Object.hasOwn(NUMCODECS, id)) return NUMCODECS[id];
+  return Object.hasOwn(V2_STRING_CODECS, id) ? V2_STRING_CODECS[id] : undefined;
+}
+
+/** Every v2 codec id: numcodecs compressors and filters, then the string object codecs. */
+export function v2CodecIds(): string[] {
+  return [...Object.keys(NUMCODECS), ...Object.keys(V2_STRING_CODECS)];
 }

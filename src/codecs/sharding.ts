@@ -4,7 +4,7 @@
  * inner chunks, encoded with `index_codecs` and placed at the start or end of the shard. Inner chunks
  * equal to the fill value are not stored (both index entries 2^64-1).
  */
-import { allocate } from "../dtype/index.js";
+import { allocate, type DataType, type Scalar } from "../dtype/index.js";
 import { CodecError, type Issue, SelectionError, SpecError } from "../errors.js";
 import { full, isAllFill, type NDArray, product } from "../ndarray.js";
 import { plain } from "./backends.js";
@@ -186,7 +186,7 @@ export class ShardingCodec implements ArrayToBytesCodec {
         ? bytes.subarray(0, this.indexSize)
         : bytes.subarray(bytes.length - this.indexSize);
     const index = await this.readIndex(indexBytes);
-    const out = full(spec.shape, spec.dataType, spec.fillValue);
+    const out = full(spec.shape, spec.dataType as DataType, spec.fillValue as Scalar | null);
     const L = out.data.length / Math.max(product(spec.shape), 1);
     const chunks: number[][] = [];
     forEachIndex(this.chunksPerShard, (idx) => {
@@ -225,7 +225,7 @@ export class ShardingCodec implements ArrayToBytesCodec {
     }
     const index = await this.readIndex(indexBytes);
     const regionShape = region.map(([a, b]) => b - a);
-    const out = full(regionShape, spec.dataType, spec.fillValue);
+    const out = full(regionShape, spec.dataType as DataType, spec.fillValue as Scalar | null);
     const L = out.data.length / Math.max(product(regionShape), 1);
     if (product(regionShape) === 0) return out;
 

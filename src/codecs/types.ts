@@ -4,15 +4,21 @@
  * the stages in order and decoded by running them backwards; see `pipeline.ts`.
  * Zarr v2's compressor + filters + order + dtype endianness map onto the same stages.
  */
-import type { DataType, Scalar } from "../dtype/index.js";
+import type { ArrayDataType, ArrayScalar } from "../dtype/index.js";
+import type { FixedWidthStrings } from "../dtype/strings.js";
 import type { NDArray } from "../ndarray.js";
 import type { RangeQuery } from "../store/types.js";
 
 /** What a stage receives: the decoded chunk's shape, data type and fill value. */
 export interface ChunkSpec {
   shape: number[];
-  dataType: DataType;
-  fillValue: Scalar | null;
+  dataType: ArrayDataType;
+  fillValue: ArrayScalar | null;
+  /**
+   * For fixed-width string types (v2 `<U7`/`|S7`, v3 `fixed_length_utf32`): the width of an item,
+   * which the `bytes` stage needs and the data type name "string" does not say.
+   */
+  fixedWidth?: FixedWidthStrings;
 }
 
 /** A v2 codec configuration as stored in `.zarray` (`compressor`, `filters[]`): `{ id, ...config }`. */
@@ -33,6 +39,7 @@ export interface ArrayToArrayCodec {
   readonly kind: "array_to_array";
   /** The spec of what this stage outputs, given what it receives (transpose permutes the shape). */
   encodedSpec(spec: ChunkSpec): ChunkSpec;
+  // (typed as numbers: of these only transpose runs on strings, and it moves elements of any kind)
   encode(array: NDArray, spec: ChunkSpec): MaybePromise<NDArray>;
   decode(array: NDArray, spec: ChunkSpec): MaybePromise<NDArray>;
   toJSON(): V3CodecJSON;
@@ -40,10 +47,12 @@ export interface ArrayToArrayCodec {
 
 export interface ArrayToBytesCodec {
   readonly kind: "array_to_bytes";
-  encode(array: NDArray, spec: ChunkSpec): MaybePromise<Uint8Array>;
-  decode(bytes: Uint8Array, spec: ChunkSpec): MaybePromise<NDArray>;
+  encode(array: NDArray<ArrayDataType>, spec: ChunkSpec): MaybePromise<Uint8Array>;
+  decode(bytes: Uint8Array, spec: ChunkSpec): MaybePromise<NDArray<ArrayDataType>>;
   /** The most bytes a valid encoding of a `spec` chunk takes; undefined when unbounded (strings). */
   maxEncodedSize?(spec: ChunkSpec): number | undefined;
+  /** Throws (an UnsupportedError) when this codec only decodes; absent when it encodes too. */
+  checkEncodable?(): void;
   toJSON(): V3CodecJSON;
 }
 

@@ -2,10 +2,11 @@
  * Validation of codec metadata for the spec layer: every broken rule is reported as an Issue with
  * the JSON path of the offending field (`codecs[1].configuration.level`, `compressor.clevel`).
  */
-import { type DataType, itemSize } from "../dtype/index.js";
+import type { ArrayDataType } from "../dtype/index.js";
+import type { FixedWidthStrings } from "../dtype/strings.js";
 import type { Issue } from "../errors.js";
 import { type Config, isObject } from "./config.js";
-import { NUMCODECS, type StageContext, V3_CODECS, v2Entry, v3Entry } from "./registry.js";
+import { type StageContext, typesizeOf, V3_CODECS, v2CodecIds, v2Entry, v3Entry } from "./registry.js";
 import type { ChunkSpec } from "./types.js";
 
 export { toV3Codec } from "./v2-to-v3.js";
@@ -17,7 +18,7 @@ export function supportedV3Codecs(): string[] {
 
 /** Ids accepted as v2 `compressor` / `filters[i]`. */
 export function supportedV2Codecs(): string[] {
-  return Object.keys(NUMCODECS);
+  return v2CodecIds();
 }
 
 /**
@@ -25,27 +26,36 @@ export function supportedV2Codecs(): string[] {
  * building the pipeline of a list metadata parsing has just checked does not check it again.
  */
 const validated = new WeakMap<object, string>();
-const specKey = (dataType: DataType, chunkShape: readonly number[]) => `${dataType}|${chunkShape.join(",")}`;
+const specKey = (dataType: ArrayDataType, chunkShape: readonly number[], width?: FixedWidthStrings) =>
+  `${dataType}|${chunkShape.join(",")}|${width ? JSON.stringify(width) : ""}`;
 
 /** Whether `codecs` (this very list object) passed `validateV3Codecs` for this data type and shape. */
-export function wasValidated(codecs: object, dataType: DataType, chunkShape: readonly number[]): boolean {
-  return validated.get(codecs) === specKey(dataType, chunkShape);
+export function wasValidated(
+  codecs: object,
+  dataType: ArrayDataType,
+  chunkShape: readonly number[],
+  fixedWidth?: FixedWidthStrings,
+): boolean {
+  return validated.get(codecs) === specKey(dataType, chunkShape, fixedWidth);
 }
 
 /**
  * Checks a v3 `codecs` list for an array of `dataType` with chunks of `chunkShape`: known names,
  * configurations (each codec's registry `check`, nothing is built), stage order (array→array*,
  * exactly one array→bytes, bytes→bytes*), and recursively the codecs inside `sharding_indexed`.
+ * `fixedWidth`: the item width of a fixed-width string type (the `bytes` codec needs it).
  */
 export function validateV3Codecs(
   codecs: unknown,
-  dataType: DataType,
+  dataType: ArrayDataType,
   chunkShape: number[],
   path = "codecs",
+  fixedWidth?: FixedWidthStrings,
 ): Issue[] {
   if (!Array.isArray(codecs)) return [{ path, message: "must be a list of codecs" }];
   const issues: Issue[] = [];
   let spec: ChunkSpec = { shape: [...chunkShape], dataType, fillValue: null };
+  if (fixedWidth) spec.fixedWidth = fixedWidth;
   let arrayToBytes = -1;
   let unrecognized = false;
   codecs.forEach((codec, i) => {
@@ -97,7 +107,14 @@ export function validateV3Codecs(
         arrayToBytes = i;
       }
     }
-    const ctx: StageContext = { spec, typesize: itemSize(spec.dataType) };
+    if (dataType === "string" && (codec.name === "sharding_indexed" || entry.kind === "array_to_array")) {
+      // string chunks are lists of strings: sharding and numeric filters are not written for them
+      if (codec.name !== "transpose") {
+        issues.push({ path: `${at}.name`, message: `"${codec.name}" is not supported for string arrays` });
+        return;
+      }
+    }
+    const ctx: StageContext = { spec, typesize: typesizeOf(spec) };
     const cpath = `${at}.configuration`;
     const found = entry.check(config, cpath, ctx);
     issues.push(...found);
@@ -114,7 +131,7 @@ export function validateV3Codecs(
       message: "must contain exactly one array-to-bytes codec (e.g. bytes or sharding_indexed)",
     });
   }
-  if (issues.length === 0) validated.set(codecs, specKey(dataType, chunkShape));
+  if (issues.length === 0) validated.set(codecs, specKey(dataType, chunkShape, fixedWidth));
   return issues;
 }
 

@@ -5,6 +5,7 @@
 import { CodecPipeline } from "../codecs/pipeline.js";
 import type { ChunkSpec, V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
 import { copyStrided, type StridedView } from "../indexing/copy.js";
+import type { ArrayDataType } from "../dtype/index.js";
 import type { NDArray } from "../ndarray.js";
 
 export type PipelineDescriptor =
@@ -22,7 +23,14 @@ export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omi
 export function describePipeline(desc: DistributiveOmit<PipelineDescriptor, "key">): PipelineDescriptor {
   const { spec } = desc;
   const body = desc.format === 2 ? desc.v2 : desc.codecs;
-  const key = JSON.stringify([desc.format, spec.shape, spec.dataType, String(spec.fillValue), body]);
+  const key = JSON.stringify([
+    desc.format,
+    spec.shape,
+    spec.dataType,
+    String(spec.fillValue),
+    spec.fixedWidth ?? null,
+    body,
+  ]);
   return { ...desc, key } as PipelineDescriptor;
 }
 
@@ -55,7 +63,7 @@ export interface DecodeTarget {
 }
 
 /** Copies the part of a decoded chunk that a read needs into its place in the read's output. */
-export function copyInto(chunk: NDArray, t: DecodeTarget): void {
+export function copyInto(chunk: NDArray<ArrayDataType>, t: DecodeTarget): void {
   copyStrided(
     { data: chunk.data, offset: t.from.offset, strides: t.from.strides },
     t.into,

@@ -5,6 +5,7 @@
  */
 
 import { ZarrArray } from "../array/zarr-array.js";
+import { UnsupportedError } from "../errors.js";
 import { claimOutput, clearExcept } from "../checkpoint/index.js";
 import type { V2CodecJSON } from "../codecs/types.js";
 import { resolvePool, type WorkerPool } from "../concurrency/pool.js";
@@ -62,11 +63,16 @@ export interface CopyArrayResult {
   seconds: number;
 }
 
-/** A ZarrArray read as a region source (what pyramid.write and copyArray take). */
+/** A ZarrArray read as a region source (what pyramid.write and copyArray take); numbers only. */
 export function arraySource(
   array: ZarrArray,
   options: { signal?: AbortSignal; workers?: WorkerPool | number } = {},
 ): RegionSource {
+  if (!array.isNumeric()) {
+    throw new UnsupportedError(
+      `${array.path || "/"} holds strings; region sources (pyramids, conversion) read numeric arrays`,
+    );
+  }
   return {
     shape: array.shape,
     dtype: array.dtype,

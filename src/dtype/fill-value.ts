@@ -3,7 +3,7 @@
  * "representable in the data type" rule checked here, in one place.
  */
 import { halfToFloat } from "./float16.js";
-import { type DataType, dataTypeInfo, type Scalar } from "./types.js";
+import { type ArrayDataType, type ArrayScalar, type DataType, dataTypeInfo, type Scalar } from "./types.js";
 
 /** bigint: an int64/uint64 value beyond 2^53, kept exact (see json.ts for reading and writing it). */
 export type FillValueJSON = number | bigint | string | boolean | null | [number | string, number | string];
@@ -111,11 +111,17 @@ export function fillValueToJSON(value: Scalar | null, dtype: DataType): FillValu
   return kind === "float" ? floatToJSON(value) : value;
 }
 
+/** One slot of an element in memory: a typed-array number, a bigint, or a string. */
+export type Slot = number | bigint | string;
+
 /**
- * The typed-array slot values for a fill value: one for real types, two (re, im) for complex.
- * `null` (v2 "no fill value") reads as zeros, like zarr-python's empty chunks.
+ * The typed-array slot values for a fill value: one for real types, two (re, im) for complex, the
+ * string itself for strings. `null` (v2 "no fill value") reads as zeros (""), like zarr-python's
+ * empty chunks.
  */
-export function fillSlots(value: Scalar | null, dtype: DataType): (number | bigint)[] {
+export function fillSlots(value: ArrayScalar | null, dtype: ArrayDataType): Slot[] {
+  if (dtype === "string") return [typeof value === "string" ? value : ""];
+  if (typeof value === "string") throw new RangeError(`${JSON.stringify(value)} is not a ${dtype}`);
   const info = dataTypeInfo(dtype);
   const big = dtype === "int64" || dtype === "uint64";
   if (value === null) return info.lanes === 2 ? [0, 0] : [big ? 0n : 0];

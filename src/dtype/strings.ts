@@ -1,5 +1,7 @@
 /**
- * String data types, read-only: what their dtype metadata says and how their chunk bytes decode.
+ * String data types: what their dtype metadata says and how their chunk bytes decode. In memory
+ * every one of them is the data type "string" (items as JavaScript strings); the codecs in
+ * codecs/strings/ turn chunks of them into bytes and back.
  *
  *   v2 `<U7` / `>U7`   fixed width UTF-32 (7 code points per item, 4 bytes each), NUL padded
  *   v2 `|S7`           fixed width bytes (7 per item), NUL padded; decoded as latin1 (NumPy bytes_)
@@ -7,8 +9,6 @@
  *   v3 `string`        the `vlen-utf8` codec: uint32 LE item count, then per item a uint32 LE byte
  *                      length and that many UTF-8 bytes (numcodecs VLenUTF8's layout)
  *   v3 `fixed_length_utf32` (zarr-python 3's `<U`) — like v2 `<U`, through the `bytes` codec
- *
- * The numeric engine never sees these: string arrays open as a StringArray (array/string-array.ts).
  */
 import { CodecError } from "../errors.js";
 import type { Endian } from "./types.js";
@@ -22,6 +22,9 @@ export type StringEncoding =
   | { kind: "vlen-utf8" }
   /** numcodecs JSON (`json2`): the chunk is one JSON array of its items + dtype + shape. */
   | { kind: "json" };
+
+/** The width of one item of a fixed-width string type (the byte order is the codec's). */
+export type FixedWidthStrings = { kind: "utf32"; chars: number } | { kind: "bytes"; length: number };
 
 /**
  * The v2 dtype strings of string arrays: `<U7`, `>U7`, `|S7` (also `S7`, `U7`, `=U7`) and `|O`.
@@ -45,7 +48,7 @@ export function parseV2StringDType(
   return { kind: "utf32", chars: n, endian: m[1] === ">" ? "big" : "little" };
 }
 
-/** Whether a v3 `data_type` is one of the string types StringArray reads. */
+/** Whether a v3 `data_type` is one of the string types: `string`, or `{"name": "fixed_length_utf32", ...}`. */
 export function isV3StringDataType(dataType: unknown): boolean {
   if (dataType === "string") return true;
   return (
@@ -183,6 +186,22 @@ export function decodeJsonItems(bytes: Uint8Array, count: number): string[] {
     if (v === null) return "";
     throw new CodecError(`json2 item ${i} is ${JSON.stringify(v)}; only string object arrays can be read`);
   });
+}
+
+/**
+ * The fill value of a string array from metadata JSON: v2 `|S` holds base64 of the bytes
+ * (zarr-python's encoding, read as latin1); every other string type holds the string itself.
+ * `null` (and, in what other tools wrote, any non-string) reads as "". Throws a RangeError naming
+ * the rule.
+ */
+export function parseStringFillValue(json: unknown, base64: boolean): string {
+  if (typeof json !== "string") return "";
+  if (!base64) return json;
+  try {
+    return decodeBase64Latin1(json);
+  } catch {
+    throw new RangeError("fill_value must be base64-encoded bytes for an |S data type");
+  }
 }
 
 /** A v2 `|S` fill value: base64 of the bytes (zarr-python's encoding), read as latin1. */

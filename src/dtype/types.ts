@@ -6,6 +6,11 @@
  * - int64/uint64 → BigInt64Array/BigUint64Array
  * - float16 → Float32Array (converted on encode/decode, so no global Float16Array is needed)
  * - complex64/complex128 → Float32Array/Float64Array with interleaved (re, im): two "lanes" per element
+ * - string (every string data type: v2 `<U`/`|S`/`|O`, v3 `string`/`fixed_length_utf32`) → string[];
+ *   how the strings are stored is the codecs' business (see strings.ts)
+ *
+ * `DataType` names the numeric types (what typed arrays hold, and what numeric code accepts);
+ * `ArrayDataType` is every data type an array can have, strings included.
  */
 
 import { ValueError } from "../errors.js";
@@ -28,6 +33,10 @@ export const DATA_TYPES = [
 ] as const;
 
 export type DataType = (typeof DATA_TYPES)[number];
+/** The in-memory data type of every string array, whatever the stored form. */
+export type StringDataType = "string";
+/** Every data type a Zarr array can have: the numeric types and strings. */
+export type ArrayDataType = DataType | StringDataType;
 export type Endian = "little" | "big";
 
 export type TypedArray =
@@ -60,8 +69,24 @@ export interface TypedArrayFor {
   complex128: Float64Array;
 }
 
+/** What holds the elements of each data type in memory: a typed array, or a list of strings. */
+export interface ValuesFor extends TypedArrayFor {
+  string: string[];
+}
+
+/** The elements of an array of any data type. */
+export type Values = TypedArray | string[];
+
+export function isStringDataType(dtype: ArrayDataType): dtype is StringDataType {
+  return dtype === "string";
+}
+
 /** A scalar of a data type: number, bigint for 64-bit integers, boolean, or [re, im] for complex. */
 export type Scalar = number | bigint | boolean | [number, number];
+/** A scalar of any array data type: a numeric Scalar, or a string for string arrays. */
+export type ArrayScalar = Scalar | string;
+/** The scalar of a data type: string for strings, else a numeric Scalar. */
+export type ScalarFor<D extends ArrayDataType> = D extends StringDataType ? string : Scalar;
 
 type TypedArrayCtor = {
   new (length: number): TypedArray;
@@ -108,9 +133,9 @@ export function itemSize(dtype: DataType): number {
   return INFO[dtype].itemSize;
 }
 
-/** Typed-array slots per element: 2 for complex types, else 1. */
-export function lanes(dtype: DataType): 1 | 2 {
-  return INFO[dtype].lanes;
+/** Typed-array slots per element: 2 for complex types, else 1 (strings: one string per element). */
+export function lanes(dtype: ArrayDataType): 1 | 2 {
+  return dtype === "string" ? 1 : INFO[dtype].lanes;
 }
 
 export function isIntegerType(dtype: DataType): boolean {
@@ -124,21 +149,31 @@ export function isFloatType(dtype: DataType): boolean {
 
 /**
  * A zeroed typed array for `count` elements of `dtype`; with `shared`, on a SharedArrayBuffer that
- * worker threads can write into.
+ * worker threads can write into. Strings: a list of `count` empty strings (never shared).
  */
-export function allocate<D extends DataType>(dtype: D, count: number, shared = false): TypedArrayFor[D] {
-  const info = INFO[dtype];
+export function allocate<D extends ArrayDataType>(dtype: D, count: number, shared = false): ValuesFor[D] {
+  if (dtype === "string") return allocateStrings(count) as ValuesFor[D];
+  const info = INFO[dtype as DataType];
   try {
     const slots = count * info.lanes;
     if (shared)
-      return new info.ctor(new SharedArrayBuffer(slots * info.ctor.BYTES_PER_ELEMENT)) as TypedArrayFor[D];
-    return new info.ctor(slots) as TypedArrayFor[D];
+      return new info.ctor(new SharedArrayBuffer(slots * info.ctor.BYTES_PER_ELEMENT)) as ValuesFor[D];
+    return new info.ctor(slots) as ValuesFor[D];
   } catch (e) {
     // "Invalid typed array length" / "Array buffer allocation failed": say what was asked for.
     if (!(e instanceof RangeError)) throw e;
     throw new ValueError(
       `cannot allocate ${count} ${dtype} elements (${count * info.itemSize} bytes): more than this runtime can hold in one array (${e.message})`,
     );
+  }
+}
+
+function allocateStrings(count: number): string[] {
+  try {
+    return new Array<string>(count).fill("");
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new ValueError(`cannot allocate ${count} strings: more than this runtime can hold in one list`);
   }
 }
 

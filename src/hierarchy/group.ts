@@ -12,10 +12,9 @@
  * augmentation) and attached to their prototypes when this module loads. Every entry point
  * (`index.ts`, `browser.ts`, `open.ts`) loads it, so a spec obtained from the package always has them.
  */
-import { isStringArrayMetadata, storedDTypeOf } from "../array/string-array.js";
 import { ZarrArray } from "../array/zarr-array.js";
-import type { DataType } from "../dtype/index.js";
-import { NotFoundError, SpecError, UnsupportedError } from "../errors.js";
+import type { ArrayDataType, DataType } from "../dtype/index.js";
+import { NotFoundError, SpecError } from "../errors.js";
 import { GroupSpecV2, GroupSpecV3 } from "../metadata/group.js";
 import type { Attributes } from "../metadata/shared.js";
 import { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
@@ -63,7 +62,7 @@ export class Group {
   }
 
   /** Opens the array at `name` (a relative path, e.g. "0" or "labels/cells/0"). */
-  array<D extends DataType = DataType>(name: string): Promise<ZarrArray<D>> {
+  array<D extends ArrayDataType = DataType>(name: string): Promise<ZarrArray<D>> {
     // the child has the group's format: only its keys are read (no v3 probe of a v2 child, or back)
     return openArray<D>(this.store, this.childPath(name), { format: this.zarrFormat });
   }
@@ -86,7 +85,7 @@ export class Group {
   }
 
   /** Creates an array under this group from a spec. */
-  createArray<D extends DataType = DataType>(
+  createArray<D extends ArrayDataType = DataType>(
     name: string,
     spec: ArraySpecV2 | ArraySpecV3,
     options?: CreateOptions,
@@ -101,7 +100,7 @@ export class Group {
 }
 
 /** Creating: claim the path, write parents, write metadata, open. */
-export async function createArray<D extends DataType = DataType>(
+export async function createArray<D extends ArrayDataType = DataType>(
   store: Store,
   path: string,
   spec: ArraySpecV2 | ArraySpecV3,
@@ -166,11 +165,6 @@ export function rethrowWithPath(e: unknown, store: Store, path: string): never {
 
 /** Builds the node object for metadata already read. */
 export function nodeFromMetadata(store: Store, path: string, meta: NodeMetadata): ZarrArray | Group {
-  if (isStringArrayMetadata(meta)) {
-    throw new UnsupportedError(
-      `${where(store, path)} is a string array (data type ${storedDTypeOf(meta)}); string arrays can be read, not written: open it with open.stringArray(store, path)`,
-    );
-  }
   if (meta.format === 3) {
     const issues = unknownV3Fields(meta.document, meta.kind);
     if (issues.length) throw new SpecError(`Zarr v3 ${meta.kind} metadata (${where(store, path)})`, issues);
@@ -238,7 +232,12 @@ export async function openNode(
   return nodeFromMetadata(view, p, meta);
 }
 
-export async function openArray<D extends DataType = DataType>(
+/**
+ * Opens the array at `path`. `D` is the caller's word for its data type (unchecked, as
+ * `open.array<"uint16">` always was): numeric by default, `open.array<"string">` for strings;
+ * `open` returns `ZarrArray` (any data type), narrowed with `is(...)`.
+ */
+export async function openArray<D extends ArrayDataType = DataType>(
   store: Store,
   path = "",
   hint: NodeHint = {},
@@ -262,14 +261,28 @@ export async function openGroup(
 
 declare module "../metadata/v2.js" {
   interface ArraySpec {
-    /** Writes the array metadata at `path` and returns the opened (empty) array. Existing nodes need `overwrite`. */
-    toZarr(store: Store, path?: string, options?: CreateOptions): Promise<ZarrArray>;
+    /**
+     * Writes the array metadata at `path` and returns the opened (empty) array. Existing nodes need
+     * `overwrite`. `D`: the data type, as `open.array`'s (numeric unless said, e.g. `toZarr<"string">`).
+     */
+    toZarr<D extends ArrayDataType = DataType>(
+      store: Store,
+      path?: string,
+      options?: CreateOptions,
+    ): Promise<ZarrArray<D>>;
   }
 }
 declare module "../metadata/v3.js" {
   interface ArraySpec {
-    /** Writes the array metadata at `path` and returns the opened (empty) array. Existing nodes need `overwrite`. */
-    toZarr(store: Store, path?: string, options?: CreateOptions): Promise<ZarrArray>;
+    /**
+     * Writes the array metadata at `path` and returns the opened (empty) array. Existing nodes need
+     * `overwrite`. `D`: the data type, as `open.array`'s (numeric unless said, e.g. `toZarr<"string">`).
+     */
+    toZarr<D extends ArrayDataType = DataType>(
+      store: Store,
+      path?: string,
+      options?: CreateOptions,
+    ): Promise<ZarrArray<D>>;
   }
 }
 declare module "../metadata/group.js" {

@@ -2,8 +2,9 @@
  * Strided N-D copies between C-order typed arrays — the hot loop of every `get` and `set`.
  * Runs of contiguous elements are copied with `TypedArray.set` (a memcpy), so copying whole
  * chunk rows costs what a memcpy costs; only strided inner axes fall back to a scalar loop.
+ * Lists of strings (string arrays) take the same odometer with the element loop for every row.
  */
-import type { TypedArray } from "../dtype/index.js";
+import type { Slot, Values } from "../dtype/index.js";
 
 /** C-order strides of a shape, in elements, or in slots of `lanes` numbers each (complex: 2). */
 export function stridesOf(shape: readonly number[], lanes = 1): number[] {
@@ -16,9 +17,9 @@ export function stridesOf(shape: readonly number[], lanes = 1): number[] {
   return strides;
 }
 
-/** A view into a typed array: element offset of the first element and element step per axis. */
+/** A view into a typed array (or a list of strings): element offset of the first element and element step per axis. */
 export interface StridedView {
-  data: TypedArray;
+  data: Values;
   offset: number;
   strides: number[];
 }
@@ -41,7 +42,11 @@ export function copyStrided(src: StridedView, dst: StridedView, counts: readonly
   const index = new Array<number>(last).fill(0);
   let so = src.offset;
   let dOff = dst.offset;
-  const rows = ss === 1 && ds === 1 ? new RowCopier(src.data, dst.data, lanes, inner) : undefined;
+  // (a row copier works on bytes: lists of strings copy element by element)
+  const rows =
+    ss === 1 && ds === 1 && !Array.isArray(src.data) && !Array.isArray(dst.data)
+      ? new RowCopier(src.data, dst.data, lanes, inner)
+      : undefined;
   for (;;) {
     if (rows) rows.copy(so, dOff);
     else copyRun(src.data, so, ss, dst.data, dOff, ds, inner, lanes);
@@ -76,8 +81,9 @@ class RowCopier {
   readonly #bpe: number;
   readonly #len: number;
 
-  constructor(src: TypedArray, dst: TypedArray, lanes: number, count: number) {
-    this.#bpe = src.BYTES_PER_ELEMENT * lanes;
+  constructor(src: ArrayBufferView, dst: ArrayBufferView, lanes: number, count: number) {
+    const bytesPerElement = (src as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+    this.#bpe = bytesPerElement * lanes;
     this.#len = count * this.#bpe;
     this.#s8 = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
     this.#d8 = new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength);
@@ -115,22 +121,19 @@ class RowCopier {
   }
 }
 
+/** Copies `count` elements with steps `ss` / `ds` (contiguous typed rows go through RowCopier). */
 function copyRun(
-  src: TypedArray,
+  src: Values,
   so: number,
   ss: number,
-  dst: TypedArray,
+  dst: Values,
   dOff: number,
   ds: number,
   count: number,
   lanes: number,
 ): void {
-  if (ss === 1 && ds === 1) {
-    (dst as Uint8Array).set((src as Uint8Array).subarray(so * lanes, (so + count) * lanes), dOff * lanes);
-    return;
-  }
-  const s = src as unknown as number[];
-  const d = dst as unknown as number[];
+  const s = src as unknown as Slot[];
+  const d = dst as unknown as Slot[];
   if (lanes === 1) {
     for (let i = 0; i < count; i++) d[dOff + i * ds] = s[so + i * ss];
     return;
@@ -143,14 +146,10 @@ function copyRun(
 }
 
 /** Sets `counts` elements per axis of `dst` to the slot values (one per lane). */
-export function fillStrided(
-  dst: StridedView,
-  counts: readonly number[],
-  slots: readonly (number | bigint)[],
-): void {
+export function fillStrided(dst: StridedView, counts: readonly number[], slots: readonly Slot[]): void {
   const n = counts.length;
   for (const c of counts) if (c === 0) return;
-  const d = dst.data as unknown as (number | bigint)[];
+  const d = dst.data as unknown as Slot[];
   const lanes = slots.length;
   const put = (off: number) => {
     for (let l = 0; l < lanes; l++) d[off * lanes + l] = slots[l];
@@ -165,7 +164,8 @@ export function fillStrided(
   const index = new Array<number>(last).fill(0);
   let off = dst.offset;
   for (;;) {
-    if (ds === 1 && lanes === 1) (dst.data as Uint8Array).fill(slots[0] as number, off, off + inner);
+    // (Array.prototype.fill takes the same arguments as TypedArray.prototype.fill)
+    if (ds === 1 && lanes === 1) (d as Slot[]).fill(slots[0], off, off + inner);
     else for (let i = 0; i < inner; i++) put(off + i * ds);
     let axis = last - 1;
     for (; axis >= 0; axis--) {

@@ -1,6 +1,6 @@
 /** Pieces the v2 and v3 specs share: attributes, shape/chunk rules, default chunk choice. */
 import { z } from "zod";
-import { type DataType, itemSize } from "../dtype/index.js";
+import { type ArrayDataType, itemSize } from "../dtype/index.js";
 import type { Issue } from "../errors.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: attributes are arbitrary JSON
@@ -43,14 +43,17 @@ export function checkShapeAndChunks(shape: unknown, chunks: unknown, chunksPath:
 
 /** Upper bound for automatically chosen chunks: big enough to compress well, small enough to stream. */
 const TARGET_CHUNK_BYTES = 2 * 2 ** 20;
+/** What a string is taken to weigh when chunks are chosen (its length is not known up front). */
+const STRING_ITEM_BYTES = 16;
 
 /**
  * Default chunk shape: the array's shape, halving the largest axis until a chunk is at most 2 MiB
  * (a 64^3 uint16 or 128^3 uint8 chunk), like zarr-python's guess but biased to cubes for volumes.
  */
-export function guessChunks(shape: readonly number[], dataType: DataType): number[] {
+export function guessChunks(shape: readonly number[], dataType: ArrayDataType): number[] {
   const chunks = shape.map((s) => Math.max(1, s));
-  const bytes = () => chunks.reduce((a, b) => a * b, itemSize(dataType));
+  const item = dataType === "string" ? STRING_ITEM_BYTES : itemSize(dataType);
+  const bytes = () => chunks.reduce((a, b) => a * b, item);
   while (bytes() > TARGET_CHUNK_BYTES) {
     let largest = 0;
     for (let i = 1; i < chunks.length; i++) if (chunks[i] > chunks[largest]) largest = i;

@@ -2,11 +2,15 @@
  * Zarr v2 array specification — the pydantic-zarr `v2.ArraySpec` in TypeScript: the `.zarray`
  * document plus attributes, validated on construction, with the same defaults
  * (fill_value 0, order "C", filters null, dimension_separator "/", attributes {}, compressor null).
+ * String arrays: `dtype: "string"` is zarr-python's `dtype=str` — `|O` with the vlen-utf8 object
+ * codec as first filter, fill value "" — and `<U7`, `>U7`, `|S7`, `|O` (vlen-utf8 or json2) are read.
  */
 import { z } from "zod";
 import type { V2CodecJSON } from "../codecs/types.js";
 import { validateV2Codec } from "../codecs/validate.js";
 import {
+  type ArrayDataType,
+  type ArrayScalar,
   type DataType,
   type Endian,
   type FillValueJSON,
@@ -18,7 +22,7 @@ import {
   type Scalar,
 } from "../dtype/index.js";
 import { isObject, stringifyJSON } from "../dtype/json.js";
-import { parseV2StringDType } from "../dtype/strings.js";
+import { type FixedWidthStrings, parseStringFillValue, parseV2StringDType } from "../dtype/strings.js";
 import { type Issue, SpecError } from "../errors.js";
 import type { NDArray } from "../ndarray.js";
 import { parseFields } from "./issues.js";
@@ -75,7 +79,7 @@ export interface ArraySpecJSON {
 export interface StoredArray {
   readonly spec: unknown;
   readonly shape: number[];
-  readonly dtype: DataType;
+  readonly dtype: ArrayDataType;
 }
 
 export interface ParseOptions {
@@ -97,13 +101,21 @@ export class ArraySpec {
   readonly filters: V2CodecJSON[] | null;
   readonly dimension_separator: "/" | ".";
   readonly attributes: Attributes;
-  /** The data type name (`uint16`) and byte order the dtype string encodes. */
-  readonly dataType: DataType;
+  /** The data type name (`uint16`, "string" for every string dtype) and byte order the dtype string encodes. */
+  readonly dataType: ArrayDataType;
   readonly endian: Endian;
-  /** The fill value as an in-memory scalar (null when the spec says "no fill value"). */
-  readonly fillValue: Scalar | null;
+  /** The fill value as an in-memory scalar (null when the spec says "no fill value"; strings: "" then). */
+  readonly fillValue: ArrayScalar | null;
+  /** The item width of a fixed-width string dtype (`<U7`, `|S7`); undefined for every other dtype. */
+  readonly fixedWidth?: FixedWidthStrings;
 
-  private constructor(json: ArraySpecJSON, dataType: DataType, endian: Endian, fillValue: Scalar | null) {
+  private constructor(
+    json: ArraySpecJSON,
+    dataType: ArrayDataType,
+    endian: Endian,
+    fillValue: ArrayScalar | null,
+    fixedWidth?: FixedWidthStrings,
+  ) {
     this.shape = json.shape;
     this.chunks = json.chunks;
     this.dtype = json.dtype;
@@ -116,6 +128,7 @@ export class ArraySpec {
     this.dataType = dataType;
     this.endian = endian;
     this.fillValue = fillValue;
+    if (fixedWidth) this.fixedWidth = fixedWidth;
     Object.freeze(this);
   }
 
@@ -133,33 +146,54 @@ export class ArraySpec {
         { path: "", message: `must be an object (got ${describeJSON(input)})` },
       ]);
     const { data: v, failed } = parseFields(schema, input, issues);
-    // dtype: accept "<u2"-style strings and data type names ("uint16" → "<u2")
-    let dataType: DataType | undefined;
+    // dtype: accept "<u2"-style strings and data type names ("uint16" → "<u2", "string" → "|O")
+    let dataType: ArrayDataType | undefined;
     let endian: Endian = "little";
-    if (v.dtype === undefined) {
+    let dtypeText = v.dtype;
+    let strings: ReturnType<typeof parseV2StringDType>;
+    if (v.dtype === "string") {
+      dtypeText = "|O";
+      if (v.filters == null) v.filters = [{ id: "vlen-utf8" }];
+    }
+    if (dtypeText === undefined) {
       // reported by parseFields
-    } else if (isDataType(v.dtype)) {
-      dataType = v.dtype;
+    } else if (isDataType(dtypeText)) {
+      dataType = dtypeText;
     } else {
-      const parsed = parseV2DType(v.dtype);
+      const parsed = parseV2DType(dtypeText);
+      strings = parsed ? undefined : parseV2StringDType(dtypeText);
       if (parsed) ({ dataType, endian } = parsed);
-      else if (parseV2StringDType(v.dtype))
+      else if (strings) {
+        dataType = "string";
+        if (strings.kind === "utf32") endian = strings.endian;
+      } else
         issues.push({
           path: "dtype",
-          message: `string dtype ${JSON.stringify(v.dtype)}: string arrays can be read (open.stringArray), not written`,
-        });
-      else
-        issues.push({
-          path: "dtype",
-          message: `unsupported dtype ${JSON.stringify(v.dtype)}: expected e.g. "<u2", "|u1", ">f8" or "uint16"`,
+          message: `unsupported dtype ${JSON.stringify(v.dtype)}: expected e.g. "<u2", "|u1", ">f8", "uint16", "|O" or "string"`,
         });
     }
     // the lengths are compared even when an entry is invalid: both mistakes are reported together
     issues.push(...checkShapeAndChunks(input.shape, input.chunks, "chunks"));
     if (v.compressor) issues.push(...validateV2Codec(v.compressor, "compressor"));
     for (const [i, f] of (v.filters ?? []).entries()) issues.push(...validateV2Codec(f, `filters[${i}]`));
-    let fillValue: Scalar | null = null;
-    if (dataType && !failed.has("fill_value")) {
+    if (dataType && !failed.has("filters")) issues.push(...objectCodecIssues(v.filters ?? [], strings));
+    let fillValue: ArrayScalar | null = null;
+    if (dataType === "string") {
+      if (!("fill_value" in input)) v.fill_value = ""; // the schema's default is the numeric 0
+      // what other tools wrote reads leniently ("" for a non-string); a spec given here must hold a string or null
+      const fill = v.fill_value;
+      if (options.strict !== false && fill !== null && typeof fill !== "string") {
+        issues.push({
+          path: "fill_value",
+          message: `must be a string (or null) for a string array (got ${describeJSON(fill)})`,
+        });
+      }
+      try {
+        fillValue = parseStringFillValue(fill, strings?.kind === "bytes");
+      } catch (e) {
+        issues.push({ path: "fill_value", message: fillValueMessage(e) });
+      }
+    } else if (dataType && !failed.has("fill_value")) {
       try {
         fillValue = parseFillValue(v.fill_value, dataType, 2);
       } catch (e) {
@@ -174,19 +208,25 @@ export class ArraySpec {
       zarr_format: 2,
       shape: [...shape],
       chunks: [...chunks],
-      dtype: formatV2DType(dataType, endian),
+      dtype: dataType === "string" ? (dtypeText as string) : formatV2DType(dataType, endian),
       compressor: compressor as V2CodecJSON | null,
       // as given (exact for 64-bit integers); complex normalised to [re, im], which zarr-python requires
       fill_value:
-        fillValue !== null && dataType.startsWith("complex")
-          ? fillValueToJSON(fillValue, dataType)
+        fillValue !== null && dataType !== "string" && dataType.startsWith("complex")
+          ? fillValueToJSON(fillValue as Scalar, dataType)
           : (v.fill_value as FillValueJSON),
       order,
       filters: filters as V2CodecJSON[] | null,
       dimension_separator,
       attributes,
     };
-    return new ArraySpec(json, dataType, endian, fillValue);
+    const fixedWidth: FixedWidthStrings | undefined =
+      strings?.kind === "utf32"
+        ? { kind: "utf32", chars: strings.chars }
+        : strings?.kind === "bytes"
+          ? { kind: "bytes", length: strings.length }
+          : undefined;
+    return new ArraySpec(json, dataType, endian, fillValue, fixedWidth);
   }
 
   /**
@@ -194,7 +234,7 @@ export class ArraySpec {
    * and dtype, with chunks picked for it; for a Zarr v2 array everything it was created with (chunks,
    * compressor, filters, fill value, order, attributes). `overrides` replace fields either way.
    */
-  static fromArray(array: NDArray | StoredArray, overrides: Partial<ArraySpecInput> = {}): ArraySpec {
+  static fromArray(array: NDArray<ArrayDataType> | StoredArray, overrides: Partial<ArraySpecInput> = {}): ArraySpec {
     if ("spec" in array && array.spec instanceof ArraySpec) return array.spec.with(overrides);
     return ArraySpec.parse({
       shape: array.shape,
@@ -243,4 +283,33 @@ export class ArraySpec {
   equals(other: unknown): boolean {
     return other instanceof ArraySpec && stringifyJSON(other.toJSON()) === stringifyJSON(this.toJSON());
   }
+}
+
+const OBJECT_CODECS = ["vlen-utf8", "json2"];
+
+/**
+ * An object (`|O`) array is read through its first filter, a string object codec (vlen-utf8,
+ * json2); no other array may have one.
+ */
+function objectCodecIssues(
+  filters: ReadonlyArray<{ id: string }>,
+  strings: ReturnType<typeof parseV2StringDType>,
+): Issue[] {
+  const issues: Issue[] = [];
+  const object = strings?.kind === "object";
+  if (object && !OBJECT_CODECS.includes(filters[0]?.id)) {
+    issues.push({
+      path: filters.length ? "filters[0].id" : "filters",
+      message: `an object (|O) array needs a string object codec as its first filter (${OBJECT_CODECS.map((c) => JSON.stringify(c)).join(" or ")})${filters.length ? `, got ${JSON.stringify(filters[0].id)}` : ""}`,
+    });
+  }
+  filters.forEach((f, i) => {
+    if (OBJECT_CODECS.includes(f.id) && !(object && i === 0)) {
+      issues.push({
+        path: `filters[${i}].id`,
+        message: `"${f.id}" is an object codec; it can only be the first filter of an object (|O) array`,
+      });
+    }
+  });
+  return issues;
 }

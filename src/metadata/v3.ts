@@ -1,13 +1,18 @@
 /**
  * Zarr v3 array specification — pydantic-zarr's `v3.ArraySpec`: the `zarr.json` document of an
  * array, validated on construction. The default codec pipeline is `bytes` + `zstd` (level 5),
- * never empty; `fromArray(..., { shards })` builds a `sharding_indexed` pipeline.
+ * never empty; `fromArray(..., { shards })` builds a `sharding_indexed` pipeline. String arrays
+ * (`data_type: "string"`) default to `vlen-utf8` + `zstd`; `fixed_length_utf32` (zarr-python 3's
+ * `<U`) is read.
  */
 import { z } from "zod";
 import { isObject } from "../codecs/config.js";
+import { v3Entry } from "../codecs/registry.js";
 import type { V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
 import { toV3Codec, validateV3Codecs } from "../codecs/validate.js";
 import {
+  type ArrayDataType,
+  type ArrayScalar,
   DATA_TYPES,
   type DataType,
   type FillValueJSON,
@@ -17,8 +22,8 @@ import {
   type Scalar,
 } from "../dtype/index.js";
 import { stringifyJSON } from "../dtype/json.js";
-import { isV3StringDataType } from "../dtype/strings.js";
-import { type Issue, SpecError } from "../errors.js";
+import { type FixedWidthStrings, parseStringFillValue } from "../dtype/strings.js";
+import { type Issue, SpecError, UnsupportedError } from "../errors.js";
 import type { NDArray } from "../ndarray.js";
 import { parseFields } from "./issues.js";
 import {
@@ -39,7 +44,7 @@ const schema = z.object({
   zarr_format: z.literal(3).default(3),
   node_type: z.literal("array").default("array"),
   shape: z.array(z.number().int().nonnegative()),
-  data_type: z.enum(DATA_TYPES),
+  data_type: z.enum([...DATA_TYPES, "string"]),
   chunk_grid: z.object({
     name: z.literal("regular"),
     configuration: z.object({ chunk_shape: z.array(z.number().int().positive()) }),
@@ -62,13 +67,42 @@ const schema = z.object({
   storage_transformers: z.array(namedConfig).default([]),
 });
 
-export type ArraySpecInput = z.input<typeof schema>;
+/** zarr-python 3's fixed-width string type (NumPy `<U`): `length_bytes` / 4 code points per item. */
+export interface FixedLengthUtf32JSON {
+  name: "fixed_length_utf32";
+  configuration: { length_bytes: number };
+}
+
+/** A v3 `data_type`: a name, or the fixed-width string type with its length. */
+export type DataTypeJSON = ArrayDataType | FixedLengthUtf32JSON;
+
+export type ArraySpecInput = Omit<z.input<typeof schema>, "data_type"> & { data_type: DataTypeJSON };
+
+/** The `{"name": "fixed_length_utf32", ...}` data type: its issues, or its width. */
+function fixedLengthUtf32(json: Record<string, unknown>): Issue[] | FixedWidthStrings {
+  const cfg = json.configuration;
+  const lengthBytes = isObject(cfg) ? cfg.length_bytes : undefined;
+  if (
+    typeof lengthBytes !== "number" ||
+    !Number.isInteger(lengthBytes) ||
+    lengthBytes < 0 ||
+    lengthBytes % 4
+  ) {
+    return [
+      {
+        path: "data_type.configuration.length_bytes",
+        message: `must be a non-negative multiple of 4 (got ${describeJSON(lengthBytes)})`,
+      },
+    ];
+  }
+  return { kind: "utf32", chars: lengthBytes / 4 };
+}
 
 export interface ArraySpecJSON {
   zarr_format: 3;
   node_type: "array";
   shape: number[];
-  data_type: DataType;
+  data_type: DataTypeJSON;
   chunk_grid: { name: "regular"; configuration: { chunk_shape: number[] } };
   chunk_key_encoding: { name: "default" | "v2"; configuration: { separator: "/" | "." } };
   fill_value: FillValueJSON;
@@ -81,7 +115,8 @@ export interface ArraySpecJSON {
 /** What `ArraySpec.create`/`fromArray` take: chunk (and shard) shapes and one compressor (hierarchy's `CreateOptions` is the other kind: `overwrite`). */
 export interface ArraySpecOptions {
   shape: number[];
-  data_type: DataType;
+  /** A numeric data type, or "string" (variable-length UTF-8, encoded by `vlen-utf8`). */
+  data_type: ArrayDataType;
   chunks?: number[];
   /** Shard shape: chunks are grouped into shards of this shape (must be multiples of `chunks`). */
   shards?: number[];
@@ -101,9 +136,12 @@ function bytesCodec(dataType: DataType): V3CodecJSON {
     : { name: "bytes", configuration: { endian: "little" } };
 }
 
-/** The default codec pipeline: bytes (+ compressor), or sharding_indexed around it when sharded. */
+/**
+ * The default codec pipeline: bytes (vlen-utf8 for strings) + compressor, or sharding_indexed
+ * around it when sharded.
+ */
 export function defaultCodecs(
-  dataType: DataType,
+  dataType: ArrayDataType,
   compressor: V2CodecJSON | V3CodecJSON | null = DEFAULT_COMPRESSOR,
   innerChunks?: number[],
 ): V3CodecJSON[] {
@@ -111,9 +149,11 @@ export function defaultCodecs(
     compressor === null
       ? null
       : "id" in compressor
-        ? toV3Codec(compressor as V2CodecJSON, dataType)
+        ? toV3Codec(compressor as V2CodecJSON, dataType === "string" ? "uint8" : dataType)
         : compressor;
-  const inner = c ? [bytesCodec(dataType), c] : [bytesCodec(dataType)];
+  const toBytes: V3CodecJSON =
+    dataType === "string" ? { name: "vlen-utf8", configuration: {} } : bytesCodec(dataType);
+  const inner = c ? [toBytes, c] : [toBytes];
   if (!innerChunks) return inner;
   return [
     {
@@ -157,7 +197,7 @@ export class ArraySpec {
   readonly zarr_format = 3 as const;
   readonly node_type = "array" as const;
   readonly shape: number[];
-  readonly data_type: DataType;
+  readonly data_type: DataTypeJSON;
   readonly chunk_grid: ArraySpecJSON["chunk_grid"];
   readonly chunk_key_encoding: ArraySpecJSON["chunk_key_encoding"];
   readonly fill_value: FillValueJSON;
@@ -165,10 +205,12 @@ export class ArraySpec {
   readonly attributes: Attributes;
   readonly dimension_names?: (string | null)[];
   readonly storage_transformers: V3CodecJSON[];
-  /** The fill value as an in-memory scalar. */
-  readonly fillValue: Scalar;
+  /** The fill value as an in-memory scalar (a string for string arrays). */
+  readonly fillValue: ArrayScalar;
+  /** The item width of a fixed-width string type; undefined for every other data type. */
+  readonly fixedWidth?: FixedWidthStrings;
 
-  private constructor(json: ArraySpecJSON, fillValue: Scalar) {
+  private constructor(json: ArraySpecJSON, fillValue: ArrayScalar, fixedWidth?: FixedWidthStrings) {
     this.shape = json.shape;
     this.data_type = json.data_type;
     this.chunk_grid = json.chunk_grid;
@@ -179,11 +221,13 @@ export class ArraySpec {
     if (json.dimension_names) this.dimension_names = json.dimension_names;
     this.storage_transformers = json.storage_transformers;
     this.fillValue = fillValue;
+    if (fixedWidth) this.fixedWidth = fixedWidth;
     Object.freeze(this);
   }
 
-  get dataType(): DataType {
-    return this.data_type;
+  /** The in-memory data type: the `data_type` name, "string" for every string type. */
+  get dataType(): ArrayDataType {
+    return typeof this.data_type === "string" ? this.data_type : "string";
   }
 
   /** Shape of the grid's chunks (the shards, when sharded). */
@@ -204,18 +248,18 @@ export class ArraySpec {
       throw new SpecError("Zarr v3 array spec", [
         { path: "", message: `must be an object (got ${describeJSON(input)})` },
       ]);
-    const stringType = isV3StringDataType(input.data_type);
-    const fieldIssues: Issue[] = [];
-    const { data: v, failed } = parseFields(schema, input, fieldIssues);
-    if (stringType) {
-      // not a schema violation but a limit of this library: one issue, not "must be one of ..."
-      issues.push({
-        path: "data_type",
-        message: "string arrays can be read (open.stringArray), not written",
-      });
-      issues.push(...fieldIssues.filter((i) => i.path !== "data_type"));
-    } else issues.push(...fieldIssues);
-    const dataType = v.data_type;
+    // the one parameterised data type is checked here; the schema checks the names
+    let fixedWidth: FixedWidthStrings | undefined;
+    let fields: Record<string, unknown> = input;
+    const dt = input.data_type;
+    if (isObject(dt) && dt.name === "fixed_length_utf32") {
+      const found = fixedLengthUtf32(dt);
+      if (Array.isArray(found)) issues.push(...found);
+      else fixedWidth = found;
+      fields = { ...input, data_type: "string" };
+    }
+    const { data: v, failed } = parseFields(schema, fields, issues);
+    const dataType: ArrayDataType | undefined = v.data_type;
     const chunkShape = v.chunk_grid?.configuration.chunk_shape;
     // the lengths are compared even when an entry is invalid: both mistakes are reported together
     const rawGrid = isObject(input.chunk_grid) ? input.chunk_grid.configuration : undefined;
@@ -231,7 +275,21 @@ export class ArraySpec {
     // arrays open; specs given by users must be valid.
     const lenient = options.strict === false;
     let codecs = (v.codecs ?? (dataType ? defaultCodecs(dataType) : [])) as V3CodecJSON[];
-    if (lenient && codecs.length === 0) codecs = [{ name: "bytes", configuration: { endian: "little" } }];
+    if (lenient && codecs.length === 0)
+      codecs = [
+        dataType === "string" && !fixedWidth
+          ? { name: "vlen-utf8", configuration: {} }
+          : { name: "bytes", configuration: { endian: "little" } },
+      ];
+    if (dataType === "string" && !fixedWidth && !failed.has("codecs")) {
+      const a2b = codecs.find((c) => isObject(c) && v3Entry(c.name)?.kind === "array_to_bytes");
+      if (isObject(a2b) && a2b.name !== "vlen-utf8") {
+        // valid-looking metadata this library cannot read (e.g. a "bytes" codec for strings)
+        throw new UnsupportedError(
+          `codecs[${codecs.indexOf(a2b)}]: a string array is read through the "vlen-utf8" codec, got ${JSON.stringify(a2b.name)}`,
+        );
+      }
+    }
     if (v.fill_value === null && !lenient) {
       issues.push({
         path: "fill_value",
@@ -244,7 +302,7 @@ export class ArraySpec {
         message: "must contain an array-to-bytes codec such as bytes; an empty list is invalid",
       });
     else if (dataType && chunkShape && !failed.has("codecs"))
-      issues.push(...validateV3Codecs(codecs, dataType, chunkShape, "codecs"));
+      issues.push(...validateV3Codecs(codecs, dataType, chunkShape, "codecs", fixedWidth));
     if (v.dimension_names && Array.isArray(input.shape) && v.dimension_names.length !== input.shape.length) {
       issues.push({
         path: "dimension_names",
@@ -257,9 +315,15 @@ export class ArraySpec {
         message: "storage transformers are not supported; the list must be empty",
       });
     }
-    const fillJSON = (v.fill_value ?? (dataType === "bool" ? false : 0)) as FillValueJSON;
-    let fillValue: Scalar = 0;
-    if (dataType && !failed.has("fill_value")) {
+    const fillJSON = (v.fill_value ??
+      (dataType === "bool" ? false : dataType === "string" ? "" : 0)) as FillValueJSON;
+    let fillValue: ArrayScalar = 0;
+    if (dataType === "string") {
+      // what other tools wrote reads leniently ("" for a non-string); a spec given here must hold a string
+      if (!lenient && typeof fillJSON !== "string")
+        issues.push({ path: "fill_value", message: `must be a string for a string array (got ${describeJSON(fillJSON)})` });
+      fillValue = parseStringFillValue(fillJSON, false);
+    } else if (dataType && !failed.has("fill_value")) {
       try {
         fillValue = parseFillValue(fillJSON, dataType, 3) as Scalar;
       } catch (e) {
@@ -274,17 +338,20 @@ export class ArraySpec {
       zarr_format: 3,
       node_type: "array",
       shape: [...shape],
-      data_type: dataType,
+      data_type: fixedWidth ? (dt as FixedLengthUtf32JSON) : dataType,
       chunk_grid: { name: "regular", configuration: { chunk_shape: [...chunkShape] } },
       chunk_key_encoding: { name: chunk_key_encoding.name, configuration: { separator: sep } },
       // as given (exact for 64-bit integers); complex normalised to [re, im]
-      fill_value: dataType.startsWith("complex") ? fillValueToJSON(fillValue, dataType) : fillJSON,
+      fill_value:
+        dataType !== "string" && dataType.startsWith("complex")
+          ? fillValueToJSON(fillValue as Scalar, dataType)
+          : fillJSON,
       codecs,
       attributes,
       storage_transformers: [],
     };
     if (v.dimension_names) json.dimension_names = v.dimension_names;
-    return new ArraySpec(json, fillValue);
+    return new ArraySpec(json, fillValue, fixedWidth);
   }
 
   /** Builds a spec from convenience options: chunks, optional shards, one compressor. */
@@ -305,7 +372,7 @@ export class ArraySpec {
 
   /** A spec that fits `array` (shape, data type); chunks picked unless given; `shards` turns on sharding. */
   static fromArray(
-    array: NDArray,
+    array: NDArray<ArrayDataType>,
     options: Partial<Omit<ArraySpecOptions, "shape" | "data_type">> = {},
   ): ArraySpec {
     return ArraySpec.create({ shape: array.shape, data_type: array.dtype, ...options });

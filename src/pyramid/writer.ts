@@ -9,6 +9,7 @@
  */
 
 import { ZarrArray } from "../array/zarr-array.js";
+import type { DataType } from "../dtype/index.js";
 import { claimOutput, clearExcept } from "../checkpoint/index.js";
 import { resolvePool } from "../concurrency/pool.js";
 import { arraySource } from "../convert/copy-array.js";
@@ -37,14 +38,14 @@ export function asSource(src: RegionSource | ZarrArray): RegionSource {
 }
 
 /** The level arrays of an output, opened on its specs (the metadata is written by the caller). */
-export function levelArrays(store: Store, settings: WriteSettings): ZarrArray[] {
+export function levelArrays(store: Store, settings: WriteSettings): ZarrArray<DataType>[] {
   return settings.specs.map(
-    (spec, i) => new ZarrArray(store, joinKey(settings.path, settings.paths[i]), spec),
+    (spec, i) => new ZarrArray<DataType>(store, joinKey(settings.path, settings.paths[i]), spec),
   );
 }
 
 /** What a block of each level needs to know about its array. */
-export function blockLevels(settings: WriteSettings, arrays: ZarrArray[]): BlockLevel[] {
+export function blockLevels(settings: WriteSettings, arrays: ZarrArray<DataType>[]): BlockLevel[] {
   return arrays.map((a, i) => ({
     level: i,
     factors: settings.plan.levels[i].factors,
@@ -84,7 +85,7 @@ export async function createArrays(store: Store, settings: WriteSettings, again:
 export async function writeImageMetadata(
   store: Store,
   settings: WriteSettings,
-  arrays: ZarrArray[],
+  arrays: ZarrArray<DataType>[],
   stats: Stats,
   options: Pick<PyramidOptions, "labels" | "labelSource">,
 ) {
@@ -110,7 +111,7 @@ export async function writeImageMetadata(
 /** The result of a write, from what was written. */
 export function result(
   settings: WriteSettings,
-  arrays: ZarrArray[],
+  arrays: ZarrArray<DataType>[],
   stats: Stats,
   counters: { bytesWritten: number; chunksWritten: number; resumedNodes: number },
   started: number,

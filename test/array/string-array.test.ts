@@ -1,8 +1,9 @@
 /**
  * String arrays: zarr-python 2 writes v2 arrays of every string kind (`<U` in C and F order, `>U`,
  * `|S`, object arrays with the VLenUTF8 codec, with and without compressors, multi-chunk with
- * partial edge chunks, missing chunks, non-ASCII text) and StringArray reads what NumPy reads —
- * whole arrays and slices. Plus the decoders on hand-made bytes and the v3 `string` data type.
+ * partial edge chunks, missing chunks, non-ASCII text) and `open` reads them as ZarrArrays of the
+ * data type "string" that hold what NumPy reads — whole arrays and slices. Plus the decoders on
+ * hand-made bytes, the v3 `string` data type, and string dtypes in the metadata models.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -11,11 +12,9 @@ import {
   CorruptChunkError,
   LocalStore,
   MemoryStore,
-  NotFoundError,
   open,
   type Selection,
   SpecError,
-  StringArray,
   slice,
   UnsupportedError,
   v2,
@@ -164,7 +163,7 @@ function toSelection(sel: AxisSel[]): Selection {
   return sel.map((a) => (a === null || typeof a === "number" ? a : slice(a[0], a[1], a[2])));
 }
 
-describe("StringArray reads what zarr-python 2 writes", { skip: needs(pythonModules("zarr")) }, () => {
+describe("string arrays: open reads what zarr-python 2 writes", { skip: needs(pythonModules("zarr")) }, () => {
   const tmp = tempDir("zarrsmith-strings-");
   let expected: Record<string, Expected>;
   before(() => {
@@ -175,8 +174,8 @@ describe("StringArray reads what zarr-python 2 writes", { skip: needs(pythonModu
   for (const c of CASES) {
     test(c.name, async () => {
       const want = expected[c.name];
-      const arr = await open.stringArray(new LocalStore(tmp.dir), c.name);
-      assert.ok(arr instanceof StringArray);
+      const arr = await open.array<"string">(new LocalStore(tmp.dir), c.name);
+      assert.ok(arr instanceof ZarrArray);
       assert.equal(arr.dtype, "string");
       assert.equal(arr.zarrFormat, 2);
       assert.deepEqual(arr.shape, want.shape);
@@ -192,26 +191,27 @@ describe("StringArray reads what zarr-python 2 writes", { skip: needs(pythonModu
   }
 
   test("fill values of missing chunks: |S base64, <U as given", async () => {
-    const s4 = await open.stringArray(new LocalStore(tmp.dir), "s4");
+    const s4 = await open.array<"string">(new LocalStore(tmp.dir), "s4");
     assert.equal(s4.fillValue, "zz");
-    const u5 = await open.stringArray(new LocalStore(tmp.dir), "u5_f");
+    const u5 = await open.array<"string">(new LocalStore(tmp.dir), "u5_f");
     assert.equal(u5.fillValue, "nd");
     assert.deepEqual((await u5.get([4, slice(0, 3)])).data, ["nd", "nd", "nd"]);
   });
 
-  test("the numeric entry points refuse string arrays and point to open.stringArray", async () => {
+  test("plain open and open.array return every string kind as a ZarrArray", async () => {
     const store = new LocalStore(tmp.dir);
-    for (const opener of [open.array, open]) {
-      await assert.rejects(
-        opener(store, "vlen_raw"),
-        (e: unknown) => e instanceof UnsupportedError && /open\.stringArray/.test(e.message),
-      );
+    for (const c of CASES) {
+      for (const opener of [open.array, open]) {
+        const arr = await opener(store, c.name);
+        assert.ok(arr instanceof ZarrArray, c.name);
+        assert.equal(arr.dtype, "string", c.name);
+        assert.ok(arr.is("string") && !arr.isNumeric(), c.name);
+      }
     }
-    assert.ok((await open.anyArray(store, "u3_be")) instanceof StringArray);
   });
 });
 
-describe("StringArray: v3 and errors", () => {
+describe("string arrays: v3 and errors", () => {
   const enc = new TextEncoder();
   function vlen(items: string[]): Uint8Array {
     const parts = items.map((s) => enc.encode(s));
@@ -247,15 +247,17 @@ describe("StringArray: v3 and errors", () => {
     return store;
   }
 
-  test("v3 string: chunks, a missing chunk as the fill value, attributes, open() refuses it", async () => {
+  test("v3 string: chunks, a missing chunk as the fill value, attributes, through plain open", async () => {
     const store = await storeWith(v3Doc(), { "c/0": vlen(["a", "µ"]), "c/2": vlen(["😀", ""]) });
-    const arr = await open.stringArray(store, "a");
+    const arr = await open.array<"string">(store, "a");
     assert.deepEqual(arr.attrs, { note: "hi" });
     assert.equal(arr.fillValue, "-");
     assert.deepEqual((await arr.get()).data, ["a", "µ", "-", "-", "😀"]);
     assert.deepEqual((await arr.get([slice(null, null, -2)])).data, ["😀", "-", "a"]);
     assert.deepEqual(await arr.get([1]), { data: ["µ"], shape: [], dtype: "string" });
-    await assert.rejects(open(store, "a"), UnsupportedError);
+    const plain = await open(store, "a");
+    assert.ok(plain instanceof ZarrArray && plain.is("string"));
+    assert.deepEqual((await plain.get()).data, ["a", "µ", "-", "-", "😀"]);
   });
 
   test("v3 fixed_length_utf32 through the bytes codec", async () => {
@@ -271,7 +273,7 @@ describe("StringArray: v3 and errors", () => {
       }),
       { "c/0": bytes },
     );
-    assert.deepEqual((await (await open.stringArray(store, "a")).get()).data, ["a😀", "b"]);
+    assert.deepEqual((await (await open.array<"string">(store, "a")).get()).data, ["a😀", "b"]);
   });
 
   test("a numeric array is not a string array", async () => {
@@ -291,28 +293,53 @@ describe("StringArray: v3 and errors", () => {
         }),
       ),
     );
-    await assert.rejects(open.stringArray(store, "n"), NotFoundError);
-    assert.ok((await open.anyArray(store, "n")) instanceof ZarrArray);
+    const n = await open(store, "n");
+    assert.ok(n instanceof ZarrArray && n.isNumeric() && !n.is("string"));
   });
 
   test("broken chunks and unsupported codecs fail clearly", async () => {
     const store = await storeWith(v3Doc(), { "c/0": vlen(["only one"]) });
-    await assert.rejects((await open.stringArray(store, "a")).get(), CorruptChunkError);
+    await assert.rejects((await open.array<"string">(store, "a")).get(), CorruptChunkError);
     const numeric = await storeWith(v3Doc({ codecs: [{ name: "bytes" }] }), {});
-    await assert.rejects(open.stringArray(numeric, "a"), UnsupportedError);
+    await assert.rejects(open.array(numeric, "a"), UnsupportedError);
     const badLevel = await storeWith(
       v3Doc({ codecs: [{ name: "vlen-utf8" }, { name: "zstd", configuration: { level: "x" } }] }),
       {},
     );
-    await assert.rejects(open.stringArray(badLevel, "a"), SpecError);
+    await assert.rejects(open.array(badLevel, "a"), SpecError);
   });
 
-  test("creating a string array is refused with a clear error", () => {
-    const readOnly = (e: unknown) =>
-      e instanceof SpecError && /can be read \(open\.stringArray\), not written/.test(e.message);
-    assert.throws(() => v2.ArraySpec.parse({ shape: [3], chunks: [3], dtype: "<U4" }), readOnly);
-    assert.throws(() => v2.ArraySpec.parse({ shape: [3], chunks: [3], dtype: "|O" }), readOnly);
-    assert.throws(() => v3.ArraySpec.parse(v3Doc()), readOnly);
+  test("string dtypes in the metadata models: parsed, with clear errors for what cannot work", () => {
+    const u4 = v2.ArraySpec.parse({ shape: [3], chunks: [3], dtype: "<U4" });
+    assert.equal(u4.dataType, "string");
+    assert.deepEqual(u4.fixedWidth, { kind: "utf32", chars: 4 });
+    // zarr-python's dtype=str: |O with the vlen-utf8 object codec, fill value ""
+    const str = v2.ArraySpec.parse({ shape: [3], chunks: [3], dtype: "string" });
+    assert.equal(str.dtype, "|O");
+    assert.deepEqual(str.filters, [{ id: "vlen-utf8" }]);
+    assert.equal(str.fillValue, "");
+    const objectCodec = (e: unknown) =>
+      e instanceof SpecError && e.issues.some((i) => i.path === "filters" && /object codec/.test(i.message));
+    assert.throws(() => v2.ArraySpec.parse({ shape: [3], chunks: [3], dtype: "|O" }), objectCodec);
+    assert.throws(
+      () => v2.ArraySpec.parse({ shape: [3], chunks: [3], dtype: "|O", filters: [{ id: "vlen-utf8" }], fill_value: 0 }),
+      (e: unknown) => e instanceof SpecError && e.issues.some((i) => i.path === "fill_value"),
+    );
+    assert.throws(
+      () => v2.ArraySpec.parse({ shape: [3], chunks: [3], dtype: "<u2", filters: [{ id: "vlen-utf8" }] }),
+      (e: unknown) => e instanceof SpecError && e.issues.some((i) => i.path === "filters[0].id"),
+    );
+    const doc = v3.ArraySpec.parse(v3Doc());
+    assert.equal(doc.dataType, "string");
+    assert.equal(doc.fillValue, "-");
+    assert.deepEqual(v3.ArraySpec.create({ shape: [4], data_type: "string", chunks: [2] }).codecs[0], {
+      name: "vlen-utf8",
+      configuration: {},
+    });
+    assert.throws(
+      () => v3.ArraySpec.parse(v3Doc({ codecs: [{ name: "numcodecs.delta", configuration: { dtype: "<i4" } }, { name: "vlen-utf8" }] })),
+      SpecError,
+    );
   });
 
   test("decoders", () => {

@@ -1,8 +1,8 @@
 /**
  * Every Zarr fixture in ../shared/conformance/zarr (written by zarr-python, zarrita.js, zarrs and the
- * zarr-implementations project) reads to its expected values — string arrays through
- * `open.stringArray` — or, for codecs with no JavaScript implementation (pcodec, zfpy), fails with a
- * clear UnsupportedError naming what is missing.
+ * zarr-implementations project) reads to its expected values — string arrays too, through plain
+ * `open`, as a ZarrArray — or, for codecs with no JavaScript implementation (pcodec, zfpy), fails
+ * with a clear UnsupportedError naming what is missing.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { toBytes } from "../../src/dtype/index.js";
-import { LocalStore, open, SpecError, StringArray, UnsupportedError, ZarrArray } from "../../src/index.js";
+import { LocalStore, open, SpecError, UnsupportedError, ZarrArray } from "../../src/index.js";
 import { needs, SHARED, shared } from "../helpers/requirements.js";
 
 const ROOT = join(SHARED, "conformance", "zarr");
@@ -36,7 +36,7 @@ function unsupportedReason(path: string): string | undefined {
   return undefined;
 }
 
-/** String and object data types: read by StringArray. */
+/** String and object data types: they read as the data type "string". */
 function isStringDType(dtype: string): boolean {
   return /^[<>|=]?[SUO]\d*$|^string$/.test(dtype);
 }
@@ -50,18 +50,18 @@ describe("conformance fixtures: arrays", { skip }, () => {
     if (isStringDType(a.dtype)) {
       test(a.path, async () => {
         const store = new LocalStore(ROOT);
-        const arr = await open.stringArray(store, a.path);
-        assert.ok(arr instanceof StringArray);
+        const arr = await open(store, a.path);
+        assert.ok(arr instanceof ZarrArray);
+        assert.ok(arr.is("string"));
         assert.deepEqual(arr.shape, a.shape);
         const got = await arr.get();
         assert.equal(got.dtype, "string");
         assert.deepEqual(got.shape, a.shape);
         assert.deepEqual(got.data, a.values_c_order);
-        // the numeric entry points refuse it, pointing to open.stringArray
-        await assert.rejects(open.array(store, a.path), (e: unknown) => {
-          return e instanceof UnsupportedError && /open\.stringArray/.test(e.message);
-        });
-        assert.ok((await open.anyArray(store, a.path)) instanceof StringArray);
+        // open.array gives the same engine
+        const same = await open.array<"string">(store, a.path);
+        assert.ok(same instanceof ZarrArray);
+        assert.deepEqual((await same.get()).data, a.values_c_order);
       });
       continue;
     }

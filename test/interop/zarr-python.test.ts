@@ -85,7 +85,7 @@ describe("zarr-python reads arrays written by zarrsmith", { skip }, () => {
         attributes: { case: c.name },
       });
       const arr = await spec.toZarr(new LocalStore(join(dir, "ours.zarr")), c.name);
-      const data = randomArray(spec.dataType, arr.shape, 11);
+      const data = randomArray(spec.dataType as DataType, arr.shape, 11);
       await arr.set(null, data);
       const py = pythonJSON<{ shape: number[]; sha: string; attrs: unknown; dtype: string }>(PY_READ, [
         join(dir, "ours.zarr", c.name),

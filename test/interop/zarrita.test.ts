@@ -21,7 +21,7 @@ test("zarrita reads our Zarr v2 arrays", async () => {
   ] as const) {
     const spec = v2.ArraySpec.parse({ shape: [9, 13], chunks: [4, 5], dtype, compressor });
     const arr = await spec.toZarr(new LocalStore(join(dir, "v2.zarr")), dtype.slice(1));
-    const data = randomArray(spec.dataType, [9, 13], 3);
+    const data = randomArray(spec.dataType as DataType, [9, 13], 3);
     await arr.set(null, data);
     const got = await zarritaRead(join(dir, "v2.zarr"), `/${dtype.slice(1)}`);
     assert.deepEqual(got.shape, [9, 13]);

@@ -79,7 +79,7 @@ test("v3: data type, chunk shape entries and count, fill value and dimension nam
     }),
   );
   const by = Object.fromEntries(issues.map((i) => [i.path, i.message]));
-  assert.match(by.data_type, /^must be one of "bool", .*"complex128" \(got "uint9"\)$/);
+  assert.match(by.data_type, /^must be one of "bool", .*"complex128", "string" \(got "uint9"\)$/);
   assert.equal(by["chunk_grid.configuration.chunk_shape[0]"], "must be a positive integer (got 0)");
   assert.match(by["chunk_grid.configuration.chunk_shape"], /has 3 dimensions but shape has 2/);
   assert.equal(by["chunk_key_encoding.name"], 'must be one of "default", "v2" (got "x")');

@@ -51,7 +51,8 @@ function arrayInfo(a: ZarrArray, root?: string): ArrayInfo {
     spec.zarr_format === 2
       ? [...(spec.filters ?? []), ...(spec.compressor ? [spec.compressor] : [])]
       : spec.codecs;
-  const bytesRaw = a.shape.reduce((p, s) => p * s, itemSize(a.dtype));
+  // (strings have no fixed size in memory: 0)
+  const bytesRaw = a.isNumeric() ? a.shape.reduce((p, s) => p * s, itemSize(a.dtype)) : 0;
   const bytesStored = root === undefined ? undefined : directoryUsage(join(root, a.path)).bytes;
   return {
     path: a.path,

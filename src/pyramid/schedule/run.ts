@@ -48,7 +48,7 @@ const BLOCK_MODULE = "zarrsmith:pyramid/block";
 export interface RunContext {
   source: RegionSource;
   store: Store;
-  arrays: ZarrArray[];
+  arrays: ZarrArray<DataType>[];
   levels: BlockLevel[];
   schedule: Schedule;
   method: DownsampleMethod;
