@@ -13,7 +13,6 @@ import {
   dataTypeOfTypedArray,
   fillSlots,
   lanes,
-  type Scalar,
   type TypedArray,
   type TypedArrayFor,
   typedArrayMatches,

@@ -18,7 +18,6 @@ import { forEachLimit } from "../concurrency/limit.js";
 import { resolvePool, WorkerPool } from "../concurrency/pool.js";
 import {
   type ArrayDataType,
-  type ArrayScalar,
   allocate,
   checkScalar,
   type DataType,
@@ -474,7 +473,9 @@ function normalizeStrings(
     checkShape(value.shape, outShape);
   }
   if (!Array.isArray(data) || !data.every((v) => typeof v === "string")) {
-    throw new ValueError("a string array is set from strings: a string, a list of strings or an NDArray of them");
+    throw new ValueError(
+      "a string array is set from strings: a string, a list of strings or an NDArray of them",
+    );
   }
   const need = product(counts);
   if (data.length !== need) {

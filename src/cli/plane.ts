@@ -27,7 +27,8 @@ export interface Plane {
 
 /** Reads the plane `request` names from `array` whose axes are `axes`. */
 export async function readPlane(array: ZarrArray, axes: string[], request: PlaneRequest): Promise<Plane> {
-  if (!array.isNumeric()) throw new CliError(`${array.path || "/"} holds strings; a plane is read from numbers`);
+  if (!array.isNumeric())
+    throw new CliError(`${array.path || "/"} holds strings; a plane is read from numbers`);
   const at = axes.indexOf(request.axis);
   if (at < 0) throw new CliError(`--axis ${request.axis}: the array's axes are ${axes.join(", ")}`);
   const index = request.index ?? Math.floor(array.shape[at] / 2);

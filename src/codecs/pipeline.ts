@@ -20,7 +20,6 @@ import type {
   ArrayToArrayCodec,
   ArrayToBytesCodec,
   BytesToBytesCodec,
-  ChunkPipeline,
   ChunkSpec,
   Codec,
   V2CodecJSON,
@@ -198,7 +197,9 @@ export class CodecPipeline {
           );
         }
         if (current.dataType === "string") {
-          throw new UnsupportedError(`filters[${i}]: "${id}" works on numbers and cannot decode a string array`);
+          throw new UnsupportedError(
+            `filters[${i}]: "${id}" works on numbers and cannot decode a string array`,
+          );
         }
         const codec = entry.build(config, {
           spec: current,

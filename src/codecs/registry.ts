@@ -26,9 +26,9 @@ import { BitRoundCodec, checkBitRoundConfig } from "./filters/bitround.js";
 import { astypeSpec, checkDeltaConfig, checkInputDtype, DeltaCodec } from "./filters/delta.js";
 import { checkFixedScaleOffsetConfig, FixedScaleOffsetCodec } from "./filters/fixedscaleoffset.js";
 import { checkShuffleConfig, ShuffleCodec } from "./filters/shuffle.js";
+import { checkShardingConfig, ShardingCodec, type ShardingConfig } from "./sharding.js";
 import { FixedWidthStringCodec, Json2Codec } from "./strings/read-only.js";
 import { checkVlenUtf8Config, notStrings, VlenUtf8Codec } from "./strings/vlen-utf8.js";
-import { checkShardingConfig, ShardingCodec, type ShardingConfig } from "./sharding.js";
 import { checkTransposeConfig, TransposeCodec } from "./transpose.js";
 import type { ChunkSpec, Codec, PipelineBuilder } from "./types.js";
 
@@ -132,10 +132,7 @@ export const NUMCODECS: Record<string, CodecEntry> = {
   },
   fixedscaleoffset: {
     kind: "array_to_array",
-    check: (c, p, ctx) => [
-      ...checkFixedScaleOffsetConfig(c, p),
-      ...checkInputDtype(c, p, numeric(ctx)),
-    ],
+    check: (c, p, ctx) => [...checkFixedScaleOffsetConfig(c, p), ...checkInputDtype(c, p, numeric(ctx))],
     build: (c, ctx) => new FixedScaleOffsetCodec(c as AnyConfig, numeric(ctx)!),
     encodedSpec: astypeSpec,
   },

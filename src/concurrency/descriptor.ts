@@ -4,8 +4,8 @@
  */
 import { CodecPipeline } from "../codecs/pipeline.js";
 import type { ChunkSpec, V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
-import { copyStrided, type StridedView } from "../indexing/copy.js";
 import type { ArrayDataType } from "../dtype/index.js";
+import { copyStrided, type StridedView } from "../indexing/copy.js";
 import type { NDArray } from "../ndarray.js";
 
 export type PipelineDescriptor =

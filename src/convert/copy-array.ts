@@ -5,12 +5,12 @@
  */
 
 import { ZarrArray } from "../array/zarr-array.js";
-import { UnsupportedError } from "../errors.js";
 import { claimOutput, clearExcept } from "../checkpoint/index.js";
 import type { V2CodecJSON } from "../codecs/types.js";
 import { resolvePool, type WorkerPool } from "../concurrency/pool.js";
 import { type DataType, itemSize } from "../dtype/index.js";
 import { stringifyJSON } from "../dtype/json.js";
+import { UnsupportedError } from "../errors.js";
 import { writeArrayMetadata } from "../hierarchy/create.js";
 import { describeExistingNode } from "../hierarchy/metadata-io.js";
 import { clipChunks, clipShards } from "../indexing/grid.js";

@@ -13,16 +13,6 @@
 import { CodecError } from "../errors.js";
 import type { Endian } from "./types.js";
 
-export type StringEncoding =
-  /** Fixed width UTF-32: `chars` code points per item. */
-  | { kind: "utf32"; chars: number; endian: Endian }
-  /** Fixed width bytes: `length` bytes per item. */
-  | { kind: "bytes"; length: number }
-  /** Variable length UTF-8 (numcodecs VLenUTF8 / v3 vlen-utf8). */
-  | { kind: "vlen-utf8" }
-  /** numcodecs JSON (`json2`): the chunk is one JSON array of its items + dtype + shape. */
-  | { kind: "json" };
-
 /** The width of one item of a fixed-width string type (the byte order is the codec's). */
 export type FixedWidthStrings = { kind: "utf32"; chars: number } | { kind: "bytes"; length: number };
 
@@ -46,40 +36,6 @@ export function parseV2StringDType(
   if (m[2] === "S") return m[1] === "<" || m[1] === ">" ? undefined : { kind: "bytes", length: n };
   if (m[1] === "|") return undefined;
   return { kind: "utf32", chars: n, endian: m[1] === ">" ? "big" : "little" };
-}
-
-/** Whether a v3 `data_type` is one of the string types: `string`, or `{"name": "fixed_length_utf32", ...}`. */
-export function isV3StringDataType(dataType: unknown): boolean {
-  if (dataType === "string") return true;
-  return (
-    typeof dataType === "object" &&
-    dataType !== null &&
-    (dataType as { name?: unknown }).name === "fixed_length_utf32"
-  );
-}
-
-/** Bytes per item of a fixed width encoding (undefined for variable length). */
-export function fixedItemSize(enc: StringEncoding): number | undefined {
-  if (enc.kind === "utf32") return enc.chars * 4;
-  if (enc.kind === "bytes") return enc.length;
-  return undefined;
-}
-
-/**
- * Decodes `count` items from a chunk's bytes (after every bytes-to-bytes codec), in stored order.
- * Throws CodecError when the bytes do not hold exactly `count` items.
- */
-export function decodeStrings(bytes: Uint8Array, count: number, enc: StringEncoding): string[] {
-  switch (enc.kind) {
-    case "utf32":
-      return decodeUtf32(bytes, count, enc.chars, enc.endian);
-    case "bytes":
-      return decodeFixedBytes(bytes, count, enc.length);
-    case "vlen-utf8":
-      return decodeVlenUtf8(bytes, count);
-    case "json":
-      return decodeJsonItems(bytes, count);
-  }
 }
 
 function checkSize(bytes: Uint8Array, want: number, what: string): void {

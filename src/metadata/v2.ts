@@ -11,7 +11,6 @@ import { validateV2Codec } from "../codecs/validate.js";
 import {
   type ArrayDataType,
   type ArrayScalar,
-  type DataType,
   type Endian,
   type FillValueJSON,
   fillValueToJSON,
@@ -234,7 +233,10 @@ export class ArraySpec {
    * and dtype, with chunks picked for it; for a Zarr v2 array everything it was created with (chunks,
    * compressor, filters, fill value, order, attributes). `overrides` replace fields either way.
    */
-  static fromArray(array: NDArray<ArrayDataType> | StoredArray, overrides: Partial<ArraySpecInput> = {}): ArraySpec {
+  static fromArray(
+    array: NDArray<ArrayDataType> | StoredArray,
+    overrides: Partial<ArraySpecInput> = {},
+  ): ArraySpec {
     if ("spec" in array && array.spec instanceof ArraySpec) return array.spec.with(overrides);
     return ArraySpec.parse({
       shape: array.shape,

@@ -321,7 +321,10 @@ export class ArraySpec {
     if (dataType === "string") {
       // what other tools wrote reads leniently ("" for a non-string); a spec given here must hold a string
       if (!lenient && typeof fillJSON !== "string")
-        issues.push({ path: "fill_value", message: `must be a string for a string array (got ${describeJSON(fillJSON)})` });
+        issues.push({
+          path: "fill_value",
+          message: `must be a string for a string array (got ${describeJSON(fillJSON)})`,
+        });
       fillValue = parseStringFillValue(fillJSON, false);
     } else if (dataType && !failed.has("fill_value")) {
       try {

@@ -9,10 +9,10 @@
  */
 
 import { ZarrArray } from "../array/zarr-array.js";
-import type { DataType } from "../dtype/index.js";
 import { claimOutput, clearExcept } from "../checkpoint/index.js";
 import { resolvePool } from "../concurrency/pool.js";
 import { arraySource } from "../convert/copy-array.js";
+import type { DataType } from "../dtype/index.js";
 import { writeArrayMetadata, writeGroupMetadata } from "../hierarchy/create.js";
 import { createGroup } from "../hierarchy/group.js";
 import { describeExistingNode, readNodeMetadata } from "../hierarchy/metadata-io.js";

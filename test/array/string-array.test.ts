@@ -163,7 +163,9 @@ function toSelection(sel: AxisSel[]): Selection {
   return sel.map((a) => (a === null || typeof a === "number" ? a : slice(a[0], a[1], a[2])));
 }
 
-describe("string arrays: open reads what zarr-python 2 writes", { skip: needs(pythonModules("zarr")) }, () => {
+describe("string arrays: open reads what zarr-python 2 writes", {
+  skip: needs(pythonModules("zarr")),
+}, () => {
   const tmp = tempDir("zarrsmith-strings-");
   let expected: Record<string, Expected>;
   before(() => {
@@ -322,7 +324,14 @@ describe("string arrays: v3 and errors", () => {
       e instanceof SpecError && e.issues.some((i) => i.path === "filters" && /object codec/.test(i.message));
     assert.throws(() => v2.ArraySpec.parse({ shape: [3], chunks: [3], dtype: "|O" }), objectCodec);
     assert.throws(
-      () => v2.ArraySpec.parse({ shape: [3], chunks: [3], dtype: "|O", filters: [{ id: "vlen-utf8" }], fill_value: 0 }),
+      () =>
+        v2.ArraySpec.parse({
+          shape: [3],
+          chunks: [3],
+          dtype: "|O",
+          filters: [{ id: "vlen-utf8" }],
+          fill_value: 0,
+        }),
       (e: unknown) => e instanceof SpecError && e.issues.some((i) => i.path === "fill_value"),
     );
     assert.throws(
@@ -337,7 +346,12 @@ describe("string arrays: v3 and errors", () => {
       configuration: {},
     });
     assert.throws(
-      () => v3.ArraySpec.parse(v3Doc({ codecs: [{ name: "numcodecs.delta", configuration: { dtype: "<i4" } }, { name: "vlen-utf8" }] })),
+      () =>
+        v3.ArraySpec.parse(
+          v3Doc({
+            codecs: [{ name: "numcodecs.delta", configuration: { dtype: "<i4" } }, { name: "vlen-utf8" }],
+          }),
+        ),
       SpecError,
     );
   });

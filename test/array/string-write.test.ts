@@ -16,9 +16,9 @@ import {
   type Store,
   slice,
   UnsupportedError,
+  ValueError,
   v2,
   v3,
-  ValueError,
   ZarrArray,
 } from "../../src/index.js";
 import { pythonJSON, tempDir } from "../helpers/python.js";
@@ -38,7 +38,13 @@ test("vlen-utf8 layout: count, then length + UTF-8 bytes per item", () => {
 function createStrings(
   store: Store,
   path: string,
-  o: { shape: number[]; chunks: number[]; zarrFormat?: 2 | 3; compressor?: codecs.V2CodecJSON; fillValue?: string },
+  o: {
+    shape: number[];
+    chunks: number[];
+    zarrFormat?: 2 | 3;
+    compressor?: codecs.V2CodecJSON;
+    fillValue?: string;
+  },
 ): Promise<ZarrArray<"string">> {
   const spec =
     o.zarrFormat === 2
