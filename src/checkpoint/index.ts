@@ -115,6 +115,23 @@ function encode(r: RunRecord): Uint8Array {
   return encoder.encode(`${JSON.stringify(r)}\n`);
 }
 
+/**
+ * The run holding the output at `path` of `store` while it is alive (isLive), else undefined: no
+ * record, or one that cannot be read (the claim reports that as a CorruptRecordError when it runs).
+ * For deciding before a run starts whether an output may be replaced at all.
+ */
+export async function liveRun(store: Store, path: string): Promise<RunRecord | undefined> {
+  let r: RunRecord | undefined;
+  try {
+    const bytes = await store.get(join(path, PROGRESS_FILE));
+    if (!bytes) return undefined;
+    r = JSON.parse(decoder.decode(bytes)) as RunRecord;
+  } catch {
+    return undefined;
+  }
+  return r && typeof r.pid === "number" && typeof r.host === "string" && isLive(r) ? r : undefined;
+}
+
 async function readRecord(store: Store, key: string, where: string): Promise<RunRecord | undefined> {
   const bytes = await store.get(key);
   if (!bytes) return undefined;

@@ -7,7 +7,6 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { pyramid } from "../../index.js";
-import type { PyramidOptions } from "../../pyramid/types.js";
 import { type InputOptions, openInput } from "../inputs.js";
 import { finishOutput, openOutputStore } from "../locations.js";
 import { CliError, type GlobalOptions, printResult, reportError } from "../output.js";
@@ -50,7 +49,7 @@ export async function planOnly(
   input: PlannedInput,
   source: Parameters<typeof pyramid.plan>[0],
   output: string,
-  options: PyramidOptions,
+  options: pyramid.PyramidOptions,
   split: { tasks?: number; taskSize?: number },
   globals: GlobalOptions,
   print = true,
