@@ -73,12 +73,7 @@ const deadline = setTimeout(() => {
   const tree = (ps.stdout ?? "")
     .split("\n")
     .filter((line) => line.trim().split(/\s+/)[0] === String(runner.pid))
-    .map((line) =>
-      line
-        .trim()
-        .replace(/^\d+\s+/, "")
-        .slice(0, 400),
-    );
+    .map((line) => line.trim().replace(/^\d+\s+/, ""));
   // the runner's own command line names every file; a running file has a process of its own
   const own = tree.filter((line) => !line.startsWith(`${runner.pid} `));
   const running = files.filter((f) => own.some((line) => line.includes(f)));
@@ -87,7 +82,8 @@ const deadline = setTimeout(() => {
       `run-tests: the suite passed its ${DEADLINE_S} s deadline (ZARRSMITH_SUITE_DEADLINE_S); killing it.`,
       `Test files still running: ${running.join(", ") || "(none found)"}`,
       "Their processes (pid, parent, seconds, command):",
-      ...tree,
+      // long command lines (Node 24 passes many flags to each file) keep their ends: the file is last
+      ...tree.map((line) => (line.length > 320 ? `${line.slice(0, 100)} … ${line.slice(-200)}` : line)),
     ].join("\n"),
   );
   forwardSignal("SIGKILL")();

@@ -9,6 +9,16 @@
  */
 
 export { type ReadOptions, type SetValue, type WriteOptions, ZarrArray } from "./array/zarr-array.js";
+export {
+  CorruptRecordError,
+  describeRun,
+  isZarrOutput,
+  liveRun,
+  OutputBusyError,
+  PROGRESS_FILE,
+  RunMismatchError,
+  type RunRecord,
+} from "./checkpoint/index.js";
 export * as codecs from "./codecs/index.js";
 export { setSharedPool, sharedPool, WorkerPool } from "./concurrency/pool.js";
 export {
@@ -17,22 +27,33 @@ export {
   type CopyArrayResult,
   copyArray,
 } from "./convert/copy-array.js";
+export { type Phantom, phantom } from "./demo/phantom.js";
 export {
   type ArrayDataType,
   type ArrayScalar,
   DATA_TYPES,
   type DataType,
+  type Endian,
+  itemSize,
   type Scalar,
   type StringDataType,
   type TypedArray,
   type ValuesFor,
 } from "./dtype/index.js";
+export { stringifyJSON } from "./dtype/json.js";
 export * from "./errors.js";
+export {
+  type CheckChunksOptions,
+  type CheckChunksResult,
+  type ChunkProblem,
+  checkChunks,
+} from "./hierarchy/check-chunks.js";
 export { consolidateMetadata } from "./hierarchy/consolidated.js";
 export type { CreateOptions } from "./hierarchy/create.js";
 export { createArray, createGroup, Group, type Member } from "./hierarchy/group.js";
 export { type OpenOptions, open } from "./hierarchy/open.js";
-export { ellipsis, type Selection, type Slice, slice } from "./indexing/selection.js";
+export { type MemberDiscovery, membersOf } from "./hierarchy/walk.js";
+export { type AxisSelection, ellipsis, type Selection, type Slice, slice } from "./indexing/selection.js";
 export * as v2 from "./metadata/v2-namespace.js";
 export * as v3 from "./metadata/v3-namespace.js";
 export { full, type NDArray, ndarray, product } from "./ndarray.js";

@@ -12,7 +12,18 @@
 
 export * from "./browser.js";
 export * as scale from "./scale/index.js";
-export { type OpenSourceOptions, openSource, type Source } from "./sources/index.js";
+export {
+  type AxisMetadata,
+  detectFormat,
+  encodeNpy,
+  isGlob,
+  type OpenSourceOptions,
+  openSource,
+  parseAxes,
+  renameAxisMetadata,
+  type Source,
+  type SourceFormat,
+} from "./sources/index.js";
 export { LocalStore, type LocalStoreOptions, TEMP_PREFIX } from "./store/local.js";
 export { isOzxPath, type OzxCreateOptions, type OzxOpenOptions, OzxWriter, openOzx } from "./store/ozx.js";
 export { bytesSource, fileSource, type RandomAccessSource } from "./store/source.js";
@@ -24,3 +35,11 @@ export {
   type ZipStoreOptions,
   ZipStoreWriter,
 } from "./store/zip.js";
+export {
+  screenshotView,
+  serveView,
+  VIEWERS,
+  type View,
+  type ViewerName,
+  type ViewOptions,
+} from "./view/index.js";

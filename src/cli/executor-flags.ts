@@ -3,15 +3,7 @@
  * scale/submitTasks (the library), printed as the result.
  */
 import { type Command, Option } from "commander";
-import { stringifyJSON } from "../dtype/json.js";
-import {
-  EXECUTORS,
-  type Executor,
-  runZarrsmith,
-  type SubmitResult,
-  splitArgs,
-  submitTasks,
-} from "../scale/index.js";
+import { scale, stringifyJSON } from "../index.js";
 import { checkRedisURL } from "./commands/worker.js";
 import { CliError, EXIT, type GlobalOptions, printResult } from "./output.js";
 import { createProgress } from "./progress.js";
@@ -33,7 +25,7 @@ export function addExecutorOptions(cmd: Command): Command {
       new Option(
         "--executor <engine>",
         "run the tasks on: slurm (job array + finalize job), bullmq (a Redis queue served by `zarrsmith worker`), k8s or aws-batch (with --dry-run: the manifest / submissions to apply)",
-      ).choices([...EXECUTORS]),
+      ).choices([...scale.EXECUTORS]),
     )
     .option("--dry-run", "with --executor: print the batch scripts / manifest instead of submitting")
     .option("--wait", "with --executor slurm: wait until the finalize job has finished")
@@ -52,10 +44,10 @@ export function addExecutorOptions(cmd: Command): Command {
 }
 
 /** Flags that need --executor, or a particular one, named when given without it. */
-export function checkExecutorFlags(flags: ExecutorFlags, cmd: Command): Executor | undefined {
+export function checkExecutorFlags(flags: ExecutorFlags, cmd: Command): scale.Executor | undefined {
   const given = (name: string) => cmd.getOptionValueSource(name) === "cli";
-  const executor = flags.executor as Executor | undefined;
-  const needs: Array<[string, string, Executor[]]> = [
+  const executor = flags.executor as scale.Executor | undefined;
+  const needs: Array<[string, string, scale.Executor[]]> = [
     ["dryRun", "--dry-run", ["slurm", "k8s", "aws-batch"]],
     ["wait", "--wait", ["slurm"]],
     ["slurmArgs", "--slurm-args", ["slurm"]],
@@ -81,22 +73,22 @@ export function checkExecutorFlags(flags: ExecutorFlags, cmd: Command): Executor
 
 /** Submits (or prints) a planned output's tasks on the chosen executor and prints the result. */
 export async function runExecutor(
-  executor: Executor,
+  executor: scale.Executor,
   output: string,
   tasks: number,
   flags: ExecutorFlags,
   globals: GlobalOptions,
-): Promise<SubmitResult> {
+): Promise<scale.SubmitResult> {
   let sbatchArgs: string[] | undefined;
   try {
-    sbatchArgs = flags.slurmArgs === undefined ? undefined : splitArgs(flags.slurmArgs);
+    sbatchArgs = flags.slurmArgs === undefined ? undefined : scale.splitArgs(flags.slurmArgs);
   } catch (e) {
     throw new CliError(`--slurm-args: ${(e as Error).message}`);
   }
   const progress = createProgress(globals, "tasks");
-  let result: SubmitResult;
+  let result: scale.SubmitResult;
   try {
-    result = await submitTasks({
+    result = await scale.submitTasks({
       executor,
       output,
       tasks,
@@ -107,7 +99,7 @@ export async function runExecutor(
       image: flags.image,
       jobQueue: flags.jobQueue,
       jobDefinition: flags.jobDefinition,
-      finalize: () => runZarrsmith(["finalize", output]),
+      finalize: () => scale.runZarrsmith(["finalize", output]),
       onProgress: (done, total) => progress.update(executor, done, total),
     });
   } catch (e) {
@@ -119,7 +111,7 @@ export async function runExecutor(
   return result;
 }
 
-function describe(r: SubmitResult, output: string, tasks: number): string {
+function describe(r: scale.SubmitResult, output: string, tasks: number): string {
   switch (r.executor) {
     case "slurm":
       if (r.dryRun)

@@ -3,19 +3,24 @@
  * OME-Zarr image gives its level 0 plus its axes, units, scale and channel names as defaults).
  */
 import { accessSync, constants, existsSync } from "node:fs";
-import { ZarrArray } from "../array/zarr-array.js";
-import { arraySource } from "../convert/copy-array.js";
-import type { DataType, Endian } from "../dtype/index.js";
-import { open } from "../hierarchy/open.js";
-import type { RegionSource } from "../pyramid/writer.js";
-import { parseAxes, renameAxisMetadata } from "../sources/axes.js";
-import { isGlob } from "../sources/files.js";
-import { openSource } from "../sources/index.js";
-import type { SourceFormat } from "../sources/types.js";
-import { isRemote } from "../store/url.js";
+import {
+  arraySource,
+  type DataType,
+  type Endian,
+  isGlob,
+  isRemote,
+  ome,
+  open,
+  openSource,
+  parseAxes,
+  type pyramid,
+  renameAxisMetadata,
+  type SourceFormat,
+  ZarrArray,
+} from "../index.js";
 import { interruptSignal } from "./interrupt.js";
 import { CliError } from "./output.js";
-import { arrayAxes, looksLikeZarr, omeImage, openLevel, openReadStore } from "./stores.js";
+import { arrayAxes, looksLikeZarr, openLevel, openReadStore } from "./stores.js";
 
 export interface InputOptions {
   format?: SourceFormat | "zarr";
@@ -29,7 +34,7 @@ export interface InputOptions {
 }
 
 /** A region-readable input with the physical metadata it carries. */
-export interface Input extends RegionSource {
+export interface Input extends pyramid.RegionSource {
   axes: string[];
   scale?: number[];
   units?: (string | undefined)[];
@@ -41,7 +46,7 @@ export interface Input extends RegionSource {
   close(): Promise<void>;
 }
 
-function zarrSource(array: ZarrArray): Pick<RegionSource, "shape" | "dtype" | "read"> {
+function zarrSource(array: ZarrArray): Pick<pyramid.RegionSource, "shape" | "dtype" | "read"> {
   return arraySource(array, { signal: interruptSignal });
 }
 
@@ -57,7 +62,7 @@ async function openZarrInput(path: string, options: InputOptions): Promise<Input
     const description = `Zarr v${node.zarrFormat} array ${node.shape.join("x")} ${node.dtype}`;
     return { ...zarrSource(node), axes: rename(arrayAxes(node), description), description, close };
   }
-  const image = omeImage(node.attrs);
+  const image = ome.omeImage(node.attrs);
   if (!image) {
     throw new CliError(
       `${path} is a Zarr group without OME multiscales; give the path of an array or image inside it`,

@@ -6,10 +6,7 @@
  */
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { PROGRESS_FILE } from "../checkpoint/index.js";
-import { ExistsError } from "../errors.js";
-import { LocalStore, TEMP_PREFIX } from "../store/local.js";
-import type { Store } from "../store/types.js";
+import { ExistsError, LocalStore, PROGRESS_FILE, type Store, TEMP_PREFIX } from "../index.js";
 import { CliError, EXIT, exitCodeFor, formatBytes, oneLine } from "./output.js";
 import { directoryUsage } from "./stores.js";
 

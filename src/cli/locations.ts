@@ -4,14 +4,21 @@
  * without knowing it.
  */
 import { resolve } from "node:path";
-import { isZarrOutput, PROGRESS_FILE } from "../checkpoint/index.js";
-import { consolidateMetadata } from "../hierarchy/consolidated.js";
-import { readNodeMetadata } from "../hierarchy/metadata-io.js";
-import { LocalStore } from "../store/local.js";
-import { isOzxPath } from "../store/ozx.js";
-import { parseS3Url, S3Store } from "../store/s3.js";
-import type { Store } from "../store/types.js";
-import { isRemote, isS3URL } from "../store/url.js";
+import {
+  consolidateMetadata,
+  Group,
+  isOzxPath,
+  isRemote,
+  isS3URL,
+  isZarrOutput,
+  LocalStore,
+  NotFoundError,
+  open,
+  PROGRESS_FILE,
+  parseS3Url,
+  S3Store,
+  type Store,
+} from "../index.js";
 import { CliError } from "./output.js";
 import { s3Options } from "./s3-flags.js";
 import { directoryUsage } from "./stores.js";
@@ -79,5 +86,9 @@ export async function storedBytes(location: string): Promise<number> {
  */
 export async function finishOutput(location: string, store: Store): Promise<void> {
   if (!isS3URL(location)) return;
-  if ((await readNodeMetadata(store, ""))?.kind === "group") await consolidateMetadata(store, "");
+  const root = await open(store, "", { consolidated: false }).catch((e: unknown) => {
+    if (e instanceof NotFoundError) return undefined;
+    throw e;
+  });
+  if (root instanceof Group) await consolidateMetadata(store, "");
 }

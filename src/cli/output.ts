@@ -3,8 +3,7 @@
  * --json), progress and messages on stderr, one-line errors with a documented exit code.
  */
 
-import { stringifyJSON } from "../dtype/json.js";
-import { CorruptChunkError, SpecError, ZarrsmithError } from "../errors.js";
+import { CorruptChunkError, SpecError, stringifyJSON, ZarrsmithError } from "../index.js";
 
 export const EXIT = {
   ok: 0,

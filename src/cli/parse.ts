@@ -3,10 +3,7 @@
  * is reported before any input is opened or any output is touched.
  */
 import type { Command } from "commander";
-import type { V2CodecJSON } from "../codecs/types.js";
-import { DATA_TYPES, type DataType } from "../dtype/index.js";
-import { codecs } from "../index.js";
-import { normalizeUnit } from "../ome/index.js";
+import { codecs, DATA_TYPES, type DataType, ome } from "../index.js";
 import { CliError } from "./output.js";
 
 /** "64,64,64" → [64, 64, 64]: positive integers. */
@@ -78,7 +75,7 @@ const SHUFFLES: Record<string, 0 | 1 | 2> = {
 const CNAMES = ["zstd", "lz4", "lz4hc", "zlib"] as const;
 
 /** `zstd[:level] | blosc[:cname[:clevel[:shuffle]]] | gzip[:level] | none` → codec JSON (null for none). */
-export function parseCodec(text: string): V2CodecJSON | null {
+export function parseCodec(text: string): codecs.V2CodecJSON | null {
   const [name, ...args] = text.toLowerCase().split(":");
   const level = (i: number, min: number, max: number, fallback: number): number =>
     args[i] === undefined || args[i] === ""
@@ -128,7 +125,7 @@ export function parseDataType(flag: string, text: string): DataType {
 
 /** "um" → "micrometer" (with a note on stderr when the spelling changed); unknown units are kept with a warning. */
 export function normalizeUnitFlag(unit: string, warn: (message: string) => void): string {
-  const normal = normalizeUnit(unit);
+  const normal = ome.normalizeUnit(unit);
   if (normal === undefined) {
     warn(`unit "${unit}" is not an OME-NGFF unit name; it is written as given`);
     return unit;

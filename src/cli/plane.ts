@@ -1,12 +1,9 @@
 /**
  * One 2-D plane of an array (the textbook's plot_slice): fix the sliced axis, time and channel,
- * keep the two remaining axes; render it as PNG (through the library's renderer) or as .npy.
+ * keep the two remaining axes; the slice command renders it
+ * as PNG (render.renderPlanePNG) or .npy (encodeNpy).
  */
-import type { ZarrArray } from "../array/zarr-array.js";
-import { numpyDTypeString } from "../codecs/numpy-dtype.js";
-import { toBytes } from "../dtype/index.js";
-import { type AxisSelection, slice } from "../indexing/selection.js";
-import type { NDArray } from "../ndarray.js";
+import { type AxisSelection, type NDArray, slice, type ZarrArray } from "../index.js";
 import { CliError } from "./output.js";
 
 export interface PlaneRequest {
@@ -59,23 +56,4 @@ export async function readPlane(array: ZarrArray, axes: string[], request: Plane
   }
   const data = await array.get(selection);
   return { data, axes: kept as [string, string], index };
-}
-
-/**
- * The plane as a NumPy .npy file (format 1.0). Written here rather than through a library because
- * the format is a magic string, a Python-dict header padded to 64 bytes, and the raw C-order data.
- */
-export function encodeNpy(plane: NDArray): Uint8Array {
-  const descr = numpyDTypeString(plane.dtype, "little");
-  const shape = plane.shape.length === 1 ? `(${plane.shape[0]},)` : `(${plane.shape.join(", ")})`;
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
-  const unpadded = 10 + header.length + 1; // magic(6) + version(2) + length(2) + header + "\n"
-  header += `${" ".repeat((64 - (unpadded % 64)) % 64)}\n`;
-  const body = toBytes(plane.data, plane.dtype, "little");
-  const out = new Uint8Array(10 + header.length + body.length);
-  out.set([0x93, ...new TextEncoder().encode("NUMPY"), 1, 0]);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(body, 10 + header.length);
-  return out;
 }

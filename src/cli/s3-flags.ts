@@ -3,7 +3,7 @@
  * options that apply to every s3:// location of a command, kept here when a command starts.
  */
 import type { Command } from "commander";
-import type { S3StoreOptions } from "../store/s3.js";
+import type { S3StoreOptions } from "../index.js";
 import { CliError } from "./output.js";
 
 interface S3Flags {

@@ -4,15 +4,21 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { ZarrArray } from "../array/zarr-array.js";
-import type { Group } from "../hierarchy/group.js";
-import type { OmeImageInfo } from "../ome/image-info.js";
-import { HttpStore } from "../store/http.js";
-import { LocalStore, TEMP_PREFIX } from "../store/local.js";
-import { isOzxPath, openOzx } from "../store/ozx.js";
-import type { Store } from "../store/types.js";
-import { isRemote, isS3URL, storeFromURL } from "../store/url.js";
-import { ZipStore } from "../store/zip.js";
+import {
+  type Group,
+  HttpStore,
+  isOzxPath,
+  isRemote,
+  isS3URL,
+  LocalStore,
+  type ome,
+  openOzx,
+  type Store,
+  storeFromURL,
+  TEMP_PREFIX,
+  type ZarrArray,
+  ZipStore,
+} from "../index.js";
 import { CliError } from "./output.js";
 import { s3Options } from "./s3-flags.js";
 
@@ -42,14 +48,6 @@ export function looksLikeZarr(path: string): boolean {
   return [".zgroup", ".zarray", "zarr.json"].some((m) => existsSync(`${path}/${m}`));
 }
 
-export {
-  type OmeAxis,
-  type OmeImageInfo,
-  type OmeLevel,
-  omeImage,
-  omeScene,
-} from "../ome/image-info.js";
-
 /** Axis names of a plain array: v3 dimension_names, xarray's _ARRAY_DIMENSIONS, else the last N of t,c,z,y,x. */
 export function arrayAxes(array: ZarrArray): string[] {
   const named = array.dimensionNames ?? (array.attrs._ARRAY_DIMENSIONS as (string | null)[] | undefined);
@@ -62,7 +60,7 @@ export function arrayAxes(array: ZarrArray): string[] {
 }
 
 /** Opens the level `level` array of an OME image group (the group's first multiscale). */
-export async function openLevel(group: Group, image: OmeImageInfo, level: number): Promise<ZarrArray> {
+export async function openLevel(group: Group, image: ome.OmeImageInfo, level: number): Promise<ZarrArray> {
   if (level < 0 || level >= image.levels.length) {
     throw new CliError(
       `--level ${level} does not exist: the image has levels 0 to ${image.levels.length - 1}`,

@@ -1,6 +1,5 @@
 /** Text and numbers shared by the commands that write images (demo, convert). */
-import { type DataType, itemSize } from "../dtype/index.js";
-import type { PyramidResult } from "../pyramid/writer.js";
+import { type DataType, itemSize, type pyramid } from "../index.js";
 import { directoryUsage } from "./stores.js";
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : Number(n.toPrecision(6)).toString());
@@ -21,7 +20,7 @@ function unitsText(axes: string[], units: string | ReadonlyArray<string | undefi
 
 /** One line per level: path, shape, chunks (shards), scale with the axes' units. */
 export function levelTable(
-  levels: PyramidResult["levels"],
+  levels: pyramid.PyramidResult["levels"],
   axes: string[],
   units?: string | ReadonlyArray<string | undefined>,
 ): string {

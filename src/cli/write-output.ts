@@ -11,31 +11,23 @@
  */
 
 import { randomUUID } from "node:crypto";
-import {
-  accessSync,
-  constants,
-  existsSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from "node:fs";
+import { accessSync, constants, existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import {
   CorruptRecordError,
   describeRun,
-  isLive,
+  ExistsError,
+  isOzxPath,
+  isS3URL,
   isZarrOutput,
+  LocalStore,
+  liveRun,
   OutputBusyError,
+  OzxWriter,
   PROGRESS_FILE,
+  pyramid,
   RunMismatchError,
-  type RunRecord,
-} from "../checkpoint/index.js";
-import { ExistsError } from "../errors.js";
-import { type PyramidOptions, type PyramidResult, type RegionSource, write } from "../pyramid/writer.js";
-import { isOzxPath, OzxWriter } from "../store/ozx.js";
-import { isS3URL } from "../store/url.js";
+} from "../index.js";
 import { guardStore, interruptible, interruptSignal } from "./interrupt.js";
 import { claimS3Output, finishOutput, openOutputStore } from "./locations.js";
 import { CliError, type GlobalOptions } from "./output.js";
@@ -61,17 +53,10 @@ function oldPrefix(path: string): string {
   return `.${basename(path)}.zarrsmith-old-`;
 }
 
-/** Refuses when a live run holds the record in `dir` (the same rule the writer applies). */
-function refuseIfBusy(dir: string): void {
-  let r: RunRecord | undefined;
-  try {
-    r = JSON.parse(readFileSync(join(dir, PROGRESS_FILE), "utf8")) as RunRecord;
-  } catch {
-    return; // none, or unreadable: the writer reports a corrupt record
-  }
-  if (r && typeof r.pid === "number" && typeof r.host === "string" && isLive(r)) {
-    throw new OutputBusyError(dir, r);
-  }
+/** Refuses when a live run holds the record in `dir` (the writer's rule: checkpoint liveRun). */
+async function refuseIfBusy(dir: string): Promise<void> {
+  const run = await liveRun(new LocalStore(dir), "");
+  if (run) throw new OutputBusyError(dir, run);
 }
 
 /** The output, or the nearest folder above it that exists, must be writable (said before any mkdir fails). */
@@ -139,8 +124,8 @@ export async function prepareOutput(path: string, overwrite: boolean | undefined
       `output ${path} is a non-empty directory that is not a Zarr store; refusing to replace it`,
     );
   }
-  refuseIfBusy(path);
-  if (existsSync(aside)) refuseIfBusy(aside);
+  await refuseIfBusy(path);
+  if (existsSync(aside)) await refuseIfBusy(aside);
   checkDeletable(path);
   return { dir: aside, replaces: path };
 }
@@ -182,13 +167,13 @@ export function commitOutput(target: OutputTarget): string | undefined {
 
 /** Runs pyramid.write into the local directory `path`, with per-level progress and Ctrl-C handling. */
 export async function writePyramid(
-  source: RegionSource,
+  source: pyramid.RegionSource,
   path: string,
-  options: PyramidOptions,
+  options: pyramid.PyramidOptions,
   globals: GlobalOptions,
   resumeHint: string,
   warn: (message: string) => void = () => {},
-): Promise<PyramidResult> {
+): Promise<pyramid.PyramidResult> {
   if (isOzxPath(path)) return writeOzxPyramid(source, path, options, globals);
   const target = await prepareOutput(path, options.overwrite);
   const progress = createProgress(globals);
@@ -196,7 +181,7 @@ export async function writePyramid(
     const result = await writeTarget(target, (overwrite) =>
       interruptible(target.dir, resumeHint, async () => {
         const store = guardStore(openOutputStore(target.dir));
-        const written = await write(source, store, {
+        const written = await pyramid.write(source, store, {
           ...options,
           overwrite,
           signal: interruptSignal,
@@ -245,11 +230,11 @@ export function cliOutputError(path: string, e: unknown): unknown {
  * one. There is no resume: an interrupted run leaves nothing behind.
  */
 async function writeOzxPyramid(
-  source: RegionSource,
+  source: pyramid.RegionSource,
   path: string,
-  options: PyramidOptions,
+  options: pyramid.PyramidOptions,
   globals: GlobalOptions,
-): Promise<PyramidResult> {
+): Promise<pyramid.PyramidResult> {
   if (existsSync(path) && !options.overwrite) {
     throw new CliError(`output ${path} already exists; pass --overwrite to replace it`);
   }
@@ -268,7 +253,7 @@ async function writeOzxPyramid(
   try {
     return await interruptible(path, "nothing was written; run the command again", async () => {
       try {
-        const result = await write(source, store, {
+        const result = await pyramid.write(source, store, {
           ...options,
           overwrite: false,
           onProgress: ({ level, done, total }) => progress.update(`level ${level}`, done, total),

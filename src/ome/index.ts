@@ -21,8 +21,10 @@ export {
   type Unit,
   unitKind,
 } from "./common/units.js";
+export { type OmeAxis, type OmeImageInfo, type OmeLevel, omeImage, omeScene } from "./image-info.js";
 export { NotRepresentableError } from "./upgrade/errors.js";
-export type { UpgradeOptions, UpgradeResult, UpgradeVersion } from "./upgrade/index.js";
+export type { UpgradeOptions, UpgradeResult } from "./upgrade/index.js";
+export { UPGRADE_VERSIONS, type UpgradeVersion } from "./upgrade/versions.js";
 export * as v04 from "./v04/index.js";
 export * as v05 from "./v05/index.js";
 export * as v06 from "./v06/index.js";

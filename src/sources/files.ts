@@ -31,6 +31,7 @@ export function naturalSort(paths: readonly string[]): string[] {
   return [...paths].sort((a, b) => naturalCompare(basename(a), basename(b)) || naturalCompare(a, b));
 }
 
+/** Whether `path` is a file-name pattern (`*` or `?` in its last part) rather than one path. */
 export function isGlob(path: string): boolean {
   return /[*?]/.test(basename(path));
 }

@@ -15,10 +15,11 @@ import { openStack } from "./stack.js";
 import { openTiff } from "./tiff.js";
 import type { OpenSourceOptions, Source, SourceFormat } from "./types.js";
 
+export { type AxisMetadata, parseAxes, renameAxisMetadata } from "./axes.js";
 export { detectFormat } from "./detect.js";
-export { expandGlob, naturalCompare, naturalSort } from "./files.js";
+export { expandGlob, isGlob, naturalCompare, naturalSort } from "./files.js";
 export { type NiftiSource, openNifti } from "./nifti.js";
-export { openNpy, parseNpyHeader } from "./npy.js";
+export { encodeNpy, openNpy, parseNpyHeader } from "./npy.js";
 export { openNrrd, parseNrrdHeader } from "./nrrd.js";
 export { type OmePixels, parseOmeXml } from "./ome-xml.js";
 export { openRaw, type RawOptions } from "./raw.js";
@@ -81,7 +82,7 @@ async function openAny(inputs: string | string[], options: OpenSourceOptions): P
         options.axes,
       );
     case "nifti":
-      return renameAxes(await openNifti(path), options.axes);
+      return renameAxes(await openNifti(path, { memoryLimit: options.memoryLimit }), options.axes);
     case "nrrd":
       return renameAxes(await openNrrd(path), options.axes);
     case "npy":

@@ -3,8 +3,10 @@
  * one-line Python dict literal with three keys, a format NumPy defines in a page of text; no
  * maintained JavaScript library reads it region by region.
  */
-import { parseV2DType } from "../dtype/index.js";
+import { numpyDTypeString } from "../codecs/numpy-dtype.js";
+import { parseV2DType, toBytes } from "../dtype/index.js";
 import { UnsupportedError, ValueError } from "../errors.js";
+import type { NDArray } from "../ndarray.js";
 import { defaultAxes, parseAxes } from "./axes.js";
 import { FileBytes } from "./byte-source.js";
 import { checkRegion } from "./region.js";
@@ -237,4 +239,23 @@ export async function openNpy(path: string, options: { axes?: string } = {}): Pr
     await bytes.close();
     throw e;
   }
+}
+
+/**
+ * `array` as a NumPy .npy file (format 1.0, little-endian, C order): the magic string, a Python-dict
+ * header padded to a multiple of 64 bytes, then the raw data. What `openNpy` reads back.
+ */
+export function encodeNpy(array: NDArray): Uint8Array {
+  const descr = numpyDTypeString(array.dtype, "little");
+  const shape = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(", ")})`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;
+  const unpadded = 10 + header.length + 1; // magic(6) + version(2) + length(2) + header + "\n"
+  header += `${" ".repeat((64 - (unpadded % 64)) % 64)}\n`;
+  const body = toBytes(array.data, array.dtype, "little");
+  const out = new Uint8Array(10 + header.length + body.length);
+  out.set([...NPY_MAGIC, 1, 0]);
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  out.set(new TextEncoder().encode(header), 10);
+  out.set(body, 10 + header.length);
+  return out;
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { encodeNpy } from "../../src/cli/plane.js";
+import { encodeNpy } from "../../src/index.js";
 import { ndarray } from "../../src/ndarray.js";
 import { cli, cliJSON, ensureBuilt } from "../helpers/cli.js";
 

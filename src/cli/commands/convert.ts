@@ -6,25 +6,21 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
-import type { V2CodecJSON } from "../../codecs/types.js";
-import { WorkerPool } from "../../concurrency/pool.js";
-import { type CopyArrayResult, copyArray } from "../../convert/copy-array.js";
-import { readJSON } from "../../hierarchy/metadata-io.js";
-import { validate } from "../../ome/index.js";
-import { type ExtraSystems, parseExtraSystems } from "../../ome/v06/image/extra.js";
 import {
-  DOWNSAMPLE_AXES,
-  DOWNSAMPLE_METHODS,
-  type DownsampleAxes,
-  type DownsampleMethod,
-  writeLabels,
-} from "../../pyramid/index.js";
-import type { PyramidOptions } from "../../pyramid/writer.js";
-import { absoluteOutput } from "../../scale/index.js";
-import { detectFormat } from "../../sources/detect.js";
-import { isGlob } from "../../sources/files.js";
-import { LocalStore } from "../../store/local.js";
-import { isOzxPath, openOzx } from "../../store/ozx.js";
+  type CopyArrayResult,
+  type codecs,
+  copyArray,
+  detectFormat,
+  Group,
+  isGlob,
+  isOzxPath,
+  ome,
+  open,
+  openOzx,
+  pyramid,
+  scale,
+  WorkerPool,
+} from "../../index.js";
 import {
   addExecutorOptions,
   checkExecutorFlags,
@@ -48,7 +44,7 @@ import {
 } from "../parse.js";
 import { createProgress } from "../progress.js";
 import { s3Options } from "../s3-flags.js";
-import { looksLikeZarr, omeImage } from "../stores.js";
+import { looksLikeZarr } from "../stores.js";
 import { levelTable, storageOf } from "../summary.js";
 import { cliOutputError, commitOutput, prepareOutput, writePyramid, writeTarget } from "../write-output.js";
 import { stem } from "./demo.js";
@@ -149,7 +145,7 @@ export function registerConvert(program: Command): void {
     .option("--levels <n|auto>", "pyramid levels, or auto (until a level fits in one chunk)", "auto")
     .addOption(
       new Option("--method <m>", "downsampling method (default mean; mode with --labels)").choices([
-        ...DOWNSAMPLE_METHODS,
+        ...pyramid.DOWNSAMPLE_METHODS,
       ]),
     )
     .option("--labels", "a label image: integer data, mode downsampling, image-label metadata")
@@ -162,7 +158,7 @@ export function registerConvert(program: Command): void {
         "--downsample-axes <axes>",
         "which space axes shrink per level: xy (z kept on every level, as Viv/vizarr/OMERO.web need), xyz, or auto (anisotropy-aware)",
       )
-        .choices([...DOWNSAMPLE_AXES])
+        .choices([...pyramid.DOWNSAMPLE_AXES])
         .default("xy"),
     )
     .option(
@@ -233,6 +229,10 @@ Examples:
       // every flag is checked before the input is opened or the output touched
       if (opts.plain && isOzxPath(output))
         throw new CliError("an .ozx file holds an OME-Zarr image (RFC-9); drop --plain or write a directory");
+      if ((opts.planOnly || executor) && isOzxPath(output))
+        throw new CliError(
+          `${opts.planOnly ? "--plan-only" : "--executor"}: an .ozx output is one zip file, which many task processes cannot write at once; write a directory or an s3:// prefix instead`,
+        );
       // .ozx (RFC-9) holds Zarr v3 only, so an .ozx output defaults to 0.5
       const omeVersion = oneOf(
         "--ome-zarr-version",
@@ -309,11 +309,11 @@ Examples:
             opts.addLabels,
             {
               levels: cmd.getOptionValueSource("levels") === "cli" ? levels : undefined,
-              method: opts.method as DownsampleMethod | undefined,
+              method: opts.method as pyramid.DownsampleMethod | undefined,
               chunks,
               shards,
               codec,
-              downsampleAxes: opts.downsampleAxes as DownsampleAxes,
+              downsampleAxes: opts.downsampleAxes as pyramid.DownsampleAxes,
               scale: scaleFlag ? perAxis("--scale", scaleFlag, axes, 1) : undefined,
               units: unitFlag ? perAxis<string | undefined>("--units", unitFlag, axes, undefined) : undefined,
               memoryTarget,
@@ -334,7 +334,7 @@ Examples:
           if (!result.valid) process.exitCode = 1;
           return;
         }
-        const scale = scaleFlag ? perAxis("--scale", scaleFlag, axes, 1) : input.scale;
+        const voxelScale = scaleFlag ? perAxis("--scale", scaleFlag, axes, 1) : input.scale;
         const translation = translationFlag
           ? perAxis("--translation", translationFlag, axes, 0)
           : input.translation;
@@ -349,20 +349,20 @@ Examples:
         ) {
           throw new CliError(`--translations must be centred or zero, got "${opts.translations}"`);
         }
-        const options: PyramidOptions = {
+        const options: pyramid.PyramidOptions = {
           levels,
-          method: opts.method as DownsampleMethod | undefined,
+          method: opts.method as pyramid.DownsampleMethod | undefined,
           labels: opts.labels,
-          downsampleAxes: opts.downsampleAxes as DownsampleAxes,
+          downsampleAxes: opts.downsampleAxes as pyramid.DownsampleAxes,
           chunks,
           shards,
           codec,
           omeZarrVersion: omeVersion,
           ...extra,
           axes,
-          scale,
+          scale: voxelScale,
           translation,
-          translations: opts.translations as PyramidOptions["translations"],
+          translations: opts.translations as pyramid.PyramidOptions["translations"],
           paths: opts.paths?.split(",").map((p) => p.trim()),
           units,
           name,
@@ -388,14 +388,14 @@ Examples:
             globals,
             !executor,
           );
-          if (executor) await runExecutor(executor, absoluteOutput(output), n, opts, globals);
+          if (executor) await runExecutor(executor, scale.absoluteOutput(output), n, opts, globals);
           return;
         }
         const result = await writePyramid(input, output, options, globals, RESUME, warn);
         const store = isOzxPath(output)
           ? await openOzx(output, { s3: isS3URL(output) ? s3Options() : undefined })
           : openOutputStore(output);
-        const report = await validate(store, "").finally(() => store.close?.());
+        const report = await ome.validate(store, "").finally(() => store.close?.());
         const { stored, raw, ratio } = storageOf(
           output,
           result.levels,
@@ -495,7 +495,7 @@ async function refuseRawFlags(inputs: string[], opts: ConvertOptions): Promise<v
 }
 
 /** The `--transform` file: JSON of extra coordinate systems (format in the README, checked by the library). */
-function readTransformFile(file: string): ExtraSystems {
+function readTransformFile(file: string): ome.v06.ExtraSystems {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -508,7 +508,7 @@ function readTransformFile(file: string): ExtraSystems {
   } catch (e) {
     throw new CliError(`--transform ${file} is not valid JSON (${(e as Error).message})`);
   }
-  return parseExtraSystems(doc, `--transform ${file}`);
+  return ome.v06.parseExtraSystems(doc, `--transform ${file}`);
 }
 
 /** --add-labels: the input as a label image under the existing image OUTPUT (resumable like convert). */
@@ -516,16 +516,16 @@ async function addLabels(
   input: Input,
   output: string,
   name: string,
-  options: Omit<PyramidOptions, "labels" | "path">,
+  options: Omit<pyramid.PyramidOptions, "labels" | "path">,
   globals: GlobalOptions,
 ) {
   if (!looksLikeZarr(output)) throw new CliError(`--add-labels: ${output} is not an existing OME-Zarr image`);
   const store = guardStore(openOutputStore(output));
   const progress = createProgress(globals);
-  let result: Awaited<ReturnType<typeof writeLabels>>;
+  let result: Awaited<ReturnType<typeof pyramid.writeLabels>>;
   try {
     result = await interruptible(output, RESUME, () =>
-      writeLabels(input, store, {
+      pyramid.writeLabels(input, store, {
         ...options,
         name,
         onProgress: ({ level, done, total }) => progress.update(`level ${level}`, done, total),
@@ -534,10 +534,10 @@ async function addLabels(
   } finally {
     progress.stop();
   }
-  const report = await validate(store, "");
+  const report = await ome.validate(store, "");
   const labelPath = `labels/${name}`;
-  const attrs = ((await readJSON(store, labelPath, ".zattrs")) ??
-    ((await readJSON(store, labelPath, "zarr.json")) as { attributes?: unknown } | undefined)?.attributes) as
+  const labelGroup = await open(store, labelPath, { consolidated: false });
+  const attrs = (labelGroup instanceof Group ? labelGroup.attrs : undefined) as
     | Record<string, Record<string, unknown>>
     | undefined;
   const imageLabel = (attrs?.["image-label"] ??
@@ -548,7 +548,7 @@ async function addLabels(
     output,
     labels: labelPath,
     input: { description: input.description, shape: input.shape, dtype: input.dtype },
-    axes: omeImage(attrs ?? {})?.axes.map((a) => a.name) ?? [],
+    axes: ome.omeImage(attrs ?? {})?.axes.map((a) => a.name) ?? [],
     levels: result.levels,
     labelValues: imageLabel?.colors?.length ?? 0,
     seconds: result.seconds,
@@ -562,7 +562,7 @@ interface PlainOptions {
   zarrVersion: 2 | 3;
   chunks: number[];
   shards?: number[];
-  codec: V2CodecJSON | null;
+  codec: codecs.V2CodecJSON | null;
   memoryTarget: number;
   workers?: number;
   overwrite?: boolean;

@@ -5,9 +5,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
-import { phantom } from "../../demo/phantom.js";
-import { validate } from "../../ome/index.js";
-import { LocalStore } from "../../store/local.js";
+import { LocalStore, ome, phantom } from "../../index.js";
 import { CliError, formatBytes, type GlobalOptions, printResult } from "../output.js";
 import { parseInteger } from "../parse.js";
 import { levelTable, storageOf } from "../summary.js";
@@ -111,7 +109,7 @@ export function registerDemo(program: Command): void {
         "re-run the same command to resume",
       );
       const store = new LocalStore(path);
-      const report = await validate(store, "");
+      const report = await ome.validate(store, "");
       const slice = await renderSlicePNG(store, { axis: "z", level: 0 });
       writeFileSync(pngPath, slice.png);
       const { stored, raw, ratio } = storageOf(path, result.levels, source.dtype);

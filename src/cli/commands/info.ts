@@ -6,16 +6,18 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { ZarrArray } from "../../array/zarr-array.js";
-import { itemSize } from "../../dtype/index.js";
-import type { Group } from "../../hierarchy/group.js";
-import { open } from "../../hierarchy/open.js";
-import { membersOf } from "../../hierarchy/walk.js";
-import { viewerNotes } from "../../ome/index.js";
-import { LocalStore } from "../../store/local.js";
-import type { Store } from "../../store/types.js";
+import {
+  type Group,
+  itemSize,
+  LocalStore,
+  membersOf,
+  ome,
+  open,
+  type Store,
+  ZarrArray,
+} from "../../index.js";
 import { formatBytes, type GlobalOptions, printResult } from "../output.js";
-import { directoryUsage, type OmeImageInfo, omeImage, omeScene, openReadStore } from "../stores.js";
+import { directoryUsage, openReadStore } from "../stores.js";
 import { formatViewerNotes } from "./validate.js";
 
 export interface ArrayInfo {
@@ -39,7 +41,7 @@ export interface GroupInfo {
   kind: "group";
   zarrFormat: 2 | 3;
   attributes: string[];
-  ome?: OmeImageInfo;
+  ome?: ome.OmeImageInfo;
   /** OME-Zarr 0.6 scene: its coordinate systems and transformations, in words. */
   scene?: string[];
   members: Array<ArrayInfo | GroupInfo>;
@@ -82,14 +84,14 @@ async function groupInfo(g: Group, root?: string): Promise<GroupInfo> {
         : await groupInfo(await g.group(m.name), root),
     );
   }
-  const ome = omeImage(g.attrs);
-  const scene = omeScene(g.attrs);
+  const image = ome.omeImage(g.attrs);
+  const scene = ome.omeScene(g.attrs);
   return {
     path: g.path,
     kind: "group",
     zarrFormat: g.zarrFormat,
     attributes: Object.keys(g.attrs),
-    ...(ome && { ome }),
+    ...(image && { ome: image }),
     ...(scene && { scene }),
     members,
   };
@@ -179,7 +181,7 @@ export async function describeStore(store: Store, path: string) {
   const usage = root ? directoryUsage(root) : undefined;
   // per-viewer compatibility notes, for an image at the root
   const viewers =
-    tree.kind === "group" && tree.ome?.levels.length ? await viewerNotes(node.store, "") : undefined;
+    tree.kind === "group" && tree.ome?.levels.length ? await ome.viewerNotes(node.store, "") : undefined;
   return {
     path,
     members: discovery,

@@ -5,19 +5,16 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { ZarrArray } from "../../array/zarr-array.js";
-import { open } from "../../hierarchy/open.js";
-import { type Colormap, percentileWindow, renderPlanePNG } from "../../render/index.js";
-import type { Store } from "../../store/types.js";
+import { encodeNpy, ome, open, render, type Store, ZarrArray } from "../../index.js";
 import { CliError, type GlobalOptions, printResult } from "../output.js";
 import { oneOf, parseInteger, parseNumberList } from "../parse.js";
-import { encodeNpy, type PlaneRequest, readPlane } from "../plane.js";
-import { arrayAxes, omeImage, openLevel, openReadStore } from "../stores.js";
+import { type PlaneRequest, readPlane } from "../plane.js";
+import { arrayAxes, openLevel, openReadStore } from "../stores.js";
 
 export interface SliceRequest extends PlaneRequest {
   level?: number;
   window?: [number, number];
-  colormap?: Colormap;
+  colormap?: render.Colormap;
   zoom?: number;
 }
 
@@ -44,7 +41,7 @@ async function sliceTarget(
     }
     return { array: node, axes: arrayAxes(node) };
   }
-  const image = omeImage(node.attrs);
+  const image = ome.omeImage(node.attrs);
   if (!image)
     throw new CliError(
       `${store.description ?? "the store"} is a group without OME multiscales; give the array's path`,
@@ -66,8 +63,8 @@ async function sliceTarget(
 export async function renderSlicePNG(store: Store, request: SliceRequest): Promise<RenderedSlice> {
   const { array, axes, omeroWindow } = await sliceTarget(store, request);
   const plane = await readPlane(array, axes, request);
-  const window = request.window ?? omeroWindow ?? percentileWindow(plane.data);
-  const png = renderPlanePNG(plane.data, { window, colormap: request.colormap, zoom: request.zoom });
+  const window = request.window ?? omeroWindow ?? render.percentileWindow(plane.data);
+  const png = render.renderPlanePNG(plane.data, { window, colormap: request.colormap, zoom: request.zoom });
   return {
     png,
     plane,

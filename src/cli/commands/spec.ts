@@ -5,17 +5,10 @@
  */
 import { readFileSync, rmSync } from "node:fs";
 import type { Command } from "commander";
-import { ZarrArray } from "../../array/zarr-array.js";
-import { stringifyJSON } from "../../dtype/json.js";
-import { open } from "../../hierarchy/open.js";
-import { GroupSpecV2, GroupSpecV3 } from "../../metadata/group.js";
-import { ArraySpec as ArraySpecV2 } from "../../metadata/v2.js";
-import { ArraySpec as ArraySpecV3 } from "../../metadata/v3.js";
-import { validate } from "../../ome/index.js";
-import type { Store } from "../../store/types.js";
+import { ome, open, type Store, stringifyJSON, v2, v3, ZarrArray } from "../../index.js";
 import { claimS3Output, isS3URL, openOutputStore, outputLocation } from "../locations.js";
 import { CliError, type GlobalOptions, printResult } from "../output.js";
-import { omeImage, openReadStore } from "../stores.js";
+import { openReadStore } from "../stores.js";
 import { commitOutput, prepareOutput } from "../write-output.js";
 
 /** The spec JSON of the node at the root of `store`. */
@@ -23,20 +16,20 @@ export async function specOf(store: Store): Promise<unknown> {
   const node = await open(store, "", { consolidated: false });
   if (node instanceof ZarrArray) return node.spec.toJSON();
   return (
-    node.zarrFormat === 2 ? await GroupSpecV2.fromZarr(node) : await GroupSpecV3.fromZarr(node)
+    node.zarrFormat === 2 ? await v2.GroupSpec.fromZarr(node) : await v3.GroupSpec.fromZarr(node)
   ).toJSON();
 }
 
 /** Parses a spec document: an array (v2 .zarray-like or v3 zarr.json-like) or a group with members. */
-export function parseSpec(doc: unknown): ArraySpecV2 | ArraySpecV3 | GroupSpecV2 | GroupSpecV3 {
+export function parseSpec(doc: unknown): v2.ArraySpec | v3.ArraySpec | v2.GroupSpec | v3.GroupSpec {
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
     throw new CliError("the spec must be a JSON object (an array or group spec)");
   }
   const d = doc as Record<string, unknown>;
-  const v3 = d.zarr_format === 3 || d.node_type !== undefined || "data_type" in d;
+  const isV3 = d.zarr_format === 3 || d.node_type !== undefined || "data_type" in d;
   const isArray = "shape" in d || d.node_type === "array";
-  if (isArray) return v3 ? ArraySpecV3.parse(d) : ArraySpecV2.parse(d);
-  return v3 ? GroupSpecV3.parse(d) : GroupSpecV2.parse(d);
+  if (isArray) return isV3 ? v3.ArraySpec.parse(d) : v2.ArraySpec.parse(d);
+  return isV3 ? v3.GroupSpec.parse(d) : v2.GroupSpec.parse(d);
 }
 
 export function registerSpec(program: Command): void {
@@ -98,9 +91,9 @@ Spec forms:
         if (warning) process.stderr.write(`zarrsmith: warning: ${warning}\n`);
         store = openOutputStore(path);
       }
-      const isArray = spec instanceof ArraySpecV2 || spec instanceof ArraySpecV3;
-      const ome = !isArray && omeImage(spec.attributes as Record<string, unknown>) !== undefined;
-      const report = ome ? await validate(store, "") : undefined;
+      const isArray = spec instanceof v2.ArraySpec || spec instanceof v3.ArraySpec;
+      const isImage = !isArray && ome.omeImage(spec.attributes as Record<string, unknown>) !== undefined;
+      const report = isImage ? await ome.validate(store, "") : undefined;
       const result = {
         output: path,
         kind: isArray ? "array" : "group",

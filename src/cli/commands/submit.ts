@@ -3,7 +3,7 @@
  * on an executor: the same as `convert --executor E` without planning again.
  */
 import type { Command } from "commander";
-import { absoluteOutput, plannedTasks } from "../../scale/index.js";
+import { scale } from "../../index.js";
 import {
   addExecutorOptions,
   checkExecutorFlags,
@@ -28,10 +28,10 @@ export function registerSubmit(program: Command): void {
       throw new CliError(
         `submit reads a local output's plan; for ${out} use convert --executor (it plans first)`,
       );
-    const output = absoluteOutput(out);
+    const output = scale.absoluteOutput(out);
     let tasks: number;
     try {
-      tasks = plannedTasks(output);
+      tasks = scale.plannedTasks(output);
     } catch (e) {
       throw new CliError((e as Error).message);
     }

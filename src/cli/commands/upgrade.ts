@@ -6,11 +6,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { upgrade, validate } from "../../ome/index.js";
-import { UPGRADE_VERSIONS, type UpgradeResult } from "../../ome/upgrade/index.js";
-import { LocalStore } from "../../store/local.js";
-import { isOzxPath, OzxWriter, openOzx } from "../../store/ozx.js";
-import type { Store } from "../../store/types.js";
+import { isOzxPath, LocalStore, OzxWriter, ome, openOzx, type Store } from "../../index.js";
 import { CliError, EXIT, type GlobalOptions, printResult } from "../output.js";
 import { oneOf } from "../parse.js";
 import { openReadStore } from "../stores.js";
@@ -45,20 +41,20 @@ export function registerUpgrade(program: Command): void {
     )
     .argument("<input>", "OME-Zarr hierarchy (directory; with OUT also a .zip, an .ozx or a URL)")
     .argument("[output]", "write here instead of in place: a new directory or an .ozx file")
-    .requiredOption("--to <version>", `target OME-Zarr version: ${UPGRADE_VERSIONS.join(" | ")}`)
+    .requiredOption("--to <version>", `target OME-Zarr version: ${ome.UPGRADE_VERSIONS.join(" | ")}`)
     .option("--no-backup", "in place: do not keep the old metadata documents under .zarrsmith-backup/")
     .option("--overwrite", "replace an existing .ozx OUT")
     .action(async (input: string, output: string | undefined, flags: UpgradeFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
-      const to = oneOf("--to", flags.to, UPGRADE_VERSIONS);
-      let result: UpgradeResult;
+      const to = oneOf("--to", flags.to, ome.UPGRADE_VERSIONS);
+      let result: ome.UpgradeResult;
       let written: string;
       if (output === undefined) {
         if (/^https?:\/\//i.test(input) || !existsSync(input) || !statSync(input).isDirectory())
           throw new CliError(
             `${input}: upgrading in place needs a local directory; give an OUT (a directory or an .ozx) to write to`,
           );
-        result = await upgrade(new LocalStore(input), "", { to, backup: flags.backup });
+        result = await ome.upgrade(new LocalStore(input), "", { to, backup: flags.backup });
         written = input;
       } else {
         if (resolve(output) === resolve(input))
@@ -66,7 +62,7 @@ export function registerUpgrade(program: Command): void {
         const source = await openReadStore(input);
         const out = await openOutput(output, flags.overwrite);
         try {
-          result = await upgrade(source, "", { to, out });
+          result = await ome.upgrade(source, "", { to, out });
           await out.close();
         } catch (e) {
           await out.abort?.();
@@ -77,7 +73,7 @@ export function registerUpgrade(program: Command): void {
         written = output;
       }
       const check = isOzxPath(written) ? await openOzx(written) : new LocalStore(written);
-      const report = await validate(check, "").finally(() => check.close?.());
+      const report = await ome.validate(check, "").finally(() => check.close?.());
       const summary = {
         input,
         output: written,

@@ -4,15 +4,16 @@
  * Exit 0 valid, 1 invalid, 2 missing path / not a Zarr store / unparseable metadata.
  */
 import type { Command } from "commander";
-import { ZarrArray } from "../../array/zarr-array.js";
-import { forEachLimit } from "../../concurrency/limit.js";
-import { CorruptChunkError, NotFoundError, SpecError, ZarrsmithError } from "../../errors.js";
-import type { Group } from "../../hierarchy/group.js";
-import { open } from "../../hierarchy/open.js";
-import { arraysUnder } from "../../hierarchy/walk.js";
-import { gridCoords } from "../../indexing/grid.js";
-import { type ViewerNote, validate, viewerNotes } from "../../ome/index.js";
-import type { Store } from "../../store/types.js";
+import {
+  checkChunks,
+  NotFoundError,
+  ome,
+  open,
+  SpecError,
+  type Store,
+  ZarrArray,
+  ZarrsmithError,
+} from "../../index.js";
 import { interruptSignal } from "../interrupt.js";
 import { CliError, EXIT, type GlobalOptions, oneLine, printResult } from "../output.js";
 import { createProgress } from "../progress.js";
@@ -35,7 +36,7 @@ export interface ValidationResult {
   /** With --data: the stored chunks read and decoded, and those that failed (their errors are in `errors`). */
   chunks?: { arrays: number; checked: number; corrupt: number };
   /** With --viewers: per-viewer compatibility notes for the image (ome.viewerNotes). */
-  viewers?: ViewerNote[];
+  viewers?: ome.ViewerNote[];
 }
 
 /** Reading the node failed before any rule could be checked: nothing there, or metadata that is not JSON. */
@@ -69,7 +70,7 @@ export async function validateStore(
   if (node instanceof ZarrArray) {
     return { path, valid: true, kind: "array", zarrFormat: node.zarrFormat, errors: [], warnings: [] };
   }
-  const report = await validate(store, "", { schemaOnly: options.schemaOnly });
+  const report = await ome.validate(store, "", { schemaOnly: options.schemaOnly });
   return {
     path,
     valid: report.valid,
@@ -81,48 +82,8 @@ export async function validateStore(
   };
 }
 
-/**
- * Reads and decodes every stored chunk (shard) of every array at the root of `store`; a chunk that
- * fails (truncated, corrupt, wrong size) is an error naming its key. Missing chunks are fine: they
- * read as the fill value.
- */
-export async function checkChunks(
-  store: Store,
-  onProgress?: (done: number, total: number) => void,
-): Promise<{ errors: Finding[]; arrays: number; checked: number }> {
-  const node = await open(store, "");
-  const arrays = node instanceof ZarrArray ? [node] : await arraysUnder(node as Group);
-  const grids = arrays.map((a) => a.shape.map((s, i) => Math.ceil(s / a.storageChunkShape[i])));
-  const total = grids.reduce((t, g) => t + g.reduce((p, n) => p * n, 1), 0);
-  const errors: Finding[] = [];
-  let checked = 0;
-  for (let k = 0; k < arrays.length; k++) {
-    const array = arrays[k];
-    await forEachLimit(
-      gridCoords(grids[k]),
-      8,
-      async (coords) => {
-        try {
-          await array.readChunk(coords, { signal: interruptSignal });
-        } catch (e) {
-          if (!(e instanceof CorruptChunkError || e instanceof ZarrsmithError)) throw e;
-          const reason = oneLine(e).replace(/^Corrupt chunk "[^"]*": /, "");
-          errors.push({
-            path: array.chunkKey(coords),
-            message: `the stored chunk does not decode: ${reason}`,
-          });
-        }
-        onProgress?.(++checked, total);
-      },
-      interruptSignal,
-    );
-  }
-  errors.sort((a, b) => a.path.localeCompare(b.path, "en", { numeric: true }));
-  return { errors, arrays: arrays.length, checked };
-}
-
 /** The human lines of viewer notes (validate --viewers, info). */
-export function formatViewerNotes(notes: ViewerNote[]): string[] {
+export function formatViewerNotes(notes: ome.ViewerNote[]): string[] {
   if (notes.length === 0)
     return ["  viewers: no known incompatibility (Viv/vizarr, itk-vtk-viewer, ome-zarr-py/napari)"];
   return ["  viewers:", ...notes.map((n) => `    ${n.viewers.join("/")}: ${n.message} [${n.source}]`)];
@@ -156,7 +117,10 @@ export function registerValidate(program: Command): void {
         if (opts.data && result.kind !== "unknown") {
           const progress = createProgress(globals);
           try {
-            const data = await checkChunks(store, (done, total) => progress.update("chunks", done, total));
+            const data = await checkChunks(store, {
+              signal: interruptSignal,
+              onProgress: (done, total) => progress.update("chunks", done, total),
+            });
             result.chunks = { arrays: data.arrays, checked: data.checked, corrupt: data.errors.length };
             result.errors.push(...data.errors);
             if (data.errors.length > 0) result.valid = false;
@@ -164,7 +128,7 @@ export function registerValidate(program: Command): void {
             progress.stop();
           }
         }
-        if (opts.viewers && result.kind === "image") result.viewers = await viewerNotes(store, "");
+        if (opts.viewers && result.kind === "image") result.viewers = await ome.viewerNotes(store, "");
         const list = (label: string, items: Finding[]) =>
           items.map((i) => `  ${label} ${i.path || "(root)"}: ${i.message}`);
         printResult(globals, result, () =>

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { screenshotView, serveView, VIEWERS, type ViewerName } from "../../view/index.js";
+import { screenshotView, serveView, VIEWERS, type ViewerName } from "../../index.js";
 import { interruptSignal } from "../interrupt.js";
 import { CliError, type GlobalOptions, printResult } from "../output.js";
 import { parseInteger } from "../parse.js";

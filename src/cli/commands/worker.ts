@@ -4,7 +4,7 @@
  * or Ctrl-C (the running task finishes first; a killed worker's task goes to another worker).
  */
 import type { Command } from "commander";
-import { redisConnection, startWorker } from "../../scale/index.js";
+import { scale } from "../../index.js";
 import { CliError, type GlobalOptions } from "../output.js";
 import { parseInteger } from "../parse.js";
 
@@ -33,7 +33,7 @@ export function registerWorker(program: Command): void {
         if (!globals.quiet) process.stderr.write(`zarrsmith worker ${process.pid}: ${line}\n`);
       };
       checkRedisURL(flags.redis);
-      const w = await startWorker({
+      const w = await scale.startWorker({
         redis: flags.redis,
         concurrency: parseInteger("--concurrency", flags.concurrency, 1, 256),
         lockDurationMs: parseInteger("--lock-duration", flags.lockDuration, 1000),
@@ -57,7 +57,7 @@ export function registerWorker(program: Command): void {
 /** A bad --redis is a usage error (exit 2), found before connecting. */
 export function checkRedisURL(url: string): void {
   try {
-    redisConnection(url);
+    scale.redisConnection(url);
   } catch (e) {
     throw new CliError((e as Error).message);
   }

@@ -24,9 +24,9 @@ import { v2ArrayToV3, v3ArrayToV2 } from "./zarr-format.js";
 
 export { NotRepresentableError } from "./errors.js";
 
-/** The versions `upgrade` moves between, oldest first. */
-export const UPGRADE_VERSIONS = ["0.4", "0.5", "0.6"] as const;
-export type UpgradeVersion = (typeof UPGRADE_VERSIONS)[number];
+import { UPGRADE_VERSIONS, type UpgradeVersion } from "./versions.js";
+
+export { UPGRADE_VERSIONS, type UpgradeVersion } from "./versions.js";
 
 export interface UpgradeOptions {
   /** The target OME-Zarr version (older than the source's means a downgrade). */
