@@ -1,6 +1,7 @@
 /**
- * Random-access bytes of a file: plain files through positional reads, gzip streams through a
- * decompressed temporary copy.
+ * The file readers' byte sources (the ByteSource type of store/source.ts): plain files through
+ * positional reads, opened at once so that a missing input is named before anything else; gzip
+ * streams through a decompressed temporary copy.
  *
  * Why a temporary copy for gzip: a gzip stream can only be decoded from its start, and converters
  * read regions in whatever order their chunk grid asks for. Decoding once to disk keeps memory
@@ -11,16 +12,8 @@ import { type FileHandle, mkdtemp, open, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { createGunzip } from "node:zlib";
-import { NotFoundError, ZarrsmithError } from "../errors.js";
-
-export interface ByteSource {
-  /** The file named in messages. */
-  readonly name: string;
-  size(): Promise<number>;
-  /** Reads `length` bytes at `offset` into `into` (or a new array). Fails if the file ends first. */
-  read(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array>;
-  close(): Promise<void>;
-}
+import { NotFoundError, StoreError, ZarrsmithError } from "../errors.js";
+import { type ByteSource, readFully } from "../store/source.js";
 
 /** Opens a file for reading, turning "no such file" into a NotFoundError that names it. */
 export async function openFile(path: string): Promise<FileHandle> {
@@ -32,30 +25,8 @@ export async function openFile(path: string): Promise<FileHandle> {
     if (code === "EISDIR") throw new NotFoundError(`${path} is a directory, not a file`);
     // an unreadable input is the caller's to fix (exit 2 in the CLI), like a missing one
     if (code === "EACCES" || code === "EPERM") throw new NotFoundError(`${path} is not readable (${code})`);
-    throw new ZarrsmithError("io", `cannot open ${path}: ${(e as Error).message}`, { cause: e });
+    throw new StoreError(`cannot open ${path}: ${(e as Error).message}`, { store: path, cause: e });
   }
-}
-
-/** Reads exactly `length` bytes at `position`, looping over short reads. */
-export async function readExactly(
-  handle: FileHandle,
-  name: string,
-  position: number,
-  length: number,
-  into: Uint8Array = new Uint8Array(length),
-): Promise<Uint8Array> {
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await handle.read(into, done, length - done, position + done);
-    if (bytesRead === 0) {
-      throw new ZarrsmithError(
-        "io",
-        `${name} ends at byte ${position + done} but the data needs bytes up to ${position + length}: the file is truncated or its header is wrong`,
-      );
-    }
-    done += bytesRead;
-  }
-  return into;
 }
 
 /** Temporary folders still in use; removed at process exit if their source was never closed. */
@@ -73,12 +44,12 @@ function trackTempDir(dir: string): void {
 
 /** Positional reads of a plain file. */
 export class FileBytes implements ByteSource {
-  readonly name: string;
+  readonly description: string;
   #handle: FileHandle;
   #size: number | undefined;
 
-  private constructor(name: string, handle: FileHandle) {
-    this.name = name;
+  private constructor(path: string, handle: FileHandle) {
+    this.description = path;
     this.#handle = handle;
   }
 
@@ -92,7 +63,7 @@ export class FileBytes implements ByteSource {
   }
 
   read(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
-    return readExactly(this.#handle, this.name, offset, length, into);
+    return readFully(this.#handle, this.description, offset, length, into);
   }
 
   async close(): Promise<void> {
@@ -107,7 +78,7 @@ export class FileBytes implements ByteSource {
  * inflates further is cut there, so it cannot fill the temporary folder.
  */
 export class GunzipBytes implements ByteSource {
-  readonly name: string;
+  readonly description: string;
   #path: string;
   #start: number;
   #limit: number;
@@ -115,14 +86,15 @@ export class GunzipBytes implements ByteSource {
   #closed = false;
 
   constructor(path: string, start = 0, limit = Number.POSITIVE_INFINITY) {
-    this.name = path;
+    this.description = path;
     this.#path = path;
     this.#start = start;
     this.#limit = limit;
   }
 
   #decompressed(): Promise<{ bytes: FileBytes; dir: string }> {
-    if (this.#closed) throw new ZarrsmithError("io", `${this.name} was already closed`);
+    if (this.#closed)
+      throw new StoreError(`${this.description} was already closed`, { store: this.description });
     this.#ready ??= (async () => {
       const dir = await mkdtemp(join(tmpdir(), "zarrsmith-gunzip-"));
       trackTempDir(dir);
@@ -132,7 +104,8 @@ export class GunzipBytes implements ByteSource {
       } catch (e) {
         await rm(dir, { recursive: true, force: true });
         liveTempDirs.delete(dir);
-        throw new ZarrsmithError("io", `cannot decompress ${this.#path}: ${(e as Error).message}`, {
+        throw new StoreError(`cannot decompress ${this.#path}: ${(e as Error).message}`, {
+          store: this.#path,
           cause: e,
         });
       }
@@ -152,9 +125,9 @@ export class GunzipBytes implements ByteSource {
     } catch (e) {
       // name the user's file, not the temporary copy
       if (e instanceof ZarrsmithError) {
-        throw new ZarrsmithError(
-          "io",
-          `${this.name} decompresses to ${await bytes.size()} bytes but the data needs bytes up to ${offset + length}: the file is truncated or its header is wrong`,
+        throw new StoreError(
+          `${this.description} decompresses to ${await bytes.size()} bytes but the data needs bytes up to ${offset + length}: the file is truncated or its header is wrong`,
+          { store: this.description },
         );
       }
       throw e;
@@ -215,7 +188,7 @@ export async function gunzipHead(path: string, length: number, start = 0): Promi
       if (have >= length) break;
     }
   } catch (e) {
-    throw new ZarrsmithError("io", `cannot decompress ${path}: ${(e as Error).message}`, { cause: e });
+    throw new StoreError(`cannot decompress ${path}: ${(e as Error).message}`, { store: path, cause: e });
   } finally {
     input.destroy();
     gunzip.destroy();

@@ -27,7 +27,7 @@ import { normalizePath, validateKey } from "./keys.js";
 import { checkRange, isEmptyRange, sliceRange } from "./range.js";
 import { withRetries } from "./retry.js";
 import { Slots } from "./slots.js";
-import type { RandomAccessSource } from "./source.js";
+import { type ByteSource, exactRead } from "./source.js";
 import type { DeletableStore, ListableStore, RangeQuery, WritableStore } from "./types.js";
 
 export interface S3StoreOptions {
@@ -412,18 +412,10 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
    * below `multipartThreshold`, else a multipart upload reading `partSize` bytes at a time with at
    * most 4 parts in memory. The object appears whole when the upload completes, or not at all.
    */
-  async setFromSource(key: string, source: RandomAccessSource): Promise<void> {
+  async setFromSource(key: string, source: ByteSource): Promise<void> {
     const size = await source.size();
-    const read = async (start: number, end: number) => {
-      const bytes = await source.read(start, end - start);
-      if (bytes.byteLength !== end - start) {
-        throw new ZarrsmithError(
-          "io",
-          `cannot write ${this.urlOf(key)}: ${source.description ?? "the source"} ended at ${start + bytes.byteLength} of ${size} bytes`,
-        );
-      }
-      return bytes;
-    };
+    // exact reads: a source that shrank since its size was taken fails naming itself
+    const read = (start: number, end: number) => source.read(start, end - start);
     if (size < this.#threshold) await this.#put(key, await read(0, size), undefined);
     else await this.#multipart(key, size, read, 4);
   }
@@ -446,7 +438,7 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
    * The object at `key` as a random-access source (HEAD for the size, ranged GETs for reads): what
    * a zip reader needs to read an `.ozx` or `.zip` in the bucket without downloading it.
    */
-  source(key: string): RandomAccessSource {
+  source(key: string): ByteSource {
     let size: Promise<number> | undefined;
     const url = this.urlOf(key);
     return {
@@ -458,12 +450,13 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
         });
         return size;
       },
-      read: async (offset, length) => {
+      read: async (offset, length, into) => {
         if (length === 0) return new Uint8Array(0);
         const bytes = await this.get(key, { offset, length });
         if (!bytes) throw new NotFoundError(`${url} does not exist`);
-        return bytes;
+        return exactRead(url, bytes, offset, length, into);
       },
+      close: async () => {},
     };
   }
 

@@ -19,11 +19,11 @@ import { normalizePath, validateKey } from "./keys.js";
 import { childrenOf, keysUnder } from "./listing.js";
 import { TEMP_PREFIX } from "./local.js";
 import { checkRange, resolveRange, sliceRange } from "./range.js";
-import { bytesSource, fileSource, type RandomAccessSource } from "./source.js";
+import { type ByteSource, bytesSource, fileSource } from "./source.js";
 import type { DeletableStore, ListableStore, RangeQuery, ReadableStore, WritableStore } from "./types.js";
 
 /** Where a zip is read from: a local path, an http(s) URL (string or URL), bytes, or any random-access source. */
-export type ZipSource = string | URL | Uint8Array | RandomAccessSource;
+export type ZipSource = string | URL | Uint8Array | ByteSource;
 
 export interface ZipStoreOptions extends HttpStoreOptions {
   /**
@@ -60,7 +60,7 @@ const SINGLE_READ_RANGED_MAX = 64 * 1024;
 /** Small reads (yauzl's header reads) are served from blocks of this size: one request per block, not per header. */
 const READ_AHEAD = 256 * 1024;
 
-function toSource(source: ZipSource, options: ZipStoreOptions): RandomAccessSource {
+function toSource(source: ZipSource, options: ZipStoreOptions): ByteSource {
   if (source instanceof Uint8Array) return bytesSource(source);
   if (source instanceof URL)
     return source.protocol === "file:" ? fileSource(source.pathname) : httpSource(source, options);
@@ -70,7 +70,7 @@ function toSource(source: ZipSource, options: ZipStoreOptions): RandomAccessSour
 }
 
 /**
- * Adapts a RandomAccessSource to yauzl's reader, with a one-block cache for its many small header
+ * Adapts a ByteSource to yauzl's reader, with a one-block cache for its many small header
  * reads, and pinned spans (bytes read once for several reads: an entry's header with its data, or
  * all metadata entries of an .ozx).
  */
@@ -79,7 +79,7 @@ class SourceReader extends yauzl.RandomAccessReader {
   readonly pinned = new Set<{ start: number; bytes: Uint8Array }>();
 
   constructor(
-    readonly source: RandomAccessSource,
+    readonly source: ByteSource,
     readonly size: number,
   ) {
     super();
