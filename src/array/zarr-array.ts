@@ -20,7 +20,7 @@ import {
   type TypedArrayFor,
   typedArrayMatches,
 } from "../dtype/index.js";
-import { CorruptChunkError, SelectionError, ValueError, ZarrsmithError } from "../errors.js";
+import { CorruptChunkError, SelectionError, ValueError } from "../errors.js";
 import {
   type AxisProjection,
   copyStrided,
@@ -37,7 +37,7 @@ import type { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
 import type { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
 import { full, isAllFill, type NDArray, product } from "../ndarray.js";
 import { joinKey, normalizePath } from "../store/keys.js";
-import { isWritable, type Store } from "../store/types.js";
+import { requireWritable, type Store } from "../store/types.js";
 import { chunkKey } from "./chunk-key.js";
 import { type ArrayLayout, layoutOf } from "./layout.js";
 
@@ -210,7 +210,7 @@ export class ZarrArray<D extends DataType = DataType> {
 
   /** Writes `value` into a selection: `set(null, image)` is `a[:] = image`; a scalar fills the selection. */
   async set(selection: Selection, value: SetValue<D>, options: WriteOptions = {}): Promise<void> {
-    if (!isWritable(this.store)) throw new ZarrsmithError("io", "the store is read-only");
+    requireWritable(this.store); // before any work: a read-only store fails at once
     const { shape, dataType, gridShape, fillValue } = this.layout;
     const ranges = normalizeSelection(selection, shape);
     const counts = ranges.map((r) => r.count);
@@ -297,7 +297,7 @@ export class ZarrArray<D extends DataType = DataType> {
     pool: WorkerPool,
     writeEmpty: boolean,
   ): Promise<void> {
-    const store = this.store as Required<Pick<Store, "set" | "delete">>;
+    const store = requireWritable(this.store);
     if (!writeEmpty && this.layout.fillValue !== null && isAllFill(chunk, this.layout.fillValue)) {
       await store.delete(key);
       return;

@@ -13,7 +13,8 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { createGunzip } from "node:zlib";
 import { NotFoundError, StoreError, ZarrsmithError } from "../errors.js";
-import { type ByteSource, readFully } from "../store/source.js";
+import { readFully } from "../store/source.js";
+import type { ByteSource } from "../store/types.js";
 
 /** Opens a file for reading, turning "no such file" into a NotFoundError that names it. */
 export async function openFile(path: string): Promise<FileHandle> {

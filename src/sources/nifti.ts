@@ -8,7 +8,7 @@ import * as nifti from "nifti-reader-js";
 import { allocate, type DataType } from "../dtype/index.js";
 import { UnsupportedError, ValueError } from "../errors.js";
 import type { NDArray } from "../ndarray.js";
-import type { ByteSource } from "../store/source.js";
+import type { ByteSource } from "../store/types.js";
 import { FileBytes, fileSize, GunzipBytes, gunzipHead } from "./byte-source.js";
 import { checkRegion } from "./region.js";
 import { readStoredRegion, type StoredArray, storedByteLength } from "./stored-array.js";

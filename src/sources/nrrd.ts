@@ -8,7 +8,7 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import { type DataType, itemSize } from "../dtype/index.js";
 import { UnsupportedError, ValueError } from "../errors.js";
-import type { ByteSource } from "../store/source.js";
+import type { ByteSource } from "../store/types.js";
 import { unitName } from "./axes.js";
 import { FileBytes, GunzipBytes } from "./byte-source.js";
 import { checkRegion } from "./region.js";

@@ -7,10 +7,9 @@
  */
 import { HttpError, StoreError } from "../errors.js";
 import { validateKey } from "./keys.js";
-import { checkRange, isEmptyRange, sliceRange } from "./range.js";
+import { checkRange, exactRead, isEmptyRange, sliceRange } from "./range.js";
 import { type RetryOptions, withRetries } from "./retry.js";
-import { type ByteSource, exactRead } from "./source.js";
-import type { RangeQuery, ReadableStore } from "./types.js";
+import type { ByteSource, RangeQuery, ReadableStore } from "./types.js";
 
 export interface HttpStoreOptions {
   /** Headers sent with every request (e.g. Authorization). */

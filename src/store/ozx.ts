@@ -23,13 +23,13 @@
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { ExistsError, ZarrsmithError } from "../errors.js";
+import { ExistsError, StoreError, ZarrsmithError } from "../errors.js";
 import { validateKey } from "./keys.js";
 import { childrenOf, keysUnder } from "./listing.js";
 import { checkRange, sliceRange } from "./range.js";
 import { isS3URL, parseS3Url, S3Store, type S3StoreOptions } from "./s3.js";
-import { type ByteSource, fileSource, readFully } from "./source.js";
-import type { DeletableStore, ListableStore, RangeQuery, WritableStore } from "./types.js";
+import { fileSource, readFully } from "./source.js";
+import type { ByteSource, DeletableStore, ListableStore, RangeQuery, WritableStore } from "./types.js";
 import { claimFileTarget, tempPathNextTo, type ZipSource, ZipStore, type ZipStoreOptions } from "./zip.js";
 
 const ROOT = "zarr.json";
@@ -150,13 +150,14 @@ export class OzxWriter implements WritableStore, ListableStore, DeletableStore {
     }
   }
 
-  #checkOpen(what: string): void {
-    if (this.#closed) throw new ZarrsmithError("io", `cannot ${what}: ${this.path} is closed`);
+  #checkOpen(what: string, key?: string): void {
+    if (this.#closed)
+      throw new StoreError(`cannot ${what}: ${this.path} is closed`, { store: this.path, key });
   }
 
   async set(key: string, value: Uint8Array): Promise<void> {
     validateKey(key);
-    this.#checkOpen(`write ${JSON.stringify(key)}`);
+    this.#checkOpen(`write ${JSON.stringify(key)}`, key);
     if (isMetadata(key)) {
       this.#chunks.delete(key);
       this.#metadata.set(key, value.slice());

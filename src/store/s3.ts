@@ -22,13 +22,12 @@ import {
   type S3ClientConfig,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { NotFoundError, ValueError, ZarrsmithError } from "../errors.js";
+import { NotFoundError, StoreError, ValueError, ZarrsmithError } from "../errors.js";
 import { normalizePath, validateKey } from "./keys.js";
-import { checkRange, isEmptyRange, sliceRange } from "./range.js";
+import { checkRange, exactRead, isEmptyRange, sliceRange } from "./range.js";
 import { withRetries } from "./retry.js";
 import { Slots } from "./slots.js";
-import { type ByteSource, exactRead } from "./source.js";
-import type { DeletableStore, ListableStore, RangeQuery, WritableStore } from "./types.js";
+import type { ByteSource, DeletableStore, ListableStore, RangeQuery, WritableStore } from "./types.js";
 
 export interface S3StoreOptions {
   /** AWS region (default: from AWS_REGION / the profile's config; "us-east-1" for custom endpoints). */
@@ -196,6 +195,11 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
     return `s3://${this.bucket}/${this.objectKey(key)}`;
   }
 
+  /** The store key of a URL inside this store (the inverse of urlOf), for errors; else undefined. */
+  #keyOf(url: string): string | undefined {
+    return url.startsWith(`${this.description}/`) ? url.slice(this.description.length + 1) : undefined;
+  }
+
   /**
    * Runs one request in a free slot, retrying retryable failures with exponential backoff and full
    * jitter (retry.ts). The SDK's own retries are off (maxAttempts 1) so that one policy covers the
@@ -243,7 +247,7 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
       const reason = (error as Error)?.message;
       message = `cannot ${what} ${target}: ${detail}${reason && reason !== name ? `: ${reason}` : ""}${after}`;
     }
-    return new ZarrsmithError("io", message, { cause: error });
+    return new StoreError(message, { store: this.description, key: this.#keyOf(target), cause: error });
   }
 
   async get(key: string, range?: RangeQuery): Promise<Uint8Array | undefined> {
@@ -363,7 +367,12 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
       this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: object })),
     );
     const uploadId = created.UploadId;
-    if (!uploadId) throw new ZarrsmithError("io", `cannot write ${target}: the server gave no upload id`);
+    if (!uploadId) {
+      throw new StoreError(`cannot write ${target}: the server gave no upload id`, {
+        store: this.description,
+        key,
+      });
+    }
     try {
       const count = Math.max(1, Math.ceil(size / this.#partSize));
       const parts: { PartNumber: number; ETag: string | undefined }[] = new Array(count);
@@ -557,9 +566,10 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
             const failed = out.Errors ?? [];
             if (failed.length > 0) {
               const first = failed[0];
-              throw new ZarrsmithError(
-                "io",
-                `cannot delete s3://${this.bucket}/${first.Key}${failed.length > 1 ? ` and ${failed.length - 1} more` : ""}: ${first.Code}: ${first.Message}`,
+              const url = `s3://${this.bucket}/${first.Key}`;
+              throw new StoreError(
+                `cannot delete ${url}${failed.length > 1 ? ` and ${failed.length - 1} more` : ""}: ${first.Code}: ${first.Message}`,
+                { store: this.description, key: this.#keyOf(url) },
               );
             }
           }),

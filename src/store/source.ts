@@ -1,51 +1,11 @@
 /**
- * Byte-range sources: "read bytes at an offset" of something with a size. Zip/.ozx stores read
- * their archive through one (a local file, bytes in memory, a URL read with HTTP ranges:
- * `httpSource`, an object in a bucket: `S3Store.source`), and so do the file readers in sources/
- * (TIFF, NIfTI, NRRD, npy, raw, PNG; a gzip stream through its decompressed copy).
+ * Byte sources (the ByteSource type of types.ts) over a local file or bytes in memory: what a zip
+ * reader, an S3 upload or a file reader reads through. Node only (the file system).
  */
 import { type FileHandle, open } from "node:fs/promises";
 import { StoreError } from "../errors.js";
-
-export interface ByteSource {
-  /** Where the bytes come from (a path or URL), for messages. */
-  readonly description: string;
-  /** Total size in bytes. */
-  size(): Promise<number>;
-  /**
-   * Exactly `length` bytes starting at `offset`, into `into` when given (else a new array). A range
-   * past the end is a StoreError naming the source: the data is truncated or a header is wrong.
-   */
-  read(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array>;
-  /** Releases the source (closes a file handle). */
-  close(): Promise<void>;
-}
-
-/** The error for a read that needs bytes past the end of `description`. */
-export function pastEnd(description: string, end: number, needed: number): StoreError {
-  return new StoreError(
-    `${description} ends at byte ${end} but the data needs bytes up to ${needed}: the file is truncated or its header is wrong`,
-    { store: description },
-  );
-}
-
-/**
- * `bytes`, the answer to a read of `length` bytes at `offset`, checked to be complete and put into
- * `into` when given: what a source whose transport returns fresh arrays (memory, HTTP, S3) returns.
- */
-export function exactRead(
-  description: string,
-  bytes: Uint8Array,
-  offset: number,
-  length: number,
-  into?: Uint8Array,
-): Uint8Array {
-  if (bytes.byteLength < length) throw pastEnd(description, offset + bytes.byteLength, offset + length);
-  const out = bytes.byteLength === length ? bytes : bytes.subarray(0, length);
-  if (!into) return out;
-  into.set(out);
-  return into.subarray(0, length);
-}
+import { exactRead, pastEnd } from "./range.js";
+import type { ByteSource } from "./types.js";
 
 /** Reads exactly `length` bytes of an open file at `position`, looping over short reads. */
 export async function readFully(

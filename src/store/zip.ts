@@ -19,8 +19,15 @@ import { normalizePath, validateKey } from "./keys.js";
 import { childrenOf, keysUnder } from "./listing.js";
 import { TEMP_PREFIX } from "./local.js";
 import { checkRange, resolveRange, sliceRange } from "./range.js";
-import { type ByteSource, bytesSource, fileSource } from "./source.js";
-import type { DeletableStore, ListableStore, RangeQuery, ReadableStore, WritableStore } from "./types.js";
+import { bytesSource, fileSource } from "./source.js";
+import type {
+  ByteSource,
+  DeletableStore,
+  ListableStore,
+  RangeQuery,
+  ReadableStore,
+  WritableStore,
+} from "./types.js";
 
 /** Where a zip is read from: a local path, an http(s) URL (string or URL), bytes, or any random-access source. */
 export type ZipSource = string | URL | Uint8Array | ByteSource;
@@ -322,9 +329,9 @@ export class ZipStore implements ReadableStore, ListableStore {
       }
       // Deflated: inflate from the start up to the end of what is asked for, and no further.
       if (end > this.#maxInflated) {
-        throw new ZarrsmithError(
-          "io",
+        throw new StoreError(
           `${what}: reading it means inflating ${end} bytes (the entry declares ${entry.uncompressedSize} from ${entry.compressedSize} compressed), more than maxInflatedBytes ${this.#maxInflated}`,
+          { key, store: this.description },
         );
       }
       // The callback form: yauzl 3.4's openReadStreamLowLevelPromise forwards to the wrong method.

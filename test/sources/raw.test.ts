@@ -6,7 +6,7 @@ import { NotFoundError, ValueError } from "../../src/errors.js";
 import { FileBytes } from "../../src/sources/byte-source.js";
 import { detectFormat, openSource } from "../../src/sources/index.js";
 import { readStoredRegion } from "../../src/sources/stored-array.js";
-import type { ByteSource } from "../../src/store/source.js";
+import type { ByteSource } from "../../src/store/types.js";
 import { needs, pythonModules } from "../helpers/requirements.js";
 import { checkReads, cut, pythonJSON, tempDir, values } from "./util.js";
 
