@@ -39,6 +39,8 @@ export interface RunRecord {
   started: string;
   /** ISO time of the last save (how a run on another host is judged alive). */
   updated?: string;
+  /** How long after its last save a run on another host counts as dead (default STALE_AFTER_MS). */
+  staleAfterMs?: number;
   /** The settings' fingerprint: a run resumes only an output written with the same one. */
   fingerprint: string;
   /** Finished pieces of work (ids chosen by the writer). */
@@ -93,10 +95,10 @@ export const STALE_AFTER_MS = 30 * 60 * 1000;
  * Whether the run that wrote `r` may still be running: on this host, whether its process exists; on
  * another, whether its record was saved within STALE_AFTER_MS.
  */
-export function isLive(r: Pick<RunRecord, "pid" | "host" | "started" | "updated">): boolean {
+export function isLive(r: Pick<RunRecord, "pid" | "host" | "started" | "updated" | "staleAfterMs">): boolean {
   if (r.host !== hostname()) {
     const last = Date.parse(r.updated ?? r.started);
-    return !(Date.now() - last > STALE_AFTER_MS);
+    return !(Date.now() - last > (r.staleAfterMs ?? STALE_AFTER_MS));
   }
   if (r.pid === ownPid) return false; // an earlier process that had our pid is gone
   return processExists(r.pid);
@@ -154,6 +156,7 @@ async function readRecord(store: Store, key: string, where: string): Promise<Run
     host: String(r.host ?? "unknown"),
     started: String(r.started ?? "unknown"),
     updated: typeof r.updated === "string" ? r.updated : undefined,
+    staleAfterMs: typeof r.staleAfterMs === "number" ? r.staleAfterMs : undefined,
     fingerprint: r.fingerprint,
     done: r.done,
     state: r.state && typeof r.state === "object" ? r.state : undefined,
@@ -214,6 +217,16 @@ export interface ClaimOptions {
   existing(): Promise<string | undefined>;
   /** Removes everything at the path except the record (for overwrite). */
   clear(keep: string): Promise<void>;
+  /**
+   * For a run that saves often: how long after its last save it counts as dead to a run on another
+   * host (recorded, so every reader judges alike). Default STALE_AFTER_MS.
+   */
+  staleAfterMs?: number;
+  /**
+   * On resume, remove the store's temporary files (default true). False when other runs may be
+   * writing to the same store at the same time (one task of a distributed conversion).
+   */
+  removeTemporaryFiles?: boolean;
 }
 
 /** An output claimed by this run. */
@@ -249,6 +262,7 @@ export async function claimOutput(target: Store, path: string, options: ClaimOpt
     started: new Date().toISOString(),
     fingerprint: options.fingerprint,
     done: [],
+    ...(options.staleAfterMs !== undefined ? { staleAfterMs: options.staleAfterMs } : {}),
   };
   let previous: RunRecord | undefined;
   try {
@@ -267,7 +281,7 @@ export async function claimOutput(target: Store, path: string, options: ClaimOpt
       mine.state = previous.state;
       await takeOver(store, path, key, where, previous, mine);
       // the dead run's interrupted writes left temporary files; none of ours exist yet
-      await store.removeTemporaryFiles?.();
+      if (options.removeTemporaryFiles !== false) await store.removeTemporaryFiles?.();
     } else if (!options.overwrite) {
       throw new RunMismatchError(where, previous);
     } else {

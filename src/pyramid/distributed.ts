@@ -6,21 +6,23 @@
  * rewrites the same bytes. `finalize` checks every record, makes the levels above the task level
  * and writes the OME metadata last. `pyramid.write` runs the very same schedule in one process.
  */
+import { claimOutput, describeRun, OutputBusyError } from "../checkpoint/index.js";
 import { resolvePool, type WorkerPool } from "../concurrency/pool.js";
 import { stringifyJSON } from "../dtype/json.js";
-import { NotFoundError, ValueError, ZarrsmithError } from "../errors.js";
+import { ExistsError, NotFoundError, ValueError, ZarrsmithError } from "../errors.js";
 import { readNodeMetadata } from "../hierarchy/metadata-io.js";
 import { joinKey, normalizePath } from "../store/keys.js";
 import type { Store } from "../store/types.js";
+import { PLAN_FILE, TASKS_DIR } from "./reserved.js";
+import { chunksUnder } from "./schedule/geometry.js";
 import { Runner } from "./schedule/run.js";
 import { Stats, type StatsState } from "./schedule/stats.js";
-import { type Schedule, schedule } from "./schedule/tasks.js";
+import { type PyramidTask, type Schedule, schedule, taskChunks } from "./schedule/tasks.js";
 import { resolveSettings } from "./settings.js";
 import type { PyramidOptions, PyramidResult, RegionSource } from "./types.js";
 import { blockBudget, blockLevels, createArrays, levelArrays, result, writeImageMetadata } from "./writer.js";
 
-export const PLAN_FILE = "zarrsmith-plan.json";
-export const TASKS_DIR = "zarrsmith-tasks";
+export { PLAN_FILE, TASKS_DIR } from "./reserved.js";
 
 /** The options a plan records: everything but the run-time ones (workers, progress, signal). */
 export type PlannedOptions = Omit<PyramidOptions, "workers" | "onProgress" | "signal">;
@@ -82,6 +84,24 @@ export class MissingTasksError extends ZarrsmithError {
     this.missing = missing;
   }
 }
+
+/** Another live process is running the same task: this one changed nothing. */
+export class TaskBusyError extends ExistsError {
+  readonly task: number;
+  constructor(where: string, task: number, holder: string) {
+    super(
+      `task ${task} of ${where} is being run by another process (${holder}); refusing to run it twice at once — nothing was changed (once that process is gone, its claim is taken over)`,
+    );
+    this.task = task;
+  }
+}
+
+/**
+ * How often a running task saves its claim, and how long after the last save a claim held on
+ * another host counts as abandoned (on this host, whether its process exists decides).
+ */
+const CLAIM_HEARTBEAT_MS = 10_000;
+const CLAIM_STALE_AFTER_MS = 60_000;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -188,11 +208,20 @@ async function prepare(plan: Plan, run: RunOptions) {
   return { source, settings, arrays, levels, sched, pool, owned, stats };
 }
 
+/** Per level, the chunks a task writes (a task's progress totals; the runner counts whole levels). */
+function taskTotals(levels: Awaited<ReturnType<typeof prepare>>["levels"], task: PyramidTask): number[] {
+  const totals = levels.map(() => 0);
+  for (const c of taskChunks(levels, task))
+    for (let l = 0; l <= task.level; l++) totals[l] += chunksUnder(levels, task.level, c, l);
+  return totals;
+}
+
 function runner(
   plan: Plan,
   run: RunOptions,
   p: Awaited<ReturnType<typeof prepare>>,
   done: Pick<Set<string>, "has" | "add">,
+  onProgress = run.onProgress,
 ) {
   return new Runner({
     source: p.source,
@@ -205,23 +234,59 @@ function runner(
     channelAxis: p.settings.channelAxis,
     stats: p.stats,
     pool: p.pool,
-    inFlight: Math.max(1, p.pool.size) + 1,
+    // the blocks in flight the plan's block budget was cut for, at most: a task run with more
+    // worker threads than the planning process had stays within the memory target
+    inFlight: Math.min(
+      Math.max(1, p.pool.size) + 1,
+      Math.max(1, Math.round(blockBudget(plan.options.memoryTarget, 1) / plan.blockBudget)),
+    ),
     blockBudget: plan.blockBudget,
     done: done as Set<string>,
     onDone: async () => {},
-    onProgress: run.onProgress,
+    onProgress,
     signal: run.signal,
   });
+}
+
+/**
+ * Claims task `i` for this process with the output claim of checkpoint/ (an atomic create of
+ * `zarrsmith-tasks/<i>/zarrsmith-progress.json`, taken over once its process is dead). A second
+ * process refuses rather than waits: the first writes the same bytes and leaves the completion
+ * record, and a scheduler's retry (BullMQ's backoff, a requeued array task) finds it done.
+ */
+async function claimTask(plan: Plan, i: number) {
+  const where = `${plan.store.description ?? "the store"} at /${plan.path}`;
+  try {
+    return await claimOutput(plan.store, joinKey(plan.path, `${TASKS_DIR}/${i}`), {
+      fingerprint: plan.fingerprint,
+      existing: async () => undefined,
+      clear: async () => {},
+      staleAfterMs: CLAIM_STALE_AFTER_MS,
+      // other tasks write to this store meanwhile: their temporary files are not ours to remove
+      removeTemporaryFiles: false,
+    });
+  } catch (e) {
+    if (e instanceof OutputBusyError) throw new TaskBusyError(where, i, describeRun(e.record));
+    throw e;
+  }
 }
 
 /** Writes task `i` of the plan (all of it, every time: idempotent), then its completion record. */
 export async function runTask(plan: Plan, i: number, run: RunOptions): Promise<TaskRecord> {
   if (!(Number.isInteger(i) && i >= 0 && i < plan.tasks.length))
     throw new ValueError(`task must be an integer from 0 to ${plan.tasks.length - 1}, got ${i}`);
-  const p = await prepare(plan, run);
+  const claim = await claimTask(plan, i);
+  const heartbeat = setInterval(() => void claim.save(true).catch(() => {}), CLAIM_HEARTBEAT_MS);
+  heartbeat.unref?.();
+  let p: Awaited<ReturnType<typeof prepare>> | undefined;
   try {
-    const r = runner(plan, run, p, new Set());
-    await r.runTask(p.sched.tasks[i]);
+    p = await prepare(plan, run);
+    const task = p.sched.tasks[i];
+    const totals = run.onProgress && taskTotals(p.levels, task);
+    const onProgress =
+      totals && ((x: { level: number; done: number }) => run.onProgress?.({ ...x, total: totals[x.level] }));
+    const r = runner(plan, run, p, new Set(), onProgress);
+    await r.runTask(task);
     const record: TaskRecord = {
       task: i,
       fingerprint: plan.fingerprint,
@@ -232,8 +297,12 @@ export async function runTask(plan: Plan, i: number, run: RunOptions): Promise<T
     await plan.store.set!(recordKey(plan, i), encoder.encode(`${JSON.stringify(record)}\n`));
     return record;
   } finally {
-    if (p.owned) await p.pool.close();
-    await p.source.close?.();
+    // released after the record, and on an error too (a live worker process would hold it for
+    // ever); only a crash leaves it, to a dead process, which the next run takes over
+    clearInterval(heartbeat);
+    await claim.finish();
+    if (p?.owned) await p.pool.close();
+    await p?.source.close?.();
   }
 }
 

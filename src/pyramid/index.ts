@@ -18,6 +18,7 @@ export {
   runTask,
   status,
   TASKS_DIR,
+  TaskBusyError,
   type TaskRecord,
 } from "./distributed.js";
 export { DOWNSAMPLE_METHODS, type DownsampleMethod, downsample, haloFor } from "./downsample/index.js";

@@ -3,7 +3,7 @@
  * checked options, the level plan, one array spec per level, their paths, the OME metadata builder
  * and the fingerprint that a resume or a distributed task must match. No store is touched here.
  */
-import { PROGRESS_FILE } from "../checkpoint/index.js";
+
 import { type DataType, isIntegerType } from "../dtype/index.js";
 import { stringifyJSON } from "../dtype/json.js";
 import { ValueError } from "../errors.js";
@@ -15,6 +15,7 @@ import type { DownsampleMethod } from "./downsample/index.js";
 import { type AxisOrName, buildImageMetadata, resolveAxes } from "./metadata.js";
 import { type PyramidPlan, planPyramid } from "./plan.js";
 import { checkPlan, inputChunks } from "./plan-guard.js";
+import { RECORD_NAMES, RECORD_PREFIX } from "./reserved.js";
 import type { PyramidOptions, RegionSource } from "./types.js";
 
 export interface WriteSettings {
@@ -156,8 +157,12 @@ function levelPaths(given: string[] | undefined, levels: number): string[] {
       `paths must name each of the ${levels} levels, got ${Array.isArray(given) ? given.length : "no list"}: ${JSON.stringify(given)}`,
     );
   }
-  const taken = new Set([".zattrs", ".zgroup", ".zarray", "zarr.json", PROGRESS_FILE]);
+  const taken = new Set([".zattrs", ".zgroup", ".zarray", "zarr.json"]);
   given.forEach((p, i) => {
+    if (typeof p === "string" && p.startsWith(RECORD_PREFIX))
+      throw new ValueError(
+        `paths[${i}] "${p}" begins with "${RECORD_PREFIX}", which zarrsmith keeps for its own records at the output's root (${RECORD_NAMES.join(", ")}); choose another level path`,
+      );
     let segment = typeof p === "string" && !p.includes("/") && !taken.has(p);
     try {
       if (segment) validateKey(p);

@@ -8,9 +8,10 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { PLAN_FILE } from "../pyramid/reserved.js";
 
 /** Where a conversion's plan lives in its output (written by `convert --plan-only`). */
-export const PLAN_FILE = "zarrsmith-plan.json";
+export { PLAN_FILE };
 
 /** `node /abs/dist/cli/main.js`: this process's node and the CLI beside this module. */
 export function zarrsmithCommand(): string[] {

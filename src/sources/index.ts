@@ -82,7 +82,7 @@ async function openAny(inputs: string | string[], options: OpenSourceOptions): P
         options.axes,
       );
     case "nifti":
-      return renameAxes(await openNifti(path), options.axes);
+      return renameAxes(await openNifti(path, { memoryLimit: options.memoryLimit }), options.axes);
     case "nrrd":
       return renameAxes(await openNrrd(path), options.axes);
     case "npy":

@@ -1,6 +1,6 @@
 /**
  * NIfTI-1/NIfTI-2 volumes (.nii, .nii.gz, .hdr/.img pairs). nifti-reader-js parses the header;
- * voxels are read by byte range (for .nii.gz from a decompressed temporary copy, see GunzipBytes).
+ * voxels are read by byte range (for .nii.gz straight from the gzip stream, see gzip.ts).
  *
  * NIfTI stores x fastest, so the C-order shape is the reverse of `dim[1..]`: [t, z, y, x].
  */
@@ -9,7 +9,8 @@ import { allocate, type DataType } from "../dtype/index.js";
 import { UnsupportedError, ValueError } from "../errors.js";
 import type { NDArray } from "../ndarray.js";
 import type { ByteSource } from "../store/types.js";
-import { FileBytes, fileSize, GunzipBytes, gunzipHead } from "./byte-source.js";
+import { FileBytes, fileSize } from "./byte-source.js";
+import { gunzipHead, openGunzip } from "./gzip.js";
 import { checkRegion } from "./region.js";
 import { readStoredRegion, type StoredArray, storedByteLength } from "./stored-array.js";
 import type { Source } from "./types.js";
@@ -111,7 +112,11 @@ function axisAlignedOffset(affine: number[][] | undefined): number[] | undefined
   return [affine[0][3], affine[1][3], affine[2][3]];
 }
 
-export async function openNifti(path: string): Promise<NiftiSource> {
+/**
+ * Opens a NIfTI file. `memoryLimit` (the convert memory target) sizes the window of decompressed
+ * bytes a .nii.gz keeps: a quarter of it, since the reader's regions and the writer's blocks share it.
+ */
+export async function openNifti(path: string, options: { memoryLimit?: number } = {}): Promise<NiftiSource> {
   const { head, gzip } = await readHead(path);
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const sizeof = head.length >= 4 ? [view.getInt32(0, true), view.getInt32(0, false)] : [];
@@ -200,9 +205,13 @@ export async function openNifti(path: string): Promise<NiftiSource> {
     throw new ValueError(`${path}: vox_offset ${offset} points inside the header`);
   }
   const layout = { shape: storage.map((a) => a.size), dtype: info.dtype };
-  // a .nii.gz is inflated only as far as the header says the voxels reach
+  // a .nii.gz must inflate to exactly what the header says the voxels reach, and never further
   const bytes: ByteSource = gzip
-    ? new GunzipBytes(dataPath, 0, offset + storedByteLength(layout))
+    ? await openGunzip(dataPath, {
+        size: offset + storedByteLength(layout),
+        window: options.memoryLimit === undefined ? undefined : Math.floor(options.memoryLimit / 4),
+        rule: "its NIfTI header describes (vox_offset + voxels)",
+      })
     : await FileBytes.open(dataPath);
   const stored: StoredArray = {
     bytes,

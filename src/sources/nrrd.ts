@@ -10,7 +10,8 @@ import { type DataType, itemSize } from "../dtype/index.js";
 import { UnsupportedError, ValueError } from "../errors.js";
 import type { ByteSource } from "../store/types.js";
 import { unitName } from "./axes.js";
-import { FileBytes, GunzipBytes } from "./byte-source.js";
+import { FileBytes } from "./byte-source.js";
+import { openGunzip } from "./gzip.js";
 import { checkRegion } from "./region.js";
 import { readStoredRegion, type StoredArray, storedByteLength } from "./stored-array.js";
 import type { Source } from "./types.js";
@@ -271,7 +272,11 @@ export async function openNrrd(path: string): Promise<Source> {
     if (gzip) {
       if (byteSkip < 0) throw new ValueError(`${path}: "byte skip: -1" is only allowed with raw encoding`);
       await file.close();
-      bytes = new GunzipBytes(dataPath, start);
+      bytes = await openGunzip(dataPath, {
+        start,
+        size: byteSkip + dataLength,
+        rule: "its NRRD header describes (byte skip + data)",
+      });
       stored.bytes = bytes;
       stored.offset = byteSkip; // byte skip counts decompressed bytes
     } else {

@@ -2,7 +2,7 @@
  * Builders of hostile input files for `convert`: small, exact byte layouts written by hand so a test
  * can break one field at a time (a strip offset, an IFD link, a CRC) and name it in the expectation.
  */
-import { createDeflate, deflateSync } from "node:zlib";
+import { createDeflate, createGzip, deflateSync } from "node:zlib";
 import { crc32 } from "@node-rs/crc32";
 import { encode } from "fast-png";
 
@@ -180,6 +180,23 @@ export function stripedPage(width: number, height: number, rows: number): TiffPa
 
 export function deflate(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(deflateSync(bytes));
+}
+
+/** A gzip file of `head` followed by `zeros` zero bytes, made in pieces so the test never holds them all. */
+export async function gzipWithZeros(head: Uint8Array, zeros: number): Promise<Uint8Array> {
+  const z = createGzip({ level: 9 });
+  const parts: Buffer[] = [];
+  z.on("data", (d: Buffer) => parts.push(d));
+  const ended = new Promise((resolve) => z.on("end", resolve));
+  z.write(head);
+  const piece = new Uint8Array(1 << 20);
+  for (let done = 0; done < zeros; done += piece.length) {
+    if (!z.write(piece.subarray(0, Math.min(piece.length, zeros - done))))
+      await new Promise((r) => z.once("drain", r));
+  }
+  z.end();
+  await ended;
+  return new Uint8Array(Buffer.concat(parts));
 }
 
 /** A zlib stream of `n` zero bytes, made in pieces so the test never holds `n` bytes. */

@@ -11,7 +11,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
@@ -21,6 +21,7 @@ import {
   buildTiff,
   deflate,
   deflateZeros,
+  gzipWithZeros,
   hugePng,
   LONG,
   niftiBytes,
@@ -299,6 +300,18 @@ const CASES: Case[] = [
     flags: ["--shape", "10,10", "--dtype", "uint8"],
     message: /big\.raw has 1,000 bytes but shape \[10, 10\] of uint8.*needs 100/,
   },
+  {
+    // the issue's case: 311 KB whose header says 16 KB; before, the stream was cut at the header's
+    // size into a temporary copy and the convert exited 0
+    name: ".nii.gz whose gzip stream inflates to 300 MB past its 16 KB header",
+    kind: "silent",
+    make: async (d) => {
+      const head = niftiBytes({ dims: [3, 32, 32, 16], datatype: 2, bitpix: 8 }, new Uint8Array(16_384));
+      return [file(d, "long.nii.gz", await gzipWithZeros(head, 300 * 2 ** 20))];
+    },
+    message: /long\.nii\.gz holds more than the 16,736 bytes its NIfTI header describes/,
+    peakMiB: 200,
+  },
   // ----- PNG -----
   {
     name: "PNG bad CRC",
@@ -370,27 +383,26 @@ describe("hostile input files: convert fails with a typed message, in bounded ti
     });
   }
 
-  it("a .nii.gz is inflated only as far as its header says (temp space bounded)", () => {
-    // header says 4x4x4 uint8 (64 bytes) but the gzip stream goes on for 64 MiB; with the
-    // file-size limit at 4 MiB, inflating it all into TMPDIR fails with EFBIG
+  it("a .nii.gz longer than its header fails without writing to TMPDIR (file size limit 4 MiB)", () => {
+    // header says 4x4x4 uint8 (64 bytes) but the gzip stream goes on for 64 MiB
     const header = niftiBytes(
       { dims: [3, 4, 4, 4], datatype: 2, bitpix: 8 },
       new Uint8Array(64).map((_, i) => i),
     );
     const body = new Uint8Array(header.length + 64 * 2 ** 20);
     body.set(header);
+    const tmp = join(dir, "tmp");
+    mkdirSync(tmp);
     const gz = file(dir, "long.nii.gz", gzipSync(body, { level: 1 }));
     const out = join(dir, "long.ome.zarr");
     const r = spawnSync(
       "bash",
       ["-c", `ulimit -f 4096; exec "${process.execPath}" "${BIN}" convert "${gz}" "${out}"`],
-      {
-        encoding: "utf8",
-        env: { ...process.env, TMPDIR: dir },
-        timeout: 60_000,
-      },
+      { encoding: "utf8", env: { ...process.env, TMPDIR: tmp }, timeout: 60_000 },
     );
-    assert.equal(r.status, 0, `${r.status} ${r.signal} ${r.stderr}`);
+    assert.equal(r.status, 2, `${r.status} ${r.signal} ${r.stderr}`);
+    assert.match(r.stderr, /long\.nii\.gz holds more than the 416 bytes its NIfTI header describes/);
+    assert.deepEqual(readdirSync(tmp), []);
   });
 
   it("a deflated TIFF strip still reads (the bound is exactly the strip size)", async () => {

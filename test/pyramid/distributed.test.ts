@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { taskIndex } from "../../src/cli/commands/tasks.js";
@@ -130,6 +130,75 @@ print([list(g[str(i)].shape) for i in range(len(g.attrs["multiscales"][0]["datas
     assert.equal(await runTask(multi, 0), 0);
     assert.equal(cli(["finalize", multi]).code, 0);
     assert.deepEqual(digests(multi), digests(single));
+  });
+
+  it("the same task twice at once: the second refuses, naming the first; progress per level and --json", async () => {
+    const flags = ["--method", "mean", "--chunks", "4,32,32", "--ome-zarr-version", "0.4"];
+    const single = join(dir, "single-busy");
+    const multi = join(dir, "multi-busy");
+    cliJSON(["convert", input, single, ...flags]);
+    cliJSON(["convert", input, multi, ...flags, "--plan-only", "--tasks", "2"]);
+    const claim = join(multi, "zarrsmith-tasks", "0", "zarrsmith-progress.json");
+    // the first holds the claim, stopped (SIGSTOP) so that it is certainly still running
+    const first = spawn(process.execPath, [BIN, "run-task", multi, "--task", "0"]);
+    const exited = new Promise<number | null>((done) => first.on("close", done));
+    await new Promise<void>((done) => {
+      const poll = setInterval(() => {
+        if (!existsSync(claim)) return;
+        first.kill("SIGSTOP");
+        clearInterval(poll);
+        done();
+      }, 2);
+    });
+    const second = cli(["run-task", multi, "--task", "0"]);
+    first.kill("SIGCONT");
+    assert.notEqual(second.code, 0);
+    assert.match(
+      second.stderr,
+      new RegExp(`task 0 of .* is being run by another process \\(run \\w+, process ${first.pid} on `),
+    );
+    assert.match(second.stderr, /nothing was changed/);
+    assert.equal(await exited, 0);
+    assert.ok(!existsSync(claim), "the claim is released with the completion record");
+    // progress: one line per level per 10 % (stderr is not a terminal), ending at the task's own total
+    const plain = cli(["run-task", multi, "--task", "1"]);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(plain.stderr, /^task 1 level 0: (\d+)\/\1 chunks \(100%\)$/m);
+    assert.match(plain.stderr, /^task 1 level 1: (\d+)\/\1 chunks \(100%\)$/m);
+    const json = cli(["--json", "run-task", multi, "--task", "1"]);
+    assert.equal(json.code, 0, json.stderr);
+    assert.equal(json.stderr, "", "no progress with --json");
+    const record = JSON.parse(json.stdout) as { task: number; chunksWritten: number };
+    assert.equal(record.task, 1);
+    assert.ok(record.chunksWritten > 0);
+    assert.equal(cli(["finalize", multi]).code, 0);
+    assert.deepEqual(digests(multi), digests(single));
+  });
+
+  it("a level path may not take the plan's names; an .ozx output cannot be planned", () => {
+    const out = join(dir, "reserved");
+    for (const name of ["zarrsmith-plan.json", "zarrsmith-tasks"]) {
+      const r = cli(["convert", input, out, "--levels", "2", "--paths", `0,${name}`, "--plan-only"]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `paths\\[1\\] "${name}" begins with "zarrsmith-", which zarrsmith keeps for its own records`,
+        ),
+      );
+      assert.ok(!existsSync(out), "nothing written");
+    }
+    for (const flags of [["--plan-only"], ["--executor", "slurm", "--dry-run"]]) {
+      const r = cli(["convert", input, join(dir, "planned.ozx"), ...flags]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `${flags[0]}: an .ozx output is one zip file, which many task processes cannot write at once`,
+        ),
+      );
+      assert.ok(!existsSync(join(dir, "planned.ozx")), "nothing written");
+    }
   });
 
   it("the task index comes from --task or the array-job variables", () => {

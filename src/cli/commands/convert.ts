@@ -229,6 +229,10 @@ Examples:
       // every flag is checked before the input is opened or the output touched
       if (opts.plain && isOzxPath(output))
         throw new CliError("an .ozx file holds an OME-Zarr image (RFC-9); drop --plain or write a directory");
+      if ((opts.planOnly || executor) && isOzxPath(output))
+        throw new CliError(
+          `${opts.planOnly ? "--plan-only" : "--executor"}: an .ozx output is one zip file, which many task processes cannot write at once; write a directory or an s3:// prefix instead`,
+        );
       // .ozx (RFC-9) holds Zarr v3 only, so an .ozx output defaults to 0.5
       const omeVersion = oneOf(
         "--ome-zarr-version",

@@ -8,9 +8,10 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { pyramid } from "../../index.js";
 import { type InputOptions, openInput } from "../inputs.js";
-import { openOutputStore } from "../locations.js";
+import { finishOutput, openOutputStore } from "../locations.js";
 import { CliError, type GlobalOptions, printResult, reportError } from "../output.js";
 import { parseInteger } from "../parse.js";
+import { createProgress } from "../progress.js";
 
 /** Array-job index variables of SLURM, LSF, PBS, Kubernetes Indexed Jobs and AWS Batch, in that order. */
 export const TASK_INDEX_VARIABLES = [
@@ -91,7 +92,18 @@ export function registerTaskCommands(program: Command): void {
       const i = taskIndex(flags.task);
       const workers =
         flags.workers === undefined ? undefined : parseInteger("--workers", flags.workers, 0, 256);
-      const record = await pyramid.runTask(plan, i, { open: openPlanned, workers });
+      // a bar per level, with the task's own chunks as totals; none with --json or -q
+      const progress = createProgress(globals);
+      let record: Awaited<ReturnType<typeof pyramid.runTask>>;
+      try {
+        record = await pyramid.runTask(plan, i, {
+          open: openPlanned,
+          workers,
+          onProgress: ({ level, done, total }) => progress.update(`task ${i} level ${level}`, done, total),
+        });
+      } finally {
+        progress.stop();
+      }
       printResult(
         globals,
         { output, ...record },
@@ -105,11 +117,15 @@ export function registerTaskCommands(program: Command): void {
     .option("--workers <n>", "worker threads")
     .action(async (output: string, flags: { workers?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
-      const plan = await pyramid.readPlan(openOutputStore(output));
+      const store = openOutputStore(output);
+      const plan = await pyramid.readPlan(store);
       const workers =
         flags.workers === undefined ? undefined : parseInteger("--workers", flags.workers, 0, 256);
       try {
         const result = await pyramid.finalize(plan, { open: openPlanned, workers });
+        // the single-process convert's last step too (consolidated metadata on object storage),
+        // so that both give the same objects
+        await finishOutput(output, store);
         printResult(
           globals,
           { output, levels: result.levels },
