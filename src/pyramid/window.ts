@@ -6,7 +6,7 @@
  */
 import type { ZarrArray } from "../array/zarr-array.js";
 import { product } from "../ndarray.js";
-import { percentilesOf } from "../render/slice-png.js";
+import { histogramPercentiles, isSmallIntegerArray, percentilesOf } from "../render/percentiles.js";
 
 /** Per channel index: the minimum and maximum seen (±Infinity when a channel held only NaN). */
 export interface ChannelRanges {
@@ -35,16 +35,29 @@ export async function channelPercentiles(
   channelAxis: number,
 ): Promise<Array<[number, number]>> {
   const data = await level.get(undefined, { workers: 0 });
+  const values = data.data as unknown as ArrayLike<number | bigint> & { length: number };
   const count = channelAxis >= 0 ? level.shape[channelAxis] : 1;
-  const inner = channelAxis >= 0 ? product(level.shape.slice(channelAxis + 1)) : data.data.length;
-  const perChannel = Array.from({ length: count }, () => new Float64Array((data.data.length / count) | 0));
-  const filled = new Array<number>(count).fill(0);
-  const values = data.data as ArrayLike<number | bigint>;
-  for (let start = 0, c = 0; start < values.length; start += inner, c = (c + 1) % count) {
-    const out = perChannel[c];
-    for (let i = start; i < start + inner; i++) out[filled[c]++] = Number(values[i]);
-  }
-  return perChannel.map((v) => percentilesOf(v));
+  if (count === 1)
+    return [isSmallIntegerArray(values) ? histogramPercentiles([values]) : percentilesOf(numbers(values))];
+  const inner = product(level.shape.slice(channelAxis + 1));
+  // runs of `inner` values belong to channels 0, 1, ..., count - 1, 0, 1, ... in turn
+  const runs = Array.from({ length: count }, (): number[] => []);
+  for (let start = 0, c = 0; start < values.length; start += inner, c = (c + 1) % count) runs[c].push(start);
+  return runs.map((starts) => {
+    if (isSmallIntegerArray(values) && inner >= 64)
+      return histogramPercentiles(starts.map((s) => values.subarray(s, s + inner)));
+    const out = new Float64Array(starts.length * inner);
+    let k = 0;
+    for (const s of starts) for (let i = s; i < s + inner; i++) out[k++] = Number(values[i]);
+    return percentilesOf(out);
+  });
+}
+
+/** The values as numbers (a copy only when they are not numbers already). */
+function numbers(values: ArrayLike<number | bigint>): ArrayLike<number> {
+  return values instanceof BigInt64Array || values instanceof BigUint64Array
+    ? Float64Array.from(values, Number)
+    : (values as ArrayLike<number>);
 }
 
 /** The level percentiles are taken from: the finest with at most SAMPLE_VOXELS voxels, else the coarsest. */

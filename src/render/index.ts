@@ -1,8 +1,8 @@
 /** `render`: a 2-D plane of an array as a PNG (window/level, colormaps), for previews and the CLI. */
+
+export { DEFAULT_PERCENTILES, percentilesOf } from "./percentiles.js";
 export {
   type Colormap,
-  DEFAULT_PERCENTILES,
-  percentilesOf,
   percentileWindow,
   type RenderOptions,
   renderPlanePNG,

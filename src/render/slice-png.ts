@@ -6,6 +6,7 @@
 import { encode } from "fast-png";
 import { ValueError } from "../errors.js";
 import type { NDArray } from "../ndarray.js";
+import { DEFAULT_PERCENTILES, percentilesOf } from "./percentiles.js";
 
 export type Colormap = "grey" | "viridis" | "magma" | "fire";
 
@@ -49,21 +50,6 @@ function planeValues(plane: NDArray): Float64Array {
     throw new ValueError(`can only render a 2-D plane, got shape [${plane.shape}]`);
   if (plane.dtype.startsWith("complex")) throw new ValueError("cannot render complex data");
   return Float64Array.from(plane.data as ArrayLike<number | bigint>, Number);
-}
-
-/** Default display percentiles: robust to a few outliers, unlike min/max. */
-export const DEFAULT_PERCENTILES: [number, number] = [0.5, 99.5];
-
-/** The values at two percentiles of a list of values (NaN ignored; [0, 1] when nothing is left). */
-export function percentilesOf(
-  values: Float64Array,
-  percentiles: [number, number] = DEFAULT_PERCENTILES,
-): [number, number] {
-  const sorted = values.filter((v) => !Number.isNaN(v)).sort();
-  if (sorted.length === 0) return [0, 1];
-  const at = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((p / 100) * (sorted.length - 1))))];
-  return [at(percentiles[0]), at(percentiles[1])];
 }
 
 /** The values at two percentiles of a plane (NaN ignored). */

@@ -7,7 +7,7 @@
  * follow directory links (so link loops cannot make them endless) and skip links that leave the root.
  */
 import { randomUUID } from "node:crypto";
-import type { Dirent } from "node:fs";
+import { type Dirent, constants as fsConstants, type Stats } from "node:fs";
 import {
   type FileHandle,
   link,
@@ -15,7 +15,7 @@ import {
   mkdir,
   open,
   readdir,
-  readFile,
+  readlink,
   realpath,
   rename,
   rm,
@@ -25,7 +25,7 @@ import {
 } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { KeyError, StoreError, ZarrsmithError } from "../errors.js";
-import { isInside, realDirFor, realInside } from "./contain.js";
+import { escapeError, isInside, realDirFor, realInside } from "./contain.js";
 import { normalizePath, validateKey } from "./keys.js";
 import { checkRange, resolveRange } from "./range.js";
 import { Slots } from "./slots.js";
@@ -71,9 +71,36 @@ async function readAt(handle: FileHandle, position: number, length: number): Pro
   return done === length ? out : out.subarray(0, done);
 }
 
-/** A Buffer as a plain Uint8Array view, so callers' `.slice()` copies as for any Uint8Array. */
-function plain(buffer: Buffer): Uint8Array {
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+/** Reading never follows the file into a blocking open (a FIFO, a tty): O_NONBLOCK, harmless for files. */
+const READ_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
+
+/** Whether the kernel names open files (/proc/self/fd on Linux); undefined until the first try. */
+const openedPaths: { available: boolean | undefined } = { available: undefined };
+
+/** The real path of an open file (symbolic links resolved by the kernel), or undefined without /proc. */
+async function openedPath(handle: FileHandle): Promise<string | undefined> {
+  if (openedPaths.available === false) return undefined;
+  try {
+    const real = await readlink(`/proc/self/fd/${handle.fd}`);
+    openedPaths.available = real.startsWith("/");
+    return openedPaths.available ? real : undefined;
+  } catch {
+    openedPaths.available = false;
+    return undefined;
+  }
+}
+
+/** The bytes (or a range) of an open key file; a directory is no key (undefined). */
+async function readOpened(
+  handle: FileHandle,
+  info: Stats,
+  key: string,
+  range: RangeQuery | undefined,
+): Promise<Uint8Array | undefined> {
+  if (info.isDirectory()) return undefined;
+  if (!info.isFile()) throw new KeyError(key, "is not a regular file");
+  const { start, end } = range ? resolveRange(range, info.size) : { start: 0, end: info.size };
+  return readAt(handle, start, end - start);
 }
 
 export class LocalStore implements WritableStore, ListableStore, DeletableStore {
@@ -142,18 +169,33 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
     return this.#slots.run(async () => {
       let file = path;
       try {
-        const real = await this.#existing(key, path);
-        if (real === undefined) return undefined;
-        file = real;
-        if (!range) return plain(await readFile(file));
-        const handle = await open(file, "r");
-        try {
-          const { size } = await handle.stat();
-          const { start, end } = resolveRange(range, size);
-          return await readAt(handle, start, end - start);
-        } finally {
-          await handle.close();
+        const root = await this.#root();
+        if (root === undefined) return undefined;
+        let handle: FileHandle;
+        if (openedPaths.available !== false) {
+          // open first, then check what was opened (one readlink instead of a realpath walk, and no
+          // window between the check and the open); O_NONBLOCK so that a FIFO cannot stall the open
+          try {
+            handle = await open(path, READ_FLAGS);
+          } catch (error) {
+            if (isMissing(error)) return undefined;
+            throw error;
+          }
+          try {
+            // both at once (fstat of a file outside reads nothing from it)
+            const [real, info] = await Promise.all([openedPath(handle), handle.stat()]);
+            if (real === undefined) {
+              await handle.close();
+              return await this.#getChecked(key, path, range);
+            }
+            file = real;
+            if (!isInside(root, real)) throw escapeError(key, real, root);
+            return await readOpened(handle, info, key, range);
+          } finally {
+            await handle.close().catch(() => undefined);
+          }
         }
+        return await this.#getChecked(key, path, range);
       } catch (error) {
         if (isMissing(error)) return undefined;
         throw ioError(`cannot read key ${JSON.stringify(key)} from ${file}`, error, {
@@ -162,6 +204,22 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
         });
       }
     });
+  }
+
+  /** `get` where opened files cannot be named (no /proc): the real path is checked before opening. */
+  async #getChecked(
+    key: string,
+    path: string,
+    range: RangeQuery | undefined,
+  ): Promise<Uint8Array | undefined> {
+    const real = await this.#existing(key, path);
+    if (real === undefined) return undefined;
+    const handle = await open(real, READ_FLAGS);
+    try {
+      return await readOpened(handle, await handle.stat(), key, range);
+    } finally {
+      await handle.close();
+    }
   }
 
   async has(key: string): Promise<boolean> {

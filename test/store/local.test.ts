@@ -1,6 +1,7 @@
 /** LocalStore specifics: atomic writes, failure cleanup, concurrency, temp-file handling, the root check. */
 import assert from "node:assert/strict";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { ZarrsmithError } from "../../src/errors.js";
@@ -132,4 +133,17 @@ test("deletePrefix on the root keeps the root directory", async (t) => {
   await store.set("z", encode("2"));
   await store.deletePrefix("");
   assert.deepEqual(await readdir(root), []);
+});
+
+test("reads follow links that stay inside the root; a directory is no key; a FIFO is refused, not waited on", async (t) => {
+  const root = await tempDir(t);
+  const store = new LocalStore(root);
+  await store.set("data/0", encode("zero"));
+  await symlink(join(root, "data"), join(root, "alias")); // a directory link inside the root
+  await symlink("0", join(root, "data", "1")); // a file link inside the root
+  assert.deepEqual(await store.get("alias/0"), encode("zero"));
+  assert.deepEqual(await store.get("data/1", { offset: 1, length: 2 }), encode("er"));
+  assert.equal(await store.get("data"), undefined);
+  const fifo = spawnSync("mkfifo", [join(root, "data", "pipe")]);
+  if (fifo.status === 0) await assert.rejects(store.get("data/pipe"), /data\/pipe.*not a regular file/);
 });
