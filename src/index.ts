@@ -26,7 +26,7 @@ export {
 } from "./sources/index.js";
 export { LocalStore, type LocalStoreOptions, TEMP_PREFIX } from "./store/local.js";
 export { isOzxPath, type OzxCreateOptions, type OzxOpenOptions, OzxWriter, openOzx } from "./store/ozx.js";
-export { bytesSource, fileSource, type RandomAccessSource } from "./store/source.js";
+export { bytesSource, fileSource } from "./store/source.js";
 export { isRemote, isS3URL, type StoreFromURLOptions, storeFromURL } from "./store/url.js";
 export {
   type ZipCreateOptions,

@@ -31,7 +31,7 @@ import {
   type Values,
   type ValuesFor,
 } from "../dtype/index.js";
-import { CorruptChunkError, SelectionError, ValueError, ZarrsmithError } from "../errors.js";
+import { CorruptChunkError, SelectionError, ValueError } from "../errors.js";
 import {
   type AxisProjection,
   copyStrided,
@@ -48,7 +48,7 @@ import type { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
 import type { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
 import { full, isAllFill, type NDArray, product } from "../ndarray.js";
 import { joinKey, normalizePath } from "../store/keys.js";
-import { isWritable, type Store } from "../store/types.js";
+import { requireWritable, type Store } from "../store/types.js";
 import { chunkKey } from "./chunk-key.js";
 import { type ArrayLayout, layoutOf } from "./layout.js";
 
@@ -253,7 +253,7 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
 
   /** Writes `value` into a selection: `set(null, image)` is `a[:] = image`; a scalar fills the selection. */
   async set(selection: Selection, value: SetValue<D>, options: WriteOptions = {}): Promise<void> {
-    if (!isWritable(this.store)) throw new ZarrsmithError("io", "the store is read-only");
+    requireWritable(this.store); // before any work: a read-only store fails at once
     const { shape, dataType, gridShape, fillValue } = this.layout;
     const ranges = normalizeSelection(selection, shape);
     const counts = ranges.map((r) => r.count);
@@ -353,7 +353,7 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
     pool: WorkerPool,
     writeEmpty: boolean,
   ): Promise<void> {
-    const store = this.store as Required<Pick<Store, "set" | "delete">>;
+    const store = requireWritable(this.store);
     if (!writeEmpty && this.layout.fillValue !== null && isAllFill(chunk, this.layout.fillValue)) {
       await store.delete(key);
       return;

@@ -14,8 +14,8 @@
  *   without a record is a finished one.
  * On resume, temporary files left by the dead run's interrupted writes are removed first.
  */
-import { ExistsError, StoreError, ZarrsmithError } from "../errors.js";
-import type { Store } from "../store/types.js";
+import { ExistsError, ZarrsmithError } from "../errors.js";
+import { requireWritable, type Store, type WritableStore } from "../store/types.js";
 import { hostName as hostname, ownPid, processExists } from "./host.js";
 
 /** The run record's name, at the root of the output path. */
@@ -167,10 +167,10 @@ async function readRecord(store: Store, key: string, where: string): Promise<Run
  * Creates `key` only if it does not exist. Stores without `setIfAbsent` get a check-then-write,
  * which two runs starting at the same instant could both pass.
  */
-async function setIfAbsent(store: Store, key: string, value: Uint8Array): Promise<boolean> {
+async function setIfAbsent(store: WritableStore, key: string, value: Uint8Array): Promise<boolean> {
   if (store.setIfAbsent) return store.setIfAbsent(key, value);
   if (await store.get(key)) return false;
-  await store.set!(key, value);
+  await store.set(key, value);
   return true;
 }
 
@@ -181,7 +181,7 @@ async function setIfAbsent(store: Store, key: string, value: Uint8Array): Promis
  * loses either step refuses, naming the run that won.
  */
 async function takeOver(
-  store: Store,
+  store: Store & WritableStore,
   path: string,
   key: string,
   where: string,
@@ -202,9 +202,9 @@ async function takeOver(
     const now = await readRecord(store, key, where);
     // another run took the claim over (and removed its marker) between our first read and our marker
     if (now && now.run !== stale.run) throw new OutputBusyError(where, now);
-    await store.set!(key, encode(mine));
+    await store.set(key, encode(mine));
   } finally {
-    await store.delete!(marker);
+    await store.delete(marker);
   }
 }
 
@@ -248,11 +248,11 @@ export interface Checkpoint {
  * fingerprint by a dead run, refuses one that a live run is writing (even with overwrite), refuses
  * an existing output or a different unfinished run unless `overwrite`.
  */
-export async function claimOutput(store: Store, path: string, options: ClaimOptions): Promise<Checkpoint> {
-  if (!store.set || !store.delete)
-    throw new StoreError(`cannot write into ${store.description ?? "a read-only store"}: it is read-only`, {
-      store: store.description,
-    });
+export async function claimOutput(target: Store, path: string, options: ClaimOptions): Promise<Checkpoint> {
+  const store = requireWritable(
+    target,
+    `cannot write into ${target.description ?? "a read-only store"}: it is read-only`,
+  );
   const key = join(path, PROGRESS_FILE);
   const where = `${store.description ?? "the store"} at /${path}`;
   const mine: RunRecord = {
@@ -314,14 +314,14 @@ export async function claimOutput(store: Store, path: string, options: ClaimOpti
       if (finished) return;
       if (!force && performance.now() - lastSave < 1000) return;
       lastSave = performance.now();
-      await store.set!(
+      await store.set(
         key,
         encode({ ...mine, updated: new Date().toISOString(), done: [...done], state: checkpoint.state }),
       );
     },
     async finish() {
       finished = true;
-      await store.delete!(key);
+      await store.delete(key);
     },
   };
   return checkpoint;

@@ -6,6 +6,7 @@
  */
 import { allocate, type DataType, type Scalar } from "../dtype/index.js";
 import { CodecError, type Issue, SelectionError, SpecError } from "../errors.js";
+import type { Region } from "../indexing/region.js";
 import { full, isAllFill, type NDArray, product } from "../ndarray.js";
 import { plain } from "./backends.js";
 import { type Config, checkEnum, isObject } from "./config.js";
@@ -16,7 +17,6 @@ import type {
   ChunkSpec,
   PipelineBuilder,
   RangeReader,
-  Region,
   V3CodecJSON,
 } from "./types.js";
 

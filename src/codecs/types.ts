@@ -84,6 +84,3 @@ export type PipelineBuilder = (codecs: V3CodecJSON[], spec: ChunkSpec) => ChunkP
 
 /** Reads a byte range of one stored object (a shard); undefined when the object does not exist. */
 export type RangeReader = (range?: RangeQuery) => Promise<Uint8Array | undefined>;
-
-/** A region of a chunk: per axis, [start, stop) in chunk-local coordinates. */
-export type Region = Array<[number, number]>;

@@ -4,6 +4,7 @@
  * Every voxel is a pure function of its coordinates, so any region can be generated on demand
  * (the demo streams it like a file larger than memory) and the result is identical on every machine.
  */
+import type { Region } from "../indexing/region.js";
 import type { NDArray } from "../ndarray.js";
 
 interface Ellipsoid {
@@ -34,7 +35,7 @@ export interface Phantom {
   readonly axes: ["z", "y", "x"];
   /** Voxel size in micrometres. */
   readonly scale: [number, number, number];
-  read(region: Array<[number, number]>): Promise<NDArray<"uint16">>;
+  read(region: Region): Promise<NDArray<"uint16">>;
 }
 
 /** A phantom of `size` voxels along z, y and x (default 256: 32 MiB of uint16). */

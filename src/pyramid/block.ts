@@ -8,11 +8,9 @@ import { compact } from "../concurrency/messages.js";
 import type { Scalar } from "../dtype/index.js";
 import { lanes } from "../dtype/index.js";
 import { copyStrided, stridesOf } from "../indexing/copy.js";
+import type { Region } from "../indexing/region.js";
 import { full, isAllFill, type NDArray } from "../ndarray.js";
 import { type DownsampleMethod, downsample, type Halo } from "./downsample/index.js";
-
-/** A box in one level's coordinates: [start, stop) per axis. */
-export type Region = Array<[number, number]>;
 
 export interface BlockLevel {
   level: number;

@@ -7,6 +7,7 @@
  * and writes the OME metadata last. `pyramid.write` runs the very same schedule in one process.
  */
 import { claimOutput, describeRun, OutputBusyError } from "../checkpoint/index.js";
+import { forEachLimit } from "../concurrency/limit.js";
 import { resolvePool, type WorkerPool } from "../concurrency/pool.js";
 import { stringifyJSON } from "../dtype/json.js";
 import { ExistsError, NotFoundError, ValueError, ZarrsmithError } from "../errors.js";
@@ -325,11 +326,23 @@ async function readRecord(plan: Plan, i: number): Promise<TaskRecord | undefined
   }
 }
 
+/** Records read at once: a plan of 100,000s of tasks on object storage is read in seconds, not an hour. */
+const RECORD_READS = 64;
+
+/** Every task's completion record (undefined where missing), by task index. */
+async function readRecords(plan: Plan): Promise<Array<TaskRecord | undefined>> {
+  const records = new Array<TaskRecord | undefined>(plan.tasks.length);
+  await forEachLimit(plan.tasks.keys(), RECORD_READS, async (i) => {
+    records[i] = await readRecord(plan, i);
+  });
+  return records;
+}
+
 /** Which tasks have a completion record. */
 export async function status(plan: Plan): Promise<PlanStatus> {
   const done: number[] = [];
   const missing: number[] = [];
-  for (let i = 0; i < plan.tasks.length; i++) ((await readRecord(plan, i)) ? done : missing).push(i);
+  for (const [i, r] of (await readRecords(plan)).entries()) (r ? done : missing).push(i);
   const meta = await readNodeMetadata(plan.store, plan.path).catch(() => undefined);
   const attrs = (meta as { attributes?: Record<string, unknown> } | undefined)?.attributes ?? {};
   const finalized = "multiscales" in attrs || "ome" in attrs;
@@ -341,8 +354,7 @@ export async function finalize(plan: Plan, run: RunOptions): Promise<PyramidResu
   const started = performance.now();
   const records: TaskRecord[] = [];
   const missing: number[] = [];
-  for (let i = 0; i < plan.tasks.length; i++) {
-    const r = await readRecord(plan, i);
+  for (const [i, r] of (await readRecords(plan)).entries()) {
     if (r) records.push(r);
     else missing.push(i);
   }

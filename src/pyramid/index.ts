@@ -23,7 +23,7 @@ export {
 } from "./distributed.js";
 export { DOWNSAMPLE_METHODS, type DownsampleMethod, downsample, haloFor } from "./downsample/index.js";
 export { type LabelsOptions, writeLabels } from "./labels.js";
-export { type AxisInput, resolveAxes } from "./metadata.js";
+export { type AxisOrName, resolveAxes } from "./metadata.js";
 export {
   DOWNSAMPLE_AXES,
   type DownsampleAxes,

@@ -10,7 +10,7 @@ import { readNodeMetadata } from "../hierarchy/metadata-io.js";
 import { omeImage } from "../ome/image-info.js";
 import { normalizePath } from "../store/keys.js";
 import type { Store } from "../store/types.js";
-import type { AxisInput } from "./metadata.js";
+import type { AxisOrName } from "./metadata.js";
 import { type PyramidOptions, type PyramidResult, type RegionSource, write } from "./writer.js";
 
 export interface LabelsOptions
@@ -86,7 +86,11 @@ export async function writeLabels(
   });
   const scale0 = info.levels[0].scale;
   const translation0 = info.levels[0].translation;
-  const axes: AxisInput[] = chosen.map(({ axis }) => ({ name: axis.name, type: axis.type, unit: axis.unit }));
+  const axes: AxisOrName[] = chosen.map(({ axis }) => ({
+    name: axis.name,
+    type: axis.type,
+    unit: axis.unit,
+  }));
 
   // the image's own level layout (factors from its scales), so each label level overlays an image level
   const own = options.factors !== undefined || options.levels !== undefined;

@@ -8,7 +8,7 @@ import type { DataType } from "../dtype/types.js";
 import { ValueError } from "../errors.js";
 import type { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
 import type { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
-import { Axis } from "../ome/build/axes.js";
+import { Axis, type AxisInput } from "../ome/build/axes.js";
 import {
   type ImageLabelMetadata,
   ImageLabelV04,
@@ -26,8 +26,11 @@ import type { ChannelWindow } from "./window.js";
 
 export type { AxisModel as Axis };
 
-/** An axis given by name ("x", "y", "z", "t", "c") or in full. */
-export type AxisInput = string | { name: string; type?: string; unit?: string };
+/**
+ * An axis as the pyramid options take it: a name ("z": its type follows from the name) or an OME
+ * axis object (`ome.AxisInput`: name, type, unit).
+ */
+export type AxisOrName = string | AxisInput;
 
 const TYPE_BY_NAME: Record<string, string> = { x: "space", y: "space", z: "space", t: "time", c: "channel" };
 
@@ -36,7 +39,7 @@ const TYPE_BY_NAME: Record<string, string> = { x: "space", y: "space", z: "space
  * dimensions of t, c, z, y, x. `units` applies one unit to every space axis, or one per axis.
  */
 export function resolveAxes(
-  axes: readonly AxisInput[] | undefined,
+  axes: readonly AxisOrName[] | undefined,
   ndim: number,
   units?: string | readonly (string | undefined)[],
 ): AxisModel[] {

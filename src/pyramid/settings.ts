@@ -12,7 +12,7 @@ import { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
 import { normalizePath, validateKey } from "../store/keys.js";
 import type { DownsampleMethod } from "./downsample/index.js";
-import { type AxisInput, buildImageMetadata, resolveAxes } from "./metadata.js";
+import { type AxisOrName, buildImageMetadata, resolveAxes } from "./metadata.js";
 import { type PyramidPlan, planPyramid } from "./plan.js";
 import { checkPlan, inputChunks } from "./plan-guard.js";
 import { RECORD_NAMES, RECORD_PREFIX } from "./reserved.js";
@@ -61,7 +61,7 @@ export function resolveSettings(source: RegionSource, options: PyramidOptions): 
     (options.axes === undefined && source.translation ? [...source.translation] : undefined);
   const channelNames =
     options.channelNames ?? (options.labels || !source.channelNames ? undefined : [...source.channelNames]);
-  const axes = resolveAxes(sourceAxes as AxisInput[] | undefined, source.shape.length, units);
+  const axes = resolveAxes(sourceAxes as AxisOrName[] | undefined, source.shape.length, units);
   const ndim = source.shape.length;
   const chunks = clipChunks(options.chunks ?? axes.map((a) => (a.type === "space" ? 64 : 1)), source.shape);
   if (chunks.length !== ndim)

@@ -1,11 +1,13 @@
 /** The pyramid writer's public types: its source, options and result. */
+
 import type { V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
 import type { WorkerPool } from "../concurrency/pool.js";
 import type { DataType } from "../dtype/index.js";
+import type { Region } from "../indexing/region.js";
 import type { NDArray } from "../ndarray.js";
 import type { CoordinateSystem, Transformation } from "../ome/v06/transformations/models.js";
 import type { DownsampleMethod } from "./downsample/index.js";
-import type { AxisInput } from "./metadata.js";
+import type { AxisOrName } from "./metadata.js";
 import type { DownsampleAxes, LevelTranslations } from "./plan.js";
 import type { ChannelWindow } from "./window.js";
 
@@ -17,7 +19,7 @@ import type { ChannelWindow } from "./window.js";
 export interface RegionSource {
   readonly shape: number[];
   readonly dtype: DataType;
-  read(region: ReadonlyArray<readonly [number, number]>): Promise<NDArray>;
+  read(region: Region): Promise<NDArray>;
   readonly axes?: readonly string[];
   readonly scale?: readonly number[];
   readonly units?: ReadonlyArray<string | undefined>;
@@ -46,7 +48,7 @@ export interface PyramidOptions {
   coordinateSystems?: CoordinateSystem[];
   coordinateTransformations?: Transformation[];
   /** Axis names (x, y, z, c, t) or full axes, in the source's dimension order. Default: the source's. */
-  axes?: AxisInput[];
+  axes?: AxisOrName[];
   /** Voxel size per axis (level 0 scale). Default: the source's, else 1. */
   scale?: number[];
   /** Default: the source's, else 0. */

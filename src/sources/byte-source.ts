@@ -1,18 +1,12 @@
 /**
- * Random-access bytes of a file: plain files through positional reads (gzip streams and PNG rows,
- * which can only be produced front to back, are in streamed-bytes.ts).
+ * The file readers' byte sources (the ByteSource type of store/types.ts) over plain files:
+ * positional reads, the file opened at once so that a missing input is named before anything else
+ * (gzip streams and PNG rows, which can only be produced front to back, are in streamed-bytes.ts).
  */
 import { type FileHandle, open, stat } from "node:fs/promises";
-import { NotFoundError, ZarrsmithError } from "../errors.js";
-
-export interface ByteSource {
-  /** The file named in messages. */
-  readonly name: string;
-  size(): Promise<number>;
-  /** Reads `length` bytes at `offset` into `into` (or a new array). Fails if the file ends first. */
-  read(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array>;
-  close(): Promise<void>;
-}
+import { NotFoundError, StoreError } from "../errors.js";
+import { readFully } from "../store/source.js";
+import type { ByteSource } from "../store/types.js";
 
 /** Opens a file for reading, turning "no such file" into a NotFoundError that names it. */
 export async function openFile(path: string): Promise<FileHandle> {
@@ -24,40 +18,18 @@ export async function openFile(path: string): Promise<FileHandle> {
     if (code === "EISDIR") throw new NotFoundError(`${path} is a directory, not a file`);
     // an unreadable input is the caller's to fix (exit 2 in the CLI), like a missing one
     if (code === "EACCES" || code === "EPERM") throw new NotFoundError(`${path} is not readable (${code})`);
-    throw new ZarrsmithError("io", `cannot open ${path}: ${(e as Error).message}`, { cause: e });
+    throw new StoreError(`cannot open ${path}: ${(e as Error).message}`, { store: path, cause: e });
   }
-}
-
-/** Reads exactly `length` bytes at `position`, looping over short reads. */
-export async function readExactly(
-  handle: FileHandle,
-  name: string,
-  position: number,
-  length: number,
-  into: Uint8Array = new Uint8Array(length),
-): Promise<Uint8Array> {
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await handle.read(into, done, length - done, position + done);
-    if (bytesRead === 0) {
-      throw new ZarrsmithError(
-        "io",
-        `${name} ends at byte ${position + done} but the data needs bytes up to ${position + length}: the file is truncated or its header is wrong`,
-      );
-    }
-    done += bytesRead;
-  }
-  return into;
 }
 
 /** Positional reads of a plain file. */
 export class FileBytes implements ByteSource {
-  readonly name: string;
+  readonly description: string;
   #handle: FileHandle;
   #size: number | undefined;
 
-  private constructor(name: string, handle: FileHandle) {
-    this.name = name;
+  private constructor(path: string, handle: FileHandle) {
+    this.description = path;
     this.#handle = handle;
   }
 
@@ -71,7 +43,7 @@ export class FileBytes implements ByteSource {
   }
 
   read(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
-    return readExactly(this.#handle, this.name, offset, length, into);
+    return readFully(this.#handle, this.description, offset, length, into);
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
-import { ZarrsmithError } from "../errors.js";
+import { StoreError } from "../errors.js";
 import { FileBytes } from "./byte-source.js";
 import { type ForwardStream, StreamedBytes } from "./streamed-bytes.js";
 
@@ -29,7 +29,7 @@ function gunzipStream(path: string, start: number): ForwardStream {
         return await pieces.next();
       } catch (e) {
         release();
-        throw new ZarrsmithError("io", `cannot decompress ${path}: ${(e as Error).message}`, { cause: e });
+        throw new StoreError(`cannot decompress ${path}: ${(e as Error).message}`, { store: path, cause: e });
       }
     },
     async return() {

@@ -8,8 +8,9 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import { type DataType, itemSize } from "../dtype/index.js";
 import { UnsupportedError, ValueError } from "../errors.js";
+import type { ByteSource } from "../store/types.js";
 import { unitName } from "./axes.js";
-import { type ByteSource, FileBytes } from "./byte-source.js";
+import { FileBytes } from "./byte-source.js";
 import { openGunzip } from "./gzip.js";
 import { checkRegion } from "./region.js";
 import { readStoredRegion, type StoredArray, storedByteLength } from "./stored-array.js";
@@ -163,7 +164,7 @@ async function skipLines(bytes: ByteSource, start: number, lines: number): Promi
   let pos = start;
   const size = await bytes.size();
   while (lines > 0) {
-    if (pos >= size) throw new ValueError(`${bytes.name}: "line skip" goes past the end of the file`);
+    if (pos >= size) throw new ValueError(`${bytes.description}: "line skip" goes past the end of the file`);
     const chunk = await bytes.read(pos, Math.min(64 * 1024, size - pos));
     for (let i = 0; i < chunk.length && lines > 0; i++) {
       if (chunk[i] === 0x0a) {

@@ -5,7 +5,7 @@
  */
 import { fromFile } from "geotiff";
 import { allocate, itemSize } from "../dtype/index.js";
-import { UnsupportedError, ValueError, ZarrsmithError } from "../errors.js";
+import { StoreError, UnsupportedError, ValueError } from "../errors.js";
 import { copyStrided } from "../indexing/copy.js";
 import { type NDArray, product } from "../ndarray.js";
 import { FileBytes } from "./byte-source.js";
@@ -156,7 +156,7 @@ export async function openStack(files: string[], options: { memoryLimit?: number
     description,
     async read(region: Region): Promise<NDArray> {
       checkRegion(region, shape, description);
-      if (closed) throw new ZarrsmithError("io", `the stack of ${files[0]}... was already closed`);
+      if (closed) throw new StoreError(`the stack of ${files[0]}... was already closed`, { store: files[0] });
       const r4: Array<readonly [number, number]> = [];
       let k = 0;
       for (let i = 0; i < 4; i++) r4.push(keep[i] ? region[k++] : [0, 1]);

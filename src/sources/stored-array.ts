@@ -5,7 +5,7 @@
  */
 import { type DataType, type Endian, fromBytes, itemSize } from "../dtype/index.js";
 import { type NDArray, product } from "../ndarray.js";
-import type { ByteSource } from "./byte-source.js";
+import type { ByteSource } from "../store/types.js";
 import { permuteAxes, regionShape } from "./region.js";
 import type { Region } from "./types.js";
 

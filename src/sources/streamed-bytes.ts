@@ -18,8 +18,8 @@
  * zlib has no way to resume inflation from a midpoint (no inflateCopy/inflatePrime in node:zlib),
  * so a restart always decodes from the start; `passes` and `produced` count the cost.
  */
-import { ValueError, ZarrsmithError } from "../errors.js";
-import type { ByteSource } from "./byte-source.js";
+import { StoreError, ValueError } from "../errors.js";
+import type { ByteSource } from "../store/types.js";
 import { num } from "./format.js";
 
 /** A stream of the bytes from the beginning; `return()` releases it early. */
@@ -49,7 +49,7 @@ interface Pending {
 }
 
 export class StreamedBytes implements ByteSource {
-  readonly name: string;
+  readonly description: string;
   /** Times the stream was started (1 for a front-to-back reader). */
   passes = 0;
   /** Bytes the streams produced in all passes together. */
@@ -69,7 +69,7 @@ export class StreamedBytes implements ByteSource {
   #closed = false;
 
   constructor(options: StreamedBytesOptions) {
-    this.name = options.name;
+    this.description = options.name;
     this.#options = options;
   }
 
@@ -78,14 +78,17 @@ export class StreamedBytes implements ByteSource {
   }
 
   read(offset: number, length: number, into: Uint8Array = new Uint8Array(length)): Promise<Uint8Array> {
-    if (this.#closed) return Promise.reject(new ZarrsmithError("io", `${this.name} was already closed`));
+    if (this.#closed)
+      return Promise.reject(
+        new StoreError(`${this.description} was already closed`, { store: this.description }),
+      );
     if (this.#failure) return Promise.reject(this.#failure.error);
     const size = this.#options.size;
     if (offset + length > size) {
       return Promise.reject(
-        new ZarrsmithError(
-          "io",
-          `${this.name}: a read of bytes ${num(offset)}..${num(offset + length)} is past the ${num(size)} bytes ${this.#options.rule}`,
+        new StoreError(
+          `${this.description}: a read of bytes ${num(offset)}..${num(offset + length)} is past the ${num(size)} bytes ${this.#options.rule}`,
+          { store: this.description },
         ),
       );
     }
@@ -115,7 +118,9 @@ export class StreamedBytes implements ByteSource {
 
   async close(): Promise<void> {
     this.#closed = true;
-    const error = new ZarrsmithError("io", `${this.name} was closed while a read was waiting`);
+    const error = new StoreError(`${this.description} was closed while a read was waiting`, {
+      store: this.description,
+    });
     for (const p of [...this.#attached, ...this.#behind]) p.reject(error);
     this.#attached = [];
     this.#behind = [];
@@ -187,7 +192,7 @@ export class StreamedBytes implements ByteSource {
       if (this.#closed) return;
       if (next.done) {
         throw new ValueError(
-          `${this.name} ends after ${num(this.#position)} bytes of data but ${this.#options.rule} ${num(size)}: the file is truncated`,
+          `${this.description} ends after ${num(this.#position)} bytes of data but ${this.#options.rule} ${num(size)}: the file is truncated`,
         );
       }
       const start = this.#position;
@@ -234,7 +239,7 @@ export class StreamedBytes implements ByteSource {
 
   #excess(): never {
     throw new ValueError(
-      `${this.name} holds more than the ${num(this.#options.size)} bytes ${this.#options.rule}: the data does not match its header`,
+      `${this.description} holds more than the ${num(this.#options.size)} bytes ${this.#options.rule}: the data does not match its header`,
     );
   }
 }

@@ -12,7 +12,7 @@
 import { basename } from "node:path";
 import { fromFile, type GeoTIFF, type GeoTIFFImage } from "geotiff";
 import { allocate, type DataType } from "../dtype/index.js";
-import { UnsupportedError, ValueError, ZarrsmithError } from "../errors.js";
+import { NotFoundError, StoreError, UnsupportedError, ValueError, ZarrsmithError } from "../errors.js";
 import type { NDArray } from "../ndarray.js";
 import { product } from "../ndarray.js";
 import { unitName } from "./axes.js";
@@ -254,7 +254,7 @@ export async function openCheckedTiff(path: string): Promise<{ tiff: GeoTIFF; pa
     tiff = await fromFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new ZarrsmithError("not_found", `no such file: ${path}`);
+    if (code === "ENOENT") throw new NotFoundError(`no such file: ${path}`);
     throw new ValueError(`${path} is not a readable TIFF: ${(e as Error).message}`);
   }
   return { tiff, pages, size };
@@ -389,7 +389,7 @@ async function describeTiff(
     description,
     async read(region: Region): Promise<NDArray> {
       checkRegion(region, shape, description);
-      if (closed) throw new ZarrsmithError("io", `${path} was already closed`);
+      if (closed) throw new StoreError(`${path} was already closed`, { store: path });
       // Expand to the full t, c, z, y, x region; left-out axes have size 1.
       const r5: Array<readonly [number, number]> = [];
       let k = 0;

@@ -3,13 +3,14 @@
  * region, so a converter can stream data far larger than memory into Zarr.
  */
 import type { DataType, Endian } from "../dtype/index.js";
+import type { Region } from "../indexing/region.js";
 import type { NDArray } from "../ndarray.js";
 
 /** Axis names a source may use, in the order OME-NGFF wants them. */
 export type AxisName = "t" | "c" | "z" | "y" | "x";
 
-/** Per axis `[start, stop)`, in the source's axis order. */
-export type Region = ReadonlyArray<readonly [number, number]>;
+/** The regions a source reads are in its own axis order. */
+export type { Region };
 
 export interface Source {
   /** C order, slowest axis first, e.g. [z, y, x] or [t, c, z, y, x]. */

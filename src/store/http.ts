@@ -7,10 +7,9 @@
  */
 import { HttpError, StoreError } from "../errors.js";
 import { validateKey } from "./keys.js";
-import { checkRange, isEmptyRange, sliceRange } from "./range.js";
+import { checkRange, exactRead, isEmptyRange, sliceRange } from "./range.js";
 import { type RetryOptions, withRetries } from "./retry.js";
-import type { RandomAccessSource } from "./source.js";
-import type { RangeQuery, ReadableStore } from "./types.js";
+import type { ByteSource, RangeQuery, ReadableStore } from "./types.js";
 
 export interface HttpStoreOptions {
   /** Headers sent with every request (e.g. Authorization). */
@@ -384,7 +383,7 @@ export class HttpStore implements ReadableStore {
 export { HttpStore as FetchStore };
 
 /** A random-access source over one URL (e.g. a remote .zip), read with Range requests. */
-export function httpSource(url: string | URL, options: HttpStoreOptions = {}): RandomAccessSource {
+export function httpSource(url: string | URL, options: HttpStoreOptions = {}): ByteSource {
   const target = new URL(url);
   const http = new Requester(options);
   let size: Promise<number> | undefined;
@@ -397,10 +396,11 @@ export function httpSource(url: string | URL, options: HttpStoreOptions = {}): R
       });
       return size;
     },
-    async read(offset, length) {
+    async read(offset, length, into) {
       const bytes = await http.get(target, { offset, length });
       if (bytes === undefined) throw new StoreError(`${target.href} not found`, { store: target.href });
-      return bytes;
+      return exactRead(target.href, bytes, offset, length, into);
     },
+    close: async () => {},
   };
 }

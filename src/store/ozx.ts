@@ -23,13 +23,13 @@
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { ExistsError, ZarrsmithError } from "../errors.js";
+import { ExistsError, StoreError, ZarrsmithError } from "../errors.js";
 import { validateKey } from "./keys.js";
 import { childrenOf, keysUnder } from "./listing.js";
 import { checkRange, sliceRange } from "./range.js";
 import { isS3URL, parseS3Url, S3Store, type S3StoreOptions } from "./s3.js";
-import { fileSource, type RandomAccessSource } from "./source.js";
-import type { DeletableStore, ListableStore, RangeQuery, WritableStore } from "./types.js";
+import { fileSource, readFully } from "./source.js";
+import type { ByteSource, DeletableStore, ListableStore, RangeQuery, WritableStore } from "./types.js";
 import { claimFileTarget, tempPathNextTo, type ZipSource, ZipStore, type ZipStoreOptions } from "./zip.js";
 
 const ROOT = "zarr.json";
@@ -150,13 +150,14 @@ export class OzxWriter implements WritableStore, ListableStore, DeletableStore {
     }
   }
 
-  #checkOpen(what: string): void {
-    if (this.#closed) throw new ZarrsmithError("io", `cannot ${what}: ${this.path} is closed`);
+  #checkOpen(what: string, key?: string): void {
+    if (this.#closed)
+      throw new StoreError(`cannot ${what}: ${this.path} is closed`, { store: this.path, key });
   }
 
   async set(key: string, value: Uint8Array): Promise<void> {
     validateKey(key);
-    this.#checkOpen(`write ${JSON.stringify(key)}`);
+    this.#checkOpen(`write ${JSON.stringify(key)}`, key);
     if (isMetadata(key)) {
       this.#chunks.delete(key);
       this.#metadata.set(key, value.slice());
@@ -191,14 +192,7 @@ export class OzxWriter implements WritableStore, ListableStore, DeletableStore {
   }
 
   async #readChunk(chunk: { offset: number; length: number }): Promise<Uint8Array> {
-    const out = new Uint8Array(chunk.length);
-    let read = 0;
-    while (read < chunk.length) {
-      const { bytesRead } = await this.#spool.read(out, read, chunk.length - read, chunk.offset + read);
-      if (bytesRead === 0) throw new ZarrsmithError("io", `the spool of ${this.path} is truncated`);
-      read += bytesRead;
-    }
-    return out;
+    return readFully(this.#spool, `the spool of ${this.path}`, chunk.offset, chunk.length);
   }
 
   async has(key: string): Promise<boolean> {
@@ -327,7 +321,7 @@ export interface OzxOpenOptions extends ZipStoreOptions {
 }
 
 /** An object in a bucket as a random-access source that closes its own client. */
-function s3Source(url: string, options: S3StoreOptions | undefined): RandomAccessSource {
+function s3Source(url: string, options: S3StoreOptions | undefined): ByteSource {
   const { bucket, prefix: key } = parseS3Url(url);
   const store = new S3Store({ bucket }, options);
   return { ...store.source(key), close: () => store.close() };

@@ -1,5 +1,5 @@
 /** Byte ranges: checking a RangeQuery and turning it into [start, end) over a value of known size. */
-import { ValueError } from "../errors.js";
+import { StoreError, ValueError } from "../errors.js";
 import type { RangeQuery } from "./types.js";
 
 function isCount(n: unknown): n is number {
@@ -42,4 +42,30 @@ export function sliceRange(bytes: Uint8Array, range: RangeQuery | undefined): Ui
 /** True when a range selects nothing whatever the size (a zero length or zero suffix). */
 export function isEmptyRange(range: RangeQuery): boolean {
   return "suffixLength" in range ? range.suffixLength === 0 : range.length === 0;
+}
+
+/** The error for a read that needs bytes past the end of `description`. */
+export function pastEnd(description: string, end: number, needed: number): StoreError {
+  return new StoreError(
+    `${description} ends at byte ${end} but the data needs bytes up to ${needed}: the file is truncated or its header is wrong`,
+    { store: description },
+  );
+}
+
+/**
+ * `bytes`, the answer to a read of `length` bytes at `offset`, checked to be complete and put into
+ * `into` when given: what a source whose transport returns fresh arrays (memory, HTTP, S3) returns.
+ */
+export function exactRead(
+  description: string,
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+  into?: Uint8Array,
+): Uint8Array {
+  if (bytes.byteLength < length) throw pastEnd(description, offset + bytes.byteLength, offset + length);
+  const out = bytes.byteLength === length ? bytes : bytes.subarray(0, length);
+  if (!into) return out;
+  into.set(out);
+  return into.subarray(0, length);
 }

@@ -22,13 +22,12 @@ import {
   type S3ClientConfig,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { NotFoundError, ValueError, ZarrsmithError } from "../errors.js";
+import { NotFoundError, StoreError, ValueError, ZarrsmithError } from "../errors.js";
 import { normalizePath, validateKey } from "./keys.js";
-import { checkRange, isEmptyRange, sliceRange } from "./range.js";
+import { checkRange, exactRead, isEmptyRange, sliceRange } from "./range.js";
 import { withRetries } from "./retry.js";
 import { Slots } from "./slots.js";
-import type { RandomAccessSource } from "./source.js";
-import type { DeletableStore, ListableStore, RangeQuery, WritableStore } from "./types.js";
+import type { ByteSource, DeletableStore, ListableStore, RangeQuery, WritableStore } from "./types.js";
 
 export interface S3StoreOptions {
   /** AWS region (default: from AWS_REGION / the profile's config; "us-east-1" for custom endpoints). */
@@ -196,6 +195,11 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
     return `s3://${this.bucket}/${this.objectKey(key)}`;
   }
 
+  /** The store key of a URL inside this store (the inverse of urlOf), for errors; else undefined. */
+  #keyOf(url: string): string | undefined {
+    return url.startsWith(`${this.description}/`) ? url.slice(this.description.length + 1) : undefined;
+  }
+
   /**
    * Runs one request in a free slot, retrying retryable failures with exponential backoff and full
    * jitter (retry.ts). The SDK's own retries are off (maxAttempts 1) so that one policy covers the
@@ -243,7 +247,7 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
       const reason = (error as Error)?.message;
       message = `cannot ${what} ${target}: ${detail}${reason && reason !== name ? `: ${reason}` : ""}${after}`;
     }
-    return new ZarrsmithError("io", message, { cause: error });
+    return new StoreError(message, { store: this.description, key: this.#keyOf(target), cause: error });
   }
 
   async get(key: string, range?: RangeQuery): Promise<Uint8Array | undefined> {
@@ -363,7 +367,12 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
       this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: object })),
     );
     const uploadId = created.UploadId;
-    if (!uploadId) throw new ZarrsmithError("io", `cannot write ${target}: the server gave no upload id`);
+    if (!uploadId) {
+      throw new StoreError(`cannot write ${target}: the server gave no upload id`, {
+        store: this.description,
+        key,
+      });
+    }
     try {
       const count = Math.max(1, Math.ceil(size / this.#partSize));
       const parts: { PartNumber: number; ETag: string | undefined }[] = new Array(count);
@@ -412,18 +421,10 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
    * below `multipartThreshold`, else a multipart upload reading `partSize` bytes at a time with at
    * most 4 parts in memory. The object appears whole when the upload completes, or not at all.
    */
-  async setFromSource(key: string, source: RandomAccessSource): Promise<void> {
+  async setFromSource(key: string, source: ByteSource): Promise<void> {
     const size = await source.size();
-    const read = async (start: number, end: number) => {
-      const bytes = await source.read(start, end - start);
-      if (bytes.byteLength !== end - start) {
-        throw new ZarrsmithError(
-          "io",
-          `cannot write ${this.urlOf(key)}: ${source.description ?? "the source"} ended at ${start + bytes.byteLength} of ${size} bytes`,
-        );
-      }
-      return bytes;
-    };
+    // exact reads: a source that shrank since its size was taken fails naming itself
+    const read = (start: number, end: number) => source.read(start, end - start);
     if (size < this.#threshold) await this.#put(key, await read(0, size), undefined);
     else await this.#multipart(key, size, read, 4);
   }
@@ -446,7 +447,7 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
    * The object at `key` as a random-access source (HEAD for the size, ranged GETs for reads): what
    * a zip reader needs to read an `.ozx` or `.zip` in the bucket without downloading it.
    */
-  source(key: string): RandomAccessSource {
+  source(key: string): ByteSource {
     let size: Promise<number> | undefined;
     const url = this.urlOf(key);
     return {
@@ -458,12 +459,13 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
         });
         return size;
       },
-      read: async (offset, length) => {
+      read: async (offset, length, into) => {
         if (length === 0) return new Uint8Array(0);
         const bytes = await this.get(key, { offset, length });
         if (!bytes) throw new NotFoundError(`${url} does not exist`);
-        return bytes;
+        return exactRead(url, bytes, offset, length, into);
       },
+      close: async () => {},
     };
   }
 
@@ -564,9 +566,10 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
             const failed = out.Errors ?? [];
             if (failed.length > 0) {
               const first = failed[0];
-              throw new ZarrsmithError(
-                "io",
-                `cannot delete s3://${this.bucket}/${first.Key}${failed.length > 1 ? ` and ${failed.length - 1} more` : ""}: ${first.Code}: ${first.Message}`,
+              const url = `s3://${this.bucket}/${first.Key}`;
+              throw new StoreError(
+                `cannot delete ${url}${failed.length > 1 ? ` and ${failed.length - 1} more` : ""}: ${first.Code}: ${first.Message}`,
+                { store: this.description, key: this.#keyOf(url) },
               );
             }
           }),

@@ -42,6 +42,26 @@ export interface WritableStore extends ReadableStore {
   removeTemporaryFiles?(): Promise<number>;
 }
 
+/**
+ * A byte-range source: "read bytes at an offset" of something with a size. Zip/.ozx stores read
+ * their archive through one (a local file or bytes in memory: store/source.ts; a URL read with HTTP
+ * ranges: `httpSource`; an object in a bucket: `S3Store.source`), and so do the file readers in
+ * sources/ (TIFF, NIfTI, NRRD, npy, raw, PNG; a gzip stream through its decompressed copy).
+ */
+export interface ByteSource {
+  /** Where the bytes come from (a path or URL), for messages. */
+  readonly description: string;
+  /** Total size in bytes. */
+  size(): Promise<number>;
+  /**
+   * Exactly `length` bytes starting at `offset`, into `into` when given (else a new array). A range
+   * past the end is a StoreError naming the source: the data is truncated or a header is wrong.
+   */
+  read(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array>;
+  /** Releases the source (closes a file handle). */
+  close(): Promise<void>;
+}
+
 export interface ListableStore {
   /** Every key under `prefix` ("" for all), as full keys. */
   list(prefix?: string): Promise<string[]>;

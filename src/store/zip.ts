@@ -19,11 +19,18 @@ import { normalizePath, validateKey } from "./keys.js";
 import { childrenOf, keysUnder } from "./listing.js";
 import { TEMP_PREFIX } from "./local.js";
 import { checkRange, resolveRange, sliceRange } from "./range.js";
-import { bytesSource, fileSource, type RandomAccessSource } from "./source.js";
-import type { DeletableStore, ListableStore, RangeQuery, ReadableStore, WritableStore } from "./types.js";
+import { bytesSource, fileSource } from "./source.js";
+import type {
+  ByteSource,
+  DeletableStore,
+  ListableStore,
+  RangeQuery,
+  ReadableStore,
+  WritableStore,
+} from "./types.js";
 
 /** Where a zip is read from: a local path, an http(s) URL (string or URL), bytes, or any random-access source. */
-export type ZipSource = string | URL | Uint8Array | RandomAccessSource;
+export type ZipSource = string | URL | Uint8Array | ByteSource;
 
 export interface ZipStoreOptions extends HttpStoreOptions {
   /**
@@ -60,7 +67,7 @@ const SINGLE_READ_RANGED_MAX = 64 * 1024;
 /** Small reads (yauzl's header reads) are served from blocks of this size: one request per block, not per header. */
 const READ_AHEAD = 256 * 1024;
 
-function toSource(source: ZipSource, options: ZipStoreOptions): RandomAccessSource {
+function toSource(source: ZipSource, options: ZipStoreOptions): ByteSource {
   if (source instanceof Uint8Array) return bytesSource(source);
   if (source instanceof URL)
     return source.protocol === "file:" ? fileSource(source.pathname) : httpSource(source, options);
@@ -70,7 +77,7 @@ function toSource(source: ZipSource, options: ZipStoreOptions): RandomAccessSour
 }
 
 /**
- * Adapts a RandomAccessSource to yauzl's reader, with a one-block cache for its many small header
+ * Adapts a ByteSource to yauzl's reader, with a one-block cache for its many small header
  * reads, and pinned spans (bytes read once for several reads: an entry's header with its data, or
  * all metadata entries of an .ozx).
  */
@@ -79,7 +86,7 @@ class SourceReader extends yauzl.RandomAccessReader {
   readonly pinned = new Set<{ start: number; bytes: Uint8Array }>();
 
   constructor(
-    readonly source: RandomAccessSource,
+    readonly source: ByteSource,
     readonly size: number,
   ) {
     super();
@@ -322,9 +329,9 @@ export class ZipStore implements ReadableStore, ListableStore {
       }
       // Deflated: inflate from the start up to the end of what is asked for, and no further.
       if (end > this.#maxInflated) {
-        throw new ZarrsmithError(
-          "io",
+        throw new StoreError(
           `${what}: reading it means inflating ${end} bytes (the entry declares ${entry.uncompressedSize} from ${entry.compressedSize} compressed), more than maxInflatedBytes ${this.#maxInflated}`,
+          { key, store: this.description },
         );
       }
       // The callback form: yauzl 3.4's openReadStreamLowLevelPromise forwards to the wrong method.

@@ -3,9 +3,10 @@ import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { NotFoundError, ValueError } from "../../src/errors.js";
-import { type ByteSource, FileBytes } from "../../src/sources/byte-source.js";
+import { FileBytes } from "../../src/sources/byte-source.js";
 import { detectFormat, openSource } from "../../src/sources/index.js";
 import { readStoredRegion } from "../../src/sources/stored-array.js";
+import type { ByteSource } from "../../src/store/types.js";
 import { needs, pythonModules } from "../helpers/requirements.js";
 import { checkReads, cut, pythonJSON, tempDir, values } from "./util.js";
 
@@ -31,8 +32,8 @@ class Counting implements ByteSource {
   bytesRead = 0;
   calls = 0;
   constructor(private inner: ByteSource) {}
-  get name() {
-    return this.inner.name;
+  get description() {
+    return this.inner.description;
   }
   size() {
     return this.inner.size();

@@ -79,9 +79,10 @@ Spec forms:
       const path = outputLocation(output);
       let store: Store;
       if (isS3URL(path)) {
-        store = openOutputStore(path);
-        if ((await claimS3Output(path, opts.overwrite)) === "replace") await store.deletePrefix!("");
-        await spec.toZarr(store, "");
+        const bucket = openOutputStore(path);
+        if ((await claimS3Output(path, opts.overwrite)) === "replace") await bucket.deletePrefix("");
+        await spec.toZarr(bucket, "");
+        store = bucket;
       } else {
         // --overwrite builds the new node aside and swaps it in, like convert
         const target = await prepareOutput(path, opts.overwrite);

@@ -4,8 +4,9 @@
  * the levels' shapes, grids and factors.
  */
 import { type DataType, itemSize } from "../../dtype/index.js";
+import type { Region } from "../../indexing/region.js";
 import { product } from "../../ndarray.js";
-import type { BlockLevel, Region } from "../block.js";
+import type { BlockLevel } from "../block.js";
 import { haloFor } from "../downsample/index.js";
 import type { PyramidPlan } from "../plan.js";
 

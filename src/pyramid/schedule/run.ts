@@ -26,7 +26,7 @@ import { gridCoords } from "../../indexing/grid.js";
 import { slice } from "../../indexing/selection.js";
 import { type NDArray, product } from "../../ndarray.js";
 import { Slots } from "../../store/slots.js";
-import type { Store } from "../../store/types.js";
+import { requireWritable, type Store } from "../../store/types.js";
 import type { BlockLevel, BlockResult, BlockTask } from "../block.js";
 import type { DownsampleMethod, Halo } from "../downsample/index.js";
 import type { RegionSource } from "../types.js";
@@ -136,15 +136,16 @@ export class Runner {
   }
 
   private async storeChunks(result: BlockResult): Promise<void> {
-    const { arrays, store } = this.ctx;
+    const { arrays } = this.ctx;
+    const store = requireWritable(this.ctx.store);
     await Promise.all(
       result.chunks.map(async (c) => {
         const key = arrays[c.level].chunkKey(c.coords);
         if (c.bytes) {
-          await store.set!(key, c.bytes);
+          await store.set(key, c.bytes);
           this.counters.bytesWritten += c.bytes.length;
           this.counters.chunksWritten++;
-        } else await store.delete!(key);
+        } else await store.delete(key);
         this.report(c.level, 1);
       }),
     );

@@ -16,7 +16,7 @@ import { product } from "../../ndarray.js";
 import type { BlockLevel } from "../block.js";
 import type { DownsampleMethod } from "../downsample/index.js";
 import type { PyramidPlan } from "../plan.js";
-import { chooseLeafLevel, chunkGrid, regionOf, stageEnd } from "./geometry.js";
+import { chooseLeafLevel, chunkGrid, stageEnd } from "./geometry.js";
 
 export interface PyramidTask {
   index: number;
@@ -92,14 +92,4 @@ export function* taskChunks(levels: readonly BlockLevel[], task: PyramidTask): G
     }
     yield c;
   }
-}
-
-/** The source region a task's outputs cover (the bounding box of its chunks; halos not included). */
-export function taskRegion(levels: readonly BlockLevel[], task: PyramidTask): Array<[number, number]> {
-  let box: Array<[number, number]> | undefined;
-  for (const c of taskChunks(levels, task)) {
-    const r = regionOf(levels, task.level, c, 0);
-    box = box ? box.map(([a, b], i) => [Math.min(a, r[i][0]), Math.max(b, r[i][1])]) : r;
-  }
-  return box ?? levels[0].shape.map(() => [0, 0]);
 }
