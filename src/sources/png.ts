@@ -21,6 +21,13 @@ export interface SliceInfo {
   dtype: DataType;
 }
 
+/** The IHDR fields the row decoder needs besides the sample layout. */
+export interface PngHeader extends SliceInfo {
+  depth: number;
+  colorType: number;
+  interlaced: boolean;
+}
+
 export interface DecodedSlice extends SliceInfo {
   /** Interleaved samples, C order [y, x, channel]. */
   data: Uint8Array | Uint16Array;
@@ -32,7 +39,7 @@ const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 3, 4: 2, 6: 4 };
  * Image size and sample layout from the IHDR chunk, which the PNG spec fixes at bytes 8..33;
  * read by hand so that checking a stack of thousands of slices does not decode any of them.
  */
-export async function readPngInfo(path: string): Promise<SliceInfo> {
+export async function readPngInfo(path: string): Promise<PngHeader> {
   const bytes = await FileBytes.open(path);
   let head: Uint8Array;
   try {
@@ -60,7 +67,7 @@ function chunkCrcOk(bytes: Uint8Array, at: number, length: number): boolean {
   return crc32(bytes.subarray(at + 4, at + 8 + length)) >>> 0 === stored;
 }
 
-function pngInfo(head: Uint8Array, path: string): SliceInfo {
+function pngInfo(head: Uint8Array, path: string): PngHeader {
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   if (!PNG_SIGNATURE.every((b, i) => head[i] === b)) throw new ValueError(`${path} is not a PNG file`);
   if (head.length < 33)
@@ -86,8 +93,37 @@ function pngInfo(head: Uint8Array, path: string): SliceInfo {
       `${path}: PNG compression ${head[26]}, filter ${head[27]}, interlace ${head[28]}: must be 0, 0, 0 or 1`,
     );
   }
-  return { width, height, channels, dtype: depth === 16 ? "uint16" : "uint8" };
+  return {
+    width,
+    height,
+    channels,
+    dtype: depth === 16 ? "uint16" : "uint8",
+    depth,
+    colorType,
+    interlaced: head[28] === 1,
+  };
 }
+
+/** Messages of the chunk walk, shared by the whole-file check and the row decoder. */
+export const chunkFaults = {
+  truncated: (path: string, size: number) =>
+    new ValueError(
+      `${path}: the PNG ends at byte ${num(size)} before its IEND chunk (the file is truncated)`,
+    ),
+  pastEnd: (path: string, index: number, type: string, end: number, size: number) =>
+    new ValueError(
+      `${path}: PNG chunk ${index} (${type}) ends at byte ${num(end)}, past the end of the ${num(size)}-byte file`,
+    ),
+  crc: (path: string, type: string, index: number, at: number) =>
+    new ValueError(
+      `${path}: PNG ${type} chunk ${index} at byte ${num(at)} fails its CRC check (the file is corrupt)`,
+    ),
+  noIdat: (path: string) => new ValueError(`${path}: the PNG has no IDAT chunk (no pixel data)`),
+  short: (path: string, got: number, width: number, height: number, need: number) =>
+    new ValueError(
+      `${path}: the PNG's pixel data inflates to ${num(got)} bytes but ${width}x${height} needs ${num(need)} (truncated or corrupt IDAT)`,
+    ),
+};
 
 /** Walks the chunk list: every chunk inside the file with a correct CRC, IDAT present, IEND last. */
 function checkChunks(bytes: Uint8Array, path: string): void {
@@ -95,29 +131,17 @@ function checkChunks(bytes: Uint8Array, path: string): void {
   let at = 8;
   let idat = false;
   for (let index = 0; ; index++) {
-    if (at + 12 > bytes.length) {
-      throw new ValueError(
-        `${path}: the PNG ends at byte ${num(bytes.length)} before its IEND chunk (the file is truncated)`,
-      );
-    }
+    if (at + 12 > bytes.length) throw chunkFaults.truncated(path, bytes.length);
     const length = view.getUint32(at);
     const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
     const end = at + 12 + length;
-    if (end > bytes.length) {
-      throw new ValueError(
-        `${path}: PNG chunk ${index} (${type}) ends at byte ${num(end)}, past the end of the ${num(bytes.length)}-byte file`,
-      );
-    }
-    if (!chunkCrcOk(bytes, at, length)) {
-      throw new ValueError(
-        `${path}: PNG ${type} chunk ${index} at byte ${num(at)} fails its CRC check (the file is corrupt)`,
-      );
-    }
+    if (end > bytes.length) throw chunkFaults.pastEnd(path, index, type, end, bytes.length);
+    if (!chunkCrcOk(bytes, at, length)) throw chunkFaults.crc(path, type, index, at);
     if (type === "IDAT") idat = true;
     if (type === "IEND") break;
     at = end;
   }
-  if (!idat) throw new ValueError(`${path}: the PNG has no IDAT chunk (no pixel data)`);
+  if (!idat) throw chunkFaults.noIdat(path);
 }
 
 /** Decodes a whole PNG into interleaved samples as described by `readPngInfo`. */
@@ -132,11 +156,8 @@ export function decodePng(bytes: Uint8Array, path: string): DecodedSlice {
   }
   const bits = png.depth * (png.palette ? 1 : png.channels);
   const need = Math.ceil((png.width * bits) / 8) * png.height;
-  if (png.data.byteLength < need) {
-    throw new ValueError(
-      `${path}: the PNG's pixel data inflates to ${num(png.data.byteLength)} bytes but ${png.width}x${png.height} needs ${num(need)} (truncated or corrupt IDAT)`,
-    );
-  }
+  if (png.data.byteLength < need)
+    throw chunkFaults.short(path, png.data.byteLength, png.width, png.height, need);
   const { width, height } = png;
   if (png.palette) {
     const rgb = convertIndexedToRgb(png);

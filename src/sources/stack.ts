@@ -4,15 +4,25 @@
  * opened, from the file headers only.
  */
 import { fromFile } from "geotiff";
-import { allocate, itemSize } from "../dtype/index.js";
+import { allocate, fromBytes, itemSize } from "../dtype/index.js";
 import { StoreError, UnsupportedError, ValueError } from "../errors.js";
 import { copyStrided } from "../indexing/copy.js";
 import { type NDArray, product } from "../ndarray.js";
 import { FileBytes } from "./byte-source.js";
 import { formatSize } from "./format.js";
 import { mapLimited, runLimited } from "./limit.js";
-import { type DecodedSlice, decodePng, PNG_SIGNATURE, readPngInfo, type SliceInfo } from "./png.js";
+import {
+  type DecodedSlice,
+  decodePng,
+  PNG_SIGNATURE,
+  type PngHeader,
+  readPngInfo,
+  type SliceInfo,
+} from "./png.js";
+import { decodedRowBytes, pngRowStream } from "./png-rows.js";
 import { checkRegion, regionShape } from "./region.js";
+import { readRegionBytes } from "./stored-array.js";
+import { StreamedBytes } from "./streamed-bytes.js";
 import { openCheckedTiff, pageDataType, readTiffWindow } from "./tiff.js";
 import { checkTiffPage, DEFAULT_BLOCK_LIMIT } from "./tiff-check.js";
 import type { Region, Source } from "./types.js";
@@ -21,8 +31,15 @@ import type { Region, Source } from "./types.js";
 const OPEN_CONCURRENCY = 8;
 /** Slices decoded at once during a read. */
 const READ_CONCURRENCY = 4;
-/** Decoded PNG slices kept, since PNGs cannot be decoded in part and regions often share a slice. */
+/** Decoded interlaced PNG slices kept, since those cannot be decoded in part and regions often share a slice. */
 const PNG_CACHE_SLICES = 4;
+/**
+ * PNG slices decoded by rows (see png-rows.ts) whose streams stay open, each keeping a window of
+ * its last decoded rows: a region covers the same rows of many slices, and the next region (the
+ * next x tile) wants those rows again. Together the windows take a quarter of the memory target.
+ */
+const PNG_OPEN_SLICES = 64;
+const DEFAULT_PNG_WINDOWS = 64 * 2 ** 20;
 
 type Kind = "tiff" | "png";
 
@@ -66,8 +83,8 @@ function describe(info: SliceInfo): string {
 }
 
 /**
- * Peak bytes while one PNG slice is decoded, per byte of decoded samples: the inflated rows and the
- * unfiltered output are both alive, plus the file bytes (measured with fast-png: ~2x).
+ * Peak bytes while one interlaced PNG slice is decoded whole, per byte of decoded samples: the
+ * inflated rows and the unfiltered output are both alive, plus the file bytes (measured with fast-png: ~2x).
  */
 const PNG_DECODE_OVERHEAD = 2;
 
@@ -104,21 +121,57 @@ export async function openStack(files: string[], options: { memoryLimit?: number
   const description =
     Z === 1 ? `${format}, ${describe(first)}` : `${format} stack, ${Z} slices of ${describe(first)}`;
 
-  // PNG slices are decoded whole: refuse a slice that cannot fit the memory limit, and cache only
-  // as many decoded slices as fit in it
+  // interlaced PNG slices are decoded whole: refuse one that cannot fit the memory limit, and
+  // cache only as many decoded slices as fit in it
   const sliceBytes = width * height * channels * itemSize(dtype);
   let cacheSlices = PNG_CACHE_SLICES;
   const limit = options.memoryLimit;
-  const firstPng = kinds.indexOf("png");
-  if (limit !== undefined && firstPng >= 0) {
+  const interlaced = (z: number) => kinds[z] === "png" && (infos[z] as PngHeader).interlaced;
+  const firstInterlaced = files.findIndex((_, z) => interlaced(z));
+  if (limit !== undefined && firstInterlaced >= 0) {
     const need = sliceBytes * PNG_DECODE_OVERHEAD;
     if (need > limit) {
       throw new UnsupportedError(
-        `${files[firstPng]} decodes to ${formatSize(sliceBytes)} (${describe(first)}) and PNG cannot be decoded in part; decoding it needs about ${formatSize(need)}, more than the memory target of ${formatSize(limit)} (--memory-target / memoryLimit): raise it, or convert the slices to (tiled) TIFF`,
+        `${files[firstInterlaced]} decodes to ${formatSize(sliceBytes)} (${describe(first)}) and an interlaced PNG cannot be decoded in part; decoding it needs about ${formatSize(need)}, more than the memory target of ${formatSize(limit)} (--memory-target / memoryLimit): raise it, or convert the slices to non-interlaced PNG or (tiled) TIFF`,
       );
     }
     cacheSlices = Math.max(1, Math.min(PNG_CACHE_SLICES, Math.floor(limit / need)));
   }
+
+  // Non-interlaced PNG slices: one row stream per slice, most recently used last.
+  const pngCount = kinds.filter((k) => k === "png").length;
+  const windowBudget = limit === undefined ? DEFAULT_PNG_WINDOWS : Math.floor(limit / 4);
+  const rowBytes = width * channels * itemSize(dtype);
+  const sliceWindow = Math.max(
+    2 * rowBytes,
+    Math.floor(windowBudget / Math.max(1, Math.min(pngCount, PNG_OPEN_SLICES))),
+  );
+  const rowStreams = new Map<number, StreamedBytes>();
+  const rowStream = (z: number): StreamedBytes => {
+    let s = rowStreams.get(z);
+    if (s) {
+      rowStreams.delete(z);
+    } else {
+      const header = infos[z] as PngHeader;
+      s = new StreamedBytes({
+        name: files[z],
+        open: () => pngRowStream(files[z], header),
+        size: decodedRowBytes(header) * height,
+        window: sliceWindow,
+        rule: `its ${width}x${height} IHDR describes`,
+      });
+    }
+    rowStreams.set(z, s);
+    if (rowStreams.size > PNG_OPEN_SLICES) {
+      for (const [k, old] of rowStreams) {
+        if (old.busy) continue;
+        rowStreams.delete(k);
+        void old.close();
+        break;
+      }
+    }
+    return s;
+  };
 
   // Decoded PNG slices, most recently used last.
   const pngCache = new Map<number, Promise<DecodedSlice>>();
@@ -166,6 +219,21 @@ export async function openStack(files: string[], options: { memoryLimit?: number
       const planeSize = counts[2] * counts[3];
       const jobs = Array.from({ length: out.length === 0 ? 0 : counts[1] }, (_, zi) => async () => {
         const z = z0 + zi;
+        if (kinds[z] === "png" && !interlaced(z)) {
+          // the region's rows and columns of the slice, all channels, C order [y, x, c]
+          const bytes = await readRegionBytes(rowStream(z), 0, [height, width, channels], itemSize(dtype), [
+            [y0, y1],
+            [x0, x1],
+            [0, channels],
+          ]);
+          const part = fromBytes(bytes, dtype, "big") as Uint8Array | Uint16Array;
+          copyStrided(
+            { data: part, offset: c0, strides: [1, counts[3] * channels, channels] },
+            { data: out, offset: zi * planeSize, strides: [counts[1] * planeSize, counts[3], 1] },
+            [counts[0], counts[2], counts[3]],
+          );
+          return;
+        }
         if (kinds[z] === "png") {
           const slice = await pngSlice(z);
           copyStrided(
@@ -198,6 +266,8 @@ export async function openStack(files: string[], options: { memoryLimit?: number
     async close() {
       closed = true;
       pngCache.clear();
+      await Promise.all([...rowStreams.values()].map((s) => s.close()));
+      rowStreams.clear();
     },
   };
 }

@@ -77,6 +77,11 @@ export class StreamedBytes implements ByteSource {
     return this.#options.size;
   }
 
+  /** True while a read waits (closing now would fail it). */
+  get busy(): boolean {
+    return this.#pumping || this.#attached.length + this.#behind.length > 0;
+  }
+
   read(offset: number, length: number, into: Uint8Array = new Uint8Array(length)): Promise<Uint8Array> {
     if (this.#closed)
       return Promise.reject(

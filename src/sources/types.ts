@@ -52,7 +52,7 @@ export interface OpenSourceOptions {
   /** Raw binary only: bytes to skip before the data (a header). */
   offset?: number;
   /**
-   * Bytes a reader may hold to decode one piece of the input (a TIFF strip or tile, a PNG slice,
+   * Bytes a reader may hold to decode one piece of the input (a TIFF strip or tile, an interlaced PNG slice,
    * which cannot be decoded in part). Inputs needing more are refused before decoding, naming the
    * limit. Default: 1 GiB per TIFF block, no limit for PNG.
    */
