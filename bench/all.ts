@@ -405,9 +405,9 @@ function report(
   const writeRow = (name: string, k: string, ratio: string) =>
     console.log(`| ${name} | ${secs(k)} | ${mbs(k)} | ${peak(k)} | ${ratio} |`);
   writeRow("**zarrsmith**, v2 (2 workers)", "zarrsmith-v2", "–");
-  writeRow("dask, 2 threads", "dask", `${x(s("dask"), zs)} `);
-  writeRow("zarr-python 2.13 (1 thread)", "zarr-python", `${x(s("zarr-python"), zs)} `);
-  writeRow("zarrita.js (v3, unsharded)", "zarrita", `${x(s("zarrita"), zs)} `);
+  writeRow("dask, 2 threads", "dask", `${x(s("dask"), zs)}`);
+  writeRow("zarr-python 2.13 (1 thread)", "zarr-python", `${x(s("zarr-python"), zs)}`);
+  writeRow("zarrita.js (v3, unsharded)", "zarrita", `${x(s("zarrita"), zs)}`);
   console.log(
     `| compression limit: zstd-napi level 5 on the same chunks, 1 thread ${secs("zstd-limit")} s / ${cores} cores | ${Number.isFinite(limit) ? limit.toFixed(2) : ""} | ${Number.isFinite(limit) ? (mb / limit).toFixed(0) : ""} | | at ${Number.isFinite(limit / zs) ? ((100 * limit) / zs).toFixed(0) : "?"} % of it |`,
   );
@@ -432,7 +432,7 @@ function report(
     const b = theirs?.[name];
     const label = name === "128^3 box" ? `128^3 box at ${boxStart}` : name;
     console.log(
-      `| ${label} | ${a?.toFixed(3) ?? cell("zarrsmith-read", () => "")} | ${b?.toFixed(3) ?? cell("zarr-python-read", () => "")} | ${a && b ? `${x(b, a)} ` : ""} |`,
+      `| ${label} | ${a?.toFixed(3) ?? cell("zarrsmith-read", () => "")} | ${b?.toFixed(3) ?? cell("zarr-python-read", () => "")} | ${a && b ? x(b, a) : ""} |`,
     );
   }
 
@@ -445,7 +445,7 @@ function report(
   const pyrRow = (name: string, k: string, ratio: string) =>
     console.log(`| ${name} | ${secs(k)} | ${mbs(k)} | ${peak(k)} | ${ratio} |`);
   pyrRow("**zarrsmith pyramid**", "zarrsmith-pyramid", "–");
-  pyrRow("zarr-python + dask coarsen, 2 threads", "dask-pyramid", `${x(s("dask-pyramid"), zp)} `);
+  pyrRow("zarr-python + dask coarsen, 2 threads", "dask-pyramid", `${x(s("dask-pyramid"), zp)}`);
   pyrRow(
     "zarrsmith, level 0 only",
     "zarrsmith-level0",
