@@ -14,7 +14,8 @@ import { pipeline, Readable } from "node:stream";
 import { createInflate } from "node:zlib";
 import { crc32 } from "@node-rs/crc32";
 import { ValueError, ZarrsmithError } from "../errors.js";
-import { openFile, readExactly } from "./byte-source.js";
+import { readFully } from "../store/source.js";
+import { openFile } from "./byte-source.js";
 import { num } from "./format.js";
 import { chunkFaults, type PngHeader } from "./png.js";
 import type { ForwardStream } from "./streamed-bytes.js";
@@ -38,7 +39,7 @@ async function* idatBytes(path: string, onPalette: (plte: Uint8Array) => void): 
     let idat = false;
     for (let index = 0, at = 8; ; index++) {
       if (at + 12 > size) throw chunkFaults.truncated(path, size);
-      await readExactly(handle, path, at, 8, head);
+      await readFully(handle, path, at, 8, head);
       const length = new DataView(head.buffer).getUint32(0);
       const type = String.fromCharCode(...head.subarray(4, 8));
       const end = at + 12 + length;
@@ -47,14 +48,14 @@ async function* idatBytes(path: string, onPalette: (plte: Uint8Array) => void): 
       const keep = type === "PLTE" ? new Uint8Array(length) : undefined;
       for (let done = 0; done < length; ) {
         const n = Math.min(READ_PIECE, length - done);
-        const piece = await readExactly(handle, path, at + 8 + done, n);
+        const piece = await readFully(handle, path, at + 8 + done, n);
         crc = crc32(piece, crc);
         keep?.set(piece, done);
         done += n;
         // the IDAT bytes go on before the chunk's CRC is read; a bad CRC still fails the decode
         if (type === "IDAT") yield piece;
       }
-      const stored = new DataView((await readExactly(handle, path, at + 8 + length, 4)).buffer).getUint32(0);
+      const stored = new DataView((await readFully(handle, path, at + 8 + length, 4)).buffer).getUint32(0);
       if (stored !== crc >>> 0) throw chunkFaults.crc(path, type, index, at);
       if (keep) onPalette(keep);
       if (type === "IDAT") idat = true;
