@@ -7,6 +7,7 @@ import { scale, stringifyJSON } from "../index.js";
 import { checkRedisURL } from "./commands/worker.js";
 import { CliError, EXIT, type GlobalOptions, printResult } from "./output.js";
 import { createProgress } from "./progress.js";
+import { s3Args } from "./s3-flags.js";
 
 export interface ExecutorFlags {
   executor?: string;
@@ -85,6 +86,8 @@ export async function runExecutor(
   } catch (e) {
     throw new CliError(`--slurm-args: ${(e as Error).message}`);
   }
+  // the jobs reach s3:// locations (input or output) as this command does: same endpoint, region, ...
+  const globalArgs = s3Args();
   const progress = createProgress(globals, "tasks");
   let result: scale.SubmitResult;
   try {
@@ -99,7 +102,8 @@ export async function runExecutor(
       image: flags.image,
       jobQueue: flags.jobQueue,
       jobDefinition: flags.jobDefinition,
-      finalize: () => scale.runZarrsmith(["finalize", output]),
+      globalArgs,
+      finalize: () => scale.runZarrsmith(scale.finalizeCommand(output, [], globalArgs)),
       onProgress: (done, total) => progress.update(executor, done, total),
     });
   } catch (e) {
@@ -107,11 +111,11 @@ export async function runExecutor(
   } finally {
     progress.stop();
   }
-  printResult(globals, { output, tasks, ...result }, () => describe(result, output, tasks));
+  printResult(globals, { output, tasks, ...result }, () => describe(result, output, tasks, globalArgs));
   return result;
 }
 
-function describe(r: scale.SubmitResult, output: string, tasks: number): string {
+function describe(r: scale.SubmitResult, output: string, tasks: number, globalArgs: string[]): string {
   switch (r.executor) {
     case "slurm":
       if (r.dryRun)
@@ -125,7 +129,7 @@ function describe(r: scale.SubmitResult, output: string, tasks: number): string 
         `Submitted ${output}: SLURM array job ${r.arrayJobId} (${tasks} tasks), finalize job ${r.finalizeJobId} (afterok:${r.arrayJobId})`,
         r.waited
           ? "  finalize job completed"
-          : `  follow with: squeue -j ${r.arrayJobId},${r.finalizeJobId}; zarrsmith status ${output}`,
+          : `  follow with: squeue -j ${r.arrayJobId},${r.finalizeJobId}; ${["zarrsmith", "status", output, ...globalArgs].map(scale.shellQuote).join(" ")}`,
       ].join("\n");
     case "bullmq":
       return `Ran ${output}: ${tasks} tasks on the BullMQ queue, then finalize`;

@@ -16,6 +16,18 @@ interface S3Flags {
 }
 
 let flags: S3Flags = {};
+/** The S3 flags given on this command line (not defaults), in the order of FLAG_WORDS. */
+let given: Array<keyof S3Flags> = [];
+
+/** Each S3 flag's option key and its word on the command line. */
+const FLAG_WORDS: Array<[keyof S3Flags, string]> = [
+  ["endpoint", "--endpoint"],
+  ["region", "--region"],
+  ["pathStyle", "--path-style"],
+  ["profile", "--profile"],
+  ["anonymous", "--anonymous"],
+  ["s3Requests", "--s3-requests"],
+];
 
 /** Adds the S3 flags to the program (global: they go before or after the command). */
 export function registerS3Flags(program: Command): void {
@@ -28,6 +40,9 @@ export function registerS3Flags(program: Command): void {
     .option("--s3-requests <n>", "s3://: requests in flight at once", "64")
     .hook("preAction", (_program, action) => {
       flags = action.optsWithGlobals<S3Flags>();
+      given = FLAG_WORDS.map(([key]) => key).filter(
+        (key) => action.getOptionValueSourceWithGlobals(key) === "cli",
+      );
     });
 }
 
@@ -50,4 +65,26 @@ export function s3Options(): S3StoreOptions {
     forcePathStyle: flags.pathStyle ? true : undefined,
     maxConcurrency: requests,
   };
+}
+
+/**
+ * The S3 flags given to this command, as CLI words for the commands it has other processes run
+ * (`run-task` / `finalize` jobs of an executor, a worker's task children), so that they reach the
+ * same endpoint, region and profile. Only the flags given (defaults stay defaults where the job
+ * runs); none carries a secret: credentials stay with each job's environment or profile.
+ */
+export function s3Args(): string[] {
+  s3Options(); // a bad value is a usage error here, not in every job
+  if (flags.endpoint !== undefined) {
+    const u = new URL(flags.endpoint);
+    if (u.username || u.password)
+      throw new CliError(
+        "--endpoint carries credentials (user:password@): they would be written into every job's command; give them through the environment or --profile",
+      );
+  }
+  return given.flatMap((key) => {
+    const word = FLAG_WORDS.find(([k]) => k === key)?.[1] as string;
+    const value = flags[key];
+    return typeof value === "string" ? [word, value] : value ? [word] : [];
+  });
 }

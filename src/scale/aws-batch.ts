@@ -4,6 +4,8 @@
  * child). Each document is the input of `aws batch submit-job --cli-input-json`; the finalize one
  * holds "<tasks job id>" until the first submission prints its jobId.
  */
+import { finalizeCommand, runTaskCommand } from "./task-command.js";
+
 export interface AwsBatchOptions {
   output: string;
   tasks: number;
@@ -13,6 +15,8 @@ export interface AwsBatchOptions {
   name?: string;
   /** Attempts per child (default 3). */
   attempts?: number;
+  /** CLI words appended to both commands, e.g. ["--endpoint", "http://minio:9000"] (see runTaskCommand). */
+  globalArgs?: string[];
 }
 
 export const TASKS_JOB_ID = "<tasks job id>";
@@ -28,7 +32,7 @@ export function awsBatchSubmissions(o: AwsBatchOptions) {
       jobDefinition: o.jobDefinition,
       arrayProperties: { size: o.tasks },
       retryStrategy: { attempts: o.attempts ?? 3 },
-      containerOverrides: { command: ["zarrsmith", "run-task", o.output] },
+      containerOverrides: { command: runTaskCommand(o.output, undefined, ["zarrsmith"], o.globalArgs) },
     },
     finalize: {
       jobName: `${name}-finalize`,
@@ -36,7 +40,7 @@ export function awsBatchSubmissions(o: AwsBatchOptions) {
       jobDefinition: o.jobDefinition,
       dependsOn: [{ jobId: TASKS_JOB_ID }],
       retryStrategy: { attempts: o.attempts ?? 3 },
-      containerOverrides: { command: ["zarrsmith", "finalize", o.output] },
+      containerOverrides: { command: finalizeCommand(o.output, ["zarrsmith"], o.globalArgs) },
     },
   };
 }

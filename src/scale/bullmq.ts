@@ -124,15 +124,20 @@ export interface WorkerOptions {
   lockDurationMs?: number;
   /** How often this worker looks for stalled jobs (default 30 s). */
   stalledIntervalMs?: number;
-  /** Runs one task; default: `zarrsmith run-task OUT --task I` in a child process. */
+  /** Runs one task; default: `zarrsmith run-task OUT --task I ...globalArgs` in a child process. */
   runTask?: (job: TaskJob) => Promise<void>;
+  /**
+   * With the default runTask: CLI words appended to every task's command, e.g. this worker's own S3
+   * flags ["--endpoint", "http://minio:9000"] (see runTaskCommand).
+   */
+  globalArgs?: string[];
   /** Called as each task starts, finishes or fails (for logs). */
   onTask?: (job: TaskJob, state: "started" | "done" | "failed", error?: Error) => void;
 }
 
 /** Starts a worker; it runs tasks until `close()` (which lets the running tasks finish). */
 export function startWorker(o: WorkerOptions): { worker: Worker<TaskJob>; close(): Promise<void> } {
-  const runTask = o.runTask ?? runTaskProcess;
+  const runTask = o.runTask ?? ((job: TaskJob) => runTaskProcess(job, o.globalArgs));
   const worker = new Worker<TaskJob>(
     QUEUE,
     async (job: Job<TaskJob>) => {

@@ -4,6 +4,8 @@
  * complete (Kubernetes has no job dependencies: `kubectl wait --for=condition=complete` between).
  * The output must be where every pod sees it: an s3:// URL or a path on a shared volume.
  */
+import { finalizeCommand, runTaskCommand } from "./task-command.js";
+
 export interface KubernetesOptions {
   output: string;
   tasks: number;
@@ -16,6 +18,8 @@ export interface KubernetesOptions {
   name?: string;
   /** Extra environment for the pods (e.g. AWS_REGION for an s3:// output). */
   env?: Record<string, string>;
+  /** CLI words appended to both commands, e.g. ["--endpoint", "http://minio:9000"] (see runTaskCommand). */
+  globalArgs?: string[];
 }
 
 function pod(o: KubernetesOptions, command: string[]) {
@@ -54,14 +58,18 @@ export function kubernetesManifest(o: KubernetesOptions) {
           parallelism: o.parallelism ?? Math.min(o.tasks, 16),
           backoffLimitPerIndex: o.backoffLimitPerIndex ?? 3,
           maxFailedIndexes: 0,
-          template: pod(o, ["zarrsmith", "run-task", o.output]),
+          template: pod(o, runTaskCommand(o.output, undefined, ["zarrsmith"], o.globalArgs)),
         },
       },
       {
         apiVersion: "batch/v1",
         kind: "Job",
         metadata: { name: `${name}-finalize`, labels },
-        spec: { completions: 1, backoffLimit: 3, template: pod(o, ["zarrsmith", "finalize", o.output]) },
+        spec: {
+          completions: 1,
+          backoffLimit: 3,
+          template: pod(o, finalizeCommand(o.output, ["zarrsmith"], o.globalArgs)),
+        },
       },
     ],
   };

@@ -15,6 +15,8 @@ export interface SlurmOptions {
   sbatchArgs?: string[];
   /** The command prefix that runs zarrsmith (default: this node and this CLI, absolute paths). */
   command?: string[];
+  /** CLI words appended to both jobs' commands, e.g. ["--endpoint", "http://minio:9000"] (see runTaskCommand). */
+  globalArgs?: string[];
   /** Job name (default "zarrsmith"). */
   name?: string;
   env?: NodeJS.ProcessEnv;
@@ -44,9 +46,9 @@ export function slurmScripts(o: SlurmOptions): SlurmScripts {
   return {
     tasks: script(
       [`--job-name=${name}-tasks`, `--array=0-${o.tasks - 1}`],
-      runTaskCommand(o.output, undefined, o.command),
+      runTaskCommand(o.output, undefined, o.command, o.globalArgs),
     ),
-    finalize: script([`--job-name=${name}-finalize`], finalizeCommand(o.output, o.command)),
+    finalize: script([`--job-name=${name}-finalize`], finalizeCommand(o.output, o.command, o.globalArgs)),
   };
 }
 

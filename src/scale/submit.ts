@@ -24,6 +24,12 @@ export interface SubmitOptions {
   image?: string;
   jobQueue?: string;
   jobDefinition?: string;
+  /**
+   * CLI words appended to every generated run-task / finalize command (slurm, k8s, aws-batch), e.g.
+   * the submitting command's S3 flags ["--endpoint", "http://minio:9000"]; never credentials. bullmq
+   * jobs carry none: each `zarrsmith worker` passes its own flags to its tasks.
+   */
+  globalArgs?: string[];
   /** bullmq: runs `finalize` once every task completed. */
   finalize?: () => Promise<void>;
   onProgress?: (done: number, total: number) => void;
@@ -41,7 +47,7 @@ const DRY_ONLY = "can only print what to submit (--dry-run): no cluster of that 
 export async function submitTasks(o: SubmitOptions): Promise<SubmitResult> {
   switch (o.executor) {
     case "slurm": {
-      const slurm = { output: o.output, tasks: o.tasks, sbatchArgs: o.sbatchArgs };
+      const slurm = { output: o.output, tasks: o.tasks, sbatchArgs: o.sbatchArgs, globalArgs: o.globalArgs };
       if (o.dryRun) {
         const extra = (o.sbatchArgs ?? []).map(shellQuote);
         return {
@@ -77,6 +83,7 @@ export async function submitTasks(o: SubmitOptions): Promise<SubmitResult> {
           output: o.output,
           tasks: o.tasks,
           image: o.image ?? "zarrsmith:latest",
+          globalArgs: o.globalArgs,
         }),
       };
     case "aws-batch": {
@@ -86,6 +93,7 @@ export async function submitTasks(o: SubmitOptions): Promise<SubmitResult> {
         tasks: o.tasks,
         jobQueue: o.jobQueue ?? "<job queue>",
         jobDefinition: o.jobDefinition ?? "<job definition>",
+        globalArgs: o.globalArgs,
       };
       return { executor: "aws-batch", dryRun: true, submissions: awsBatchSubmissions(aws) };
     }

@@ -23,12 +23,34 @@ export function absoluteOutput(output: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(output) || isAbsolute(output) ? output : resolve(output);
 }
 
-export function runTaskCommand(output: string, task?: number, base = zarrsmithCommand()): string[] {
-  return [...base, "run-task", output, ...(task === undefined ? [] : ["--task", String(task)])];
+/**
+ * `zarrsmith run-task OUT [--task I] ...globalArgs`. `globalArgs` are CLI words every job needs to
+ * reach the data as the submitting command did, e.g. the S3 flags `["--endpoint", URL]` (never
+ * credentials: jobs take those from their environment or profile). They are data here; the CLI
+ * builds them from its own flags.
+ */
+export function runTaskCommand(
+  output: string,
+  task?: number,
+  base: readonly string[] = zarrsmithCommand(),
+  globalArgs: readonly string[] = [],
+): string[] {
+  return [
+    ...base,
+    "run-task",
+    output,
+    ...(task === undefined ? [] : ["--task", String(task)]),
+    ...globalArgs,
+  ];
 }
 
-export function finalizeCommand(output: string, base = zarrsmithCommand()): string[] {
-  return [...base, "finalize", output];
+/** `zarrsmith finalize OUT ...globalArgs` (see runTaskCommand). */
+export function finalizeCommand(
+  output: string,
+  base: readonly string[] = zarrsmithCommand(),
+  globalArgs: readonly string[] = [],
+): string[] {
+  return [...base, "finalize", output, ...globalArgs];
 }
 
 /** The number of tasks in a local output's plan; the error names the file and what is wrong. */
@@ -105,7 +127,13 @@ export function runZarrsmith(args: string[]): Promise<void> {
   });
 }
 
-/** `zarrsmith run-task OUT --task I` in a child process: a task's memory ends with it. */
-export function runTaskProcess(job: { output: string; task: number }): Promise<void> {
-  return runZarrsmith(runTaskCommand(job.output, job.task, []));
+/**
+ * `zarrsmith run-task OUT --task I ...globalArgs` in a child process: a task's memory ends with it.
+ * `globalArgs`: see runTaskCommand (a worker passes its own S3 flags on).
+ */
+export function runTaskProcess(
+  job: { output: string; task: number },
+  globalArgs: readonly string[] = [],
+): Promise<void> {
+  return runZarrsmith(runTaskCommand(job.output, job.task, [], globalArgs));
 }

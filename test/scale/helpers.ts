@@ -1,8 +1,9 @@
 /** What the scale-out tests share: a test volume, and every object of an output by sha256. */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import type { S3TestServer } from "../helpers/s3.js";
 
 /** sha256 of every file under `dir`, by relative path. */
 export function digests(dir: string): Map<string, string> {
@@ -52,4 +53,13 @@ export function writeVolume(file: string, [z, y, x]: number[]): void {
   head[6] = 1;
   head.writeUInt16LE(header.length, 8);
   writeFileSync(file, Buffer.concat([head, Buffer.from(header, "latin1"), Buffer.from(data.buffer)]));
+}
+
+/** Every object under `url` on a test S3 server, downloaded into `folder` (as `aws s3 sync` would). */
+export async function downloadS3(server: S3TestServer, url: string, folder: string): Promise<void> {
+  const store = server.store(url);
+  for (const key of await store.list()) {
+    mkdirSync(dirname(join(folder, key)), { recursive: true });
+    writeFileSync(join(folder, key), (await store.get(key)) as Uint8Array);
+  }
 }

@@ -2,6 +2,7 @@
  * `--executor k8s --dry-run` and `--executor aws-batch --dry-run` (no cluster is reachable here):
  * the printed Kubernetes Indexed Job and AWS Batch submissions match golden files, and the fields
  * the run-task contract rests on are checked one by one (index variable source, counts, commands).
+ * The S3 flags given to the submitting command go on every generated command, and only those given.
  */
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -11,6 +12,8 @@ import { cli, ensureBuilt } from "../helpers/cli.js";
 import { tempDir } from "../helpers/python.js";
 
 const GOLDEN = join(import.meta.dirname, "golden");
+/** S3 flags of the submitting command, which every job needs to reach an S3-compatible service. */
+const S3 = ["--endpoint", "http://minio.example:9000", "--region", "eu-west-1", "--path-style"];
 
 describe("k8s and aws-batch dry runs", () => {
   const tmp = tempDir("zarrsmith-manifests-");
@@ -33,7 +36,14 @@ describe("k8s and aws-batch dry runs", () => {
   }
 
   it("k8s: an Indexed Job of 64 completions running run-task, then a finalize Job", () => {
-    const doc = printed(["--executor", "k8s", "--dry-run", "--image", "ghcr.io/example/zarrsmith:0.1.0"]) as {
+    const doc = printed([
+      "--executor",
+      "k8s",
+      "--dry-run",
+      "--image",
+      "ghcr.io/example/zarrsmith:0.1.0",
+      ...S3,
+    ]) as {
       items: Array<{
         kind: string;
         spec: Record<string, unknown> & {
@@ -52,11 +62,13 @@ describe("k8s and aws-batch dry runs", () => {
       "zarrsmith",
       "run-task",
       "/data/planned.ome.zarr",
+      ...S3,
     ]);
     assert.deepEqual(finalize.spec.template.spec.containers[0].command, [
       "zarrsmith",
       "finalize",
       "/data/planned.ome.zarr",
+      ...S3,
     ]);
   });
 
@@ -69,6 +81,7 @@ describe("k8s and aws-batch dry runs", () => {
       "imaging",
       "--job-definition",
       "zarrsmith:3",
+      ...S3,
     ]) as {
       tasks: { arrayProperties: { size: number }; containerOverrides: { command: string[] } };
       finalize: {
@@ -83,9 +96,42 @@ describe("k8s and aws-batch dry runs", () => {
       "zarrsmith",
       "run-task",
       "/data/planned.ome.zarr",
+      ...S3,
+    ]);
+    assert.deepEqual(doc.finalize.containerOverrides.command, [
+      "zarrsmith",
+      "finalize",
+      "/data/planned.ome.zarr",
+      ...S3,
     ]);
     // no type: the finalize job waits for the whole array (N_TO_N would pair children by index)
     assert.deepEqual(doc.finalize.dependsOn, [{ jobId: "<tasks job id>" }]);
+  });
+
+  it("slurm scripts carry only the S3 flags given (quoted), none by default, never user:password", () => {
+    const script = (extra: string[]) => {
+      const r = cli(["submit", output, "--executor", "slurm", "--dry-run", ...extra], tmp.dir);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout.split("\n").filter((l) => l.startsWith("exec "));
+    };
+    const bare = script([]);
+    assert.equal(bare.length, 2);
+    assert.match(bare[0], / run-task \S+$/, "no S3 flag (not even --s3-requests' default) without one given");
+    assert.match(bare[1], / finalize \S+$/);
+    // an explicit --s3-requests counts as given, even at its default value
+    const flagged = script(["--profile", "lab x", "--s3-requests", "64"]);
+    for (const line of flagged)
+      assert.match(line, / (run-task|finalize) \S+ --profile 'lab x' --s3-requests 64$/);
+    // global flags go before the command too
+    const anon = cli(["--anonymous", "submit", output, "--executor", "slurm", "--dry-run"], tmp.dir);
+    assert.match(anon.stdout, /run-task \S+ --anonymous\n/);
+    const secret = cli(
+      ["submit", output, "--executor", "slurm", "--dry-run", "--endpoint", "http://key:secret@minio:9000"],
+      tmp.dir,
+    );
+    assert.equal(secret.code, 2);
+    assert.match(secret.stderr, /--endpoint carries credentials/);
+    assert.doesNotMatch(secret.stdout, /secret/);
   });
 
   it("refuses k8s without --dry-run and flags of another executor", () => {

@@ -7,14 +7,13 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { BIN, cli, cliJSON, ensureBuilt } from "../helpers/cli.js";
 import { python, tempDir } from "../helpers/python.js";
 import { needs, pythonModules } from "../helpers/requirements.js";
 import { type S3TestServer, startS3Server } from "../helpers/s3.js";
-import { assertSameObjects, digests, isRecord, writeVolume } from "./helpers.js";
+import { assertSameObjects, digests, downloadS3, isRecord, writeVolume } from "./helpers.js";
 
 describe("plan → 8 run-task processes → finalize, into s3://", { skip: needs(pythonModules("zarr")) }, () => {
   const tmp = tempDir("zarrsmith-scale-s3-");
@@ -32,14 +31,7 @@ describe("plan → 8 run-task processes → finalize, into s3://", { skip: needs
     tmp.cleanup();
   });
 
-  /** Every object under `url`, downloaded into `folder` (as `aws s3 sync` would). */
-  async function download(url: string, folder: string): Promise<void> {
-    const store = server.store(url);
-    for (const key of await store.list()) {
-      mkdirSync(dirname(join(folder, key)), { recursive: true });
-      writeFileSync(join(folder, key), (await store.get(key)) as Uint8Array);
-    }
-  }
+  const download = (url: string, folder: string) => downloadS3(server, url, folder);
 
   it("mean, OME-Zarr 0.4: the local single-process bytes, consolidated metadata as convert writes it", async () => {
     const flags = ["--method", "mean", "--ome-zarr-version", "0.4", "--chunks", "8,16,16"];

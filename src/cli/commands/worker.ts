@@ -1,12 +1,14 @@
 /**
  * `zarrsmith worker --redis URL` — serves the BullMQ queue of `convert --executor bullmq`: runs one
- * task at a time (each `zarrsmith run-task OUT --task I`), on any number of machines, until SIGTERM
- * or Ctrl-C (the running task finishes first; a killed worker's task goes to another worker).
+ * task at a time (each `zarrsmith run-task OUT --task I`, with this worker's own S3 flags), on any
+ * number of machines, until SIGTERM or Ctrl-C (the running task finishes first; a killed worker's
+ * task goes to another worker).
  */
 import type { Command } from "commander";
 import { scale } from "../../index.js";
 import { CliError, type GlobalOptions } from "../output.js";
 import { parseInteger } from "../parse.js";
+import { s3Args } from "../s3-flags.js";
 
 interface WorkerFlags {
   redis: string;
@@ -38,6 +40,8 @@ export function registerWorker(program: Command): void {
         concurrency: parseInteger("--concurrency", flags.concurrency, 1, 256),
         lockDurationMs: parseInteger("--lock-duration", flags.lockDuration, 1000),
         stalledIntervalMs: parseInteger("--stalled-interval", flags.stalledInterval, 1000),
+        // each task child reaches s3:// as this worker was told to (--endpoint, --region, ...)
+        globalArgs: s3Args(),
         onTask: (job, state, error) =>
           log(`${state} task ${job.task} of ${job.output}${error ? `: ${error.message}` : ""}`),
       });
