@@ -119,6 +119,11 @@ export async function copyArray(
   const axes = options.dimensionNames ?? src.axes;
   const chunks = clipChunks(options.chunks ?? src.shape.map(() => 64), src.shape);
   const codec = options.codec ?? null;
+  // the objects written: shards when sharded (Zarr v3), else chunks
+  const shards =
+    (options.zarrVersion ?? 2) !== 2 && options.shards
+      ? clipShards(options.shards, chunks, src.shape)
+      : undefined;
   const spec =
     (options.zarrVersion ?? 2) === 2
       ? ArraySpecV2.parse({
@@ -133,11 +138,15 @@ export async function copyArray(
           shape: src.shape,
           data_type: src.dtype,
           chunks,
-          shards: options.shards && clipShards(options.shards, chunks, src.shape),
+          shards,
           compressor: codec,
           dimension_names: axes ? [...axes] : undefined,
         });
-  checkPlan({ outputs: [{ shape: src.shape, chunks }], input: inputChunks(source), force: options.force });
+  checkPlan({
+    outputs: [{ shape: src.shape, chunks, shards }],
+    input: inputChunks(source),
+    force: options.force,
+  });
   const fingerprint = stringifyJSON({ spec: spec.toJSON(), source: options.sourceId });
   const checkpoint = await claimOutput(store, path, {
     fingerprint,

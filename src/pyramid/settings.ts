@@ -79,7 +79,15 @@ export function resolveSettings(source: RegionSource, options: PyramidOptions): 
     downsampleAxes: options.downsampleAxes,
   });
   const paths = levelPaths(options.paths, plan.levels.length);
-  const outputs = plan.levels.map((l) => ({ shape: l.shape, chunks: clipChunks(chunks, l.shape) }));
+  const outputs = plan.levels.map((l) => {
+    const levelChunks = clipChunks(chunks, l.shape);
+    // the objects written: shards when sharded (the specs below clip them the same way)
+    return {
+      shape: l.shape,
+      chunks: levelChunks,
+      shards: options.shards && clipShards(options.shards, levelChunks, l.shape),
+    };
+  });
   checkPlan({ outputs, input: inputChunks(source), force: options.force });
 
   const specs = plan.levels.map((l) => {
