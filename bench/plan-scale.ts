@@ -6,7 +6,8 @@
  * workers from the measured per-task time.
  *
  * Output: OME-Zarr 0.5, chunks 64^3 in shards 256^3, zstd 5, mean (or --method), memoryTarget
- * 256 MiB, 2 worker threads per task (this machine has 2 cores).
+ * 1 GiB (a level-1 block of 256^3 shards is 256 x 512 x 512 of level 0, 128 MiB, ~6x that in
+ * memory: smaller targets are refused), 2 worker threads per task (this machine has 2 cores).
  *
  *   npm run build && npx tsx bench/plan-scale.ts [--method mean] [--keep]
  */
@@ -48,7 +49,7 @@ const OPTIONS = {
   chunks: [64, 64, 64],
   shards: [256, 256, 256],
   method,
-  memoryTarget: 256 * MiB,
+  memoryTarget: GiB,
   workers: WORKERS,
   // no force: 200 TB is ~4e8 chunks of 64^3, but the guard against absurd plans counts the objects
   // stored, ~6e6 shards of 256^3

@@ -18,7 +18,7 @@ import { slice } from "../indexing/selection.js";
 import { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
 import { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
 import { product } from "../ndarray.js";
-import { checkPlan, inputChunks } from "../pyramid/plan-guard.js";
+import { checkPlan, checkShardMemory, inputChunks } from "../pyramid/plan-guard.js";
 import type { RegionSource } from "../pyramid/types.js";
 import type { Store } from "../store/types.js";
 
@@ -146,6 +146,14 @@ export async function copyArray(
     outputs: [{ shape: src.shape, chunks, shards }],
     input: inputChunks(source),
     force: options.force,
+  });
+  // a block is at least one shard, and takes about 4x its bytes (the budget below is a quarter)
+  checkShardMemory({
+    levels: [{ shape: src.shape, chunks, shards, factors: src.shape.map(() => 1) }],
+    dtype: src.dtype,
+    method: "nearest",
+    memoryTarget: options.memoryTarget,
+    overhead: 4,
   });
   const fingerprint = stringifyJSON({ spec: spec.toJSON(), source: options.sourceId });
   const checkpoint = await claimOutput(store, path, {

@@ -33,5 +33,13 @@ export {
   type PyramidPlanOptions,
   planPyramid,
 } from "./plan.js";
-export { checkPlan, inputChunks, MAX_PLAN_CHUNKS, type PlanToCheck } from "./plan-guard.js";
+export {
+  BLOCK_OVERHEAD,
+  checkPlan,
+  checkShardMemory,
+  inputChunks,
+  MAX_PLAN_CHUNKS,
+  type PlanToCheck,
+  type ShardMemoryToCheck,
+} from "./plan-guard.js";
 export { type PyramidOptions, type PyramidResult, type RegionSource, write } from "./writer.js";

@@ -14,7 +14,7 @@ import { normalizePath, validateKey } from "../store/keys.js";
 import type { DownsampleMethod } from "./downsample/index.js";
 import { type AxisOrName, buildImageMetadata, resolveAxes } from "./metadata.js";
 import { type PyramidPlan, planPyramid } from "./plan.js";
-import { checkPlan, inputChunks } from "./plan-guard.js";
+import { checkPlan, checkShardMemory, inputChunks } from "./plan-guard.js";
 import { RECORD_NAMES, RECORD_PREFIX } from "./reserved.js";
 import type { PyramidOptions, RegionSource } from "./types.js";
 
@@ -89,6 +89,12 @@ export function resolveSettings(source: RegionSource, options: PyramidOptions): 
     };
   });
   checkPlan({ outputs, input: inputChunks(source), force: options.force });
+  checkShardMemory({
+    levels: outputs.map((o, i) => ({ ...o, factors: plan.levels[i].factors })),
+    dtype: source.dtype,
+    method,
+    memoryTarget: options.memoryTarget,
+  });
 
   const specs = plan.levels.map((l) => {
     const levelChunks = clipChunks(chunks, l.shape);

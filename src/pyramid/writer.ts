@@ -20,6 +20,7 @@ import { joinKey } from "../store/keys.js";
 import type { Store } from "../store/types.js";
 import type { BlockLevel } from "./block.js";
 import { labelTable } from "./label-table.js";
+import { BLOCK_OVERHEAD, DEFAULT_MEMORY_TARGET } from "./plan-guard.js";
 import { Runner } from "./schedule/run.js";
 import { Stats, type StatsState } from "./schedule/stats.js";
 import { type Schedule, schedule } from "./schedule/tasks.js";
@@ -28,9 +29,6 @@ import type { PyramidOptions, PyramidResult, RegionSource } from "./types.js";
 import { displayWindows } from "./window.js";
 
 export type { PyramidOptions, PyramidResult, RegionSource } from "./types.js";
-
-/** Peak bytes per byte of block input in flight (see where `blockBudget` is set). */
-const BLOCK_OVERHEAD = 6;
 
 /** A ZarrArray read as a region source (decoded on this thread: the pool runs the downsampling). */
 export function asSource(src: RegionSource | ZarrArray): RegionSource {
@@ -58,13 +56,11 @@ export function blockLevels(settings: WriteSettings, arrays: ZarrArray<DataType>
 }
 
 /**
- * Block input bytes one block may hold. A block in flight costs several times its input: the
- * input, its encoded chunks (twice while they are copied out of the encoder's buffer), the copy
- * received back, and garbage the worker has not collected yet; measured peaks are ~5x, hence the
- * budget of a sixth per block.
+ * Block input bytes one block may hold: the target shared by the blocks in flight, each costing
+ * BLOCK_OVERHEAD times its input (see there).
  */
 export function blockBudget(memoryTarget: number | undefined, inFlight: number): number {
-  return (memoryTarget ?? 256 * 2 ** 20) / (inFlight * BLOCK_OVERHEAD);
+  return (memoryTarget ?? DEFAULT_MEMORY_TARGET) / (inFlight * BLOCK_OVERHEAD);
 }
 
 /** Creates the group and every level's array (no data); `again` rewrites them after a crash. */
