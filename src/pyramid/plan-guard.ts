@@ -109,7 +109,7 @@ const size = (n: number) => {
  * shard of the source, and a block of level k >= 1 is a level-k shard's region of level k-1 (its
  * shard times the downsampling factors, plus the kernel's reach for gaussian). One such block in
  * flight takes about BLOCK_OVERHEAD times its input; when that alone is more than the target, the
- * write would exceed the target whatever it does (measured: 256³ uint16 shards take ~0.8 GiB with a
+ * write would exceed the target whatever it does (measured: 256³ uint16 shards took 0.7 GiB with a
  * 64 MiB target), so it is refused before anything is written, naming the shard, its bytes, the
  * block, the target and what would fit. Unsharded outputs are not checked: their blocks shrink
  * with the budget down to one chunk, a few MiB at most for any sensible chunk shape.
