@@ -12,17 +12,18 @@ import { ZarrArray } from "../array/zarr-array.js";
 import { claimOutput, clearExcept } from "../checkpoint/index.js";
 import { resolvePool } from "../concurrency/pool.js";
 import { arraySource } from "../convert/copy-array.js";
-import type { DataType } from "../dtype/index.js";
+import { type DataType, itemSize } from "../dtype/index.js";
 import { writeArrayMetadata, writeGroupMetadata } from "../hierarchy/create.js";
 import { createGroup } from "../hierarchy/group.js";
 import { describeExistingNode, readNodeMetadata } from "../hierarchy/metadata-io.js";
+import { product } from "../ndarray.js";
 import { joinKey } from "../store/keys.js";
 import type { Store } from "../store/types.js";
 import type { BlockLevel } from "./block.js";
 import { labelTable } from "./label-table.js";
 import { Runner } from "./schedule/run.js";
 import { Stats, type StatsState } from "./schedule/stats.js";
-import { type Schedule, schedule } from "./schedule/tasks.js";
+import { schedule } from "./schedule/tasks.js";
 import { resolveSettings, type WriteSettings } from "./settings.js";
 import type { PyramidOptions, PyramidResult, RegionSource } from "./types.js";
 import { displayWindows } from "./window.js";
@@ -31,6 +32,9 @@ export type { PyramidOptions, PyramidResult, RegionSource } from "./types.js";
 
 /** Peak bytes per byte of block input in flight (see where `blockBudget` is set). */
 const BLOCK_OVERHEAD = 6;
+const DEFAULT_MEMORY_TARGET = 256 * 2 ** 20;
+/** Kept behind a front-to-back source beyond its reads' lookback: a few of node:zlib's 16 KiB pieces. */
+const STREAM_MARGIN = 64 * 1024;
 
 /** A ZarrArray read as a region source (decoded on this thread: the pool runs the downsampling). */
 export function asSource(src: RegionSource | ZarrArray): RegionSource {
@@ -64,7 +68,7 @@ export function blockLevels(settings: WriteSettings, arrays: ZarrArray<DataType>
  * budget of a sixth per block.
  */
 export function blockBudget(memoryTarget: number | undefined, inFlight: number): number {
-  return (memoryTarget ?? 256 * 2 ** 20) / (inFlight * BLOCK_OVERHEAD);
+  return (memoryTarget ?? DEFAULT_MEMORY_TARGET) / (inFlight * BLOCK_OVERHEAD);
 }
 
 /** Creates the group and every level's array (no data); `again` rewrites them after a crash. */
@@ -167,12 +171,30 @@ export async function write(
 
   const { pool, owned } = resolvePool(options.workers);
   const inFlight = Math.max(1, pool.size) + 1;
-  const budget = blockBudget(options.memoryTarget, inFlight);
-  const plan: Schedule = schedule(settings.plan, levels, {
-    method: settings.method,
-    dtype: settings.dtype,
-    blockBudget: budget,
-  });
+  const target = options.memoryTarget ?? DEFAULT_MEMORY_TARGET;
+  const forward = source.forwardOnly;
+  const planFor = (window: number) => {
+    const budget = blockBudget(target - window, inFlight);
+    const tasks = schedule(settings.plan, levels, {
+      method: settings.method,
+      dtype: settings.dtype,
+      blockBudget: budget,
+      forwardOnly: forward && window > 0 ? { span: forward.span, window, ahead: inFlight } : undefined,
+    });
+    return { budget, tasks };
+  };
+  // A source that decodes only front to back gets half the memory for the bytes it keeps behind;
+  // if its reads step back further, all but what the smallest blocks (one level-0 chunk or shard
+  // each) need, rather than decode the stream again and again.
+  let { budget, tasks: plan } = planFor(forward ? target / 2 : 0);
+  const smallest = inFlight * BLOCK_OVERHEAD * product(levels[0].grid) * itemSize(settings.dtype);
+  if (forward && (plan.lookback ?? 0) > target / 2 && target - smallest > target / 2) {
+    ({ budget, tasks: plan } = planFor(target - smallest));
+  }
+  // the stream's pieces overshoot the furthest read by up to one piece: a margin for that
+  if (forward && plan.lookback !== undefined) {
+    forward.keep(Math.min(target - budget * inFlight * BLOCK_OVERHEAD, plan.lookback) + STREAM_MARGIN);
+  }
   const saveProgress = async (force = false) => {
     Object.assign(checkpoint.state, stats.toState());
     await checkpoint.save(force);
