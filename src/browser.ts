@@ -53,7 +53,7 @@ export type { CreateOptions } from "./hierarchy/create.js";
 export { createArray, createGroup, Group, type Member } from "./hierarchy/group.js";
 export { type OpenOptions, open } from "./hierarchy/open.js";
 export { type MemberDiscovery, membersOf } from "./hierarchy/walk.js";
-export type { Region } from "./indexing/region.js";
+export type { ForwardOnlyReads, Region } from "./indexing/region.js";
 export { type AxisSelection, ellipsis, type Selection, type Slice, slice } from "./indexing/selection.js";
 export * as v2 from "./metadata/v2-namespace.js";
 export * as v3 from "./metadata/v3-namespace.js";

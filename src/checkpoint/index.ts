@@ -280,8 +280,9 @@ export async function claimOutput(target: Store, path: string, options: ClaimOpt
       mine.done = previous.done;
       mine.state = previous.state;
       await takeOver(store, path, key, where, previous, mine);
-      // the dead run's interrupted writes left temporary files; none of ours exist yet
-      if (options.removeTemporaryFiles !== false) await store.removeTemporaryFiles?.();
+      // the dead run's interrupted writes left temporary files; only those older than this run go: a
+      // run racing us for the claim may be mid-create (its temp file about to be linked) right now
+      if (options.removeTemporaryFiles !== false) await store.removeTemporaryFiles?.(new Date(mine.started));
     } else if (!options.overwrite) {
       throw new RunMismatchError(where, previous);
     } else {

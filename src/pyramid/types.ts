@@ -3,7 +3,7 @@
 import type { V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
 import type { WorkerPool } from "../concurrency/pool.js";
 import type { DataType } from "../dtype/index.js";
-import type { Region } from "../indexing/region.js";
+import type { ForwardOnlyReads, Region } from "../indexing/region.js";
 import type { NDArray } from "../ndarray.js";
 import type { CoordinateSystem, Transformation } from "../ome/v06/transformations/models.js";
 import type { DownsampleMethod } from "./downsample/index.js";
@@ -27,6 +27,8 @@ export interface RegionSource {
   readonly channelNames?: readonly string[];
   /** The source's storage chunk shape, when it is a chunked array (checked by `checkPlan`). */
   readonly storageChunkShape?: readonly number[];
+  /** Present when the source decodes only front to back: the writer then reads in its byte order. */
+  readonly forwardOnly?: ForwardOnlyReads;
 }
 
 export interface PyramidOptions {

@@ -12,10 +12,11 @@ import { ZarrArray } from "../array/zarr-array.js";
 import { claimOutput, clearExcept } from "../checkpoint/index.js";
 import { resolvePool } from "../concurrency/pool.js";
 import { arraySource } from "../convert/copy-array.js";
-import type { DataType } from "../dtype/index.js";
+import { type DataType, itemSize } from "../dtype/index.js";
 import { writeArrayMetadata, writeGroupMetadata } from "../hierarchy/create.js";
 import { createGroup } from "../hierarchy/group.js";
 import { describeExistingNode, readNodeMetadata } from "../hierarchy/metadata-io.js";
+import { product } from "../ndarray.js";
 import { joinKey } from "../store/keys.js";
 import type { Store } from "../store/types.js";
 import type { BlockLevel } from "./block.js";
@@ -23,12 +24,15 @@ import { labelTable } from "./label-table.js";
 import { BLOCK_OVERHEAD, DEFAULT_MEMORY_TARGET } from "./plan-guard.js";
 import { Runner } from "./schedule/run.js";
 import { Stats, type StatsState } from "./schedule/stats.js";
-import { type Schedule, schedule } from "./schedule/tasks.js";
+import { schedule } from "./schedule/tasks.js";
 import { resolveSettings, type WriteSettings } from "./settings.js";
 import type { PyramidOptions, PyramidResult, RegionSource } from "./types.js";
 import { displayWindows } from "./window.js";
 
 export type { PyramidOptions, PyramidResult, RegionSource } from "./types.js";
+
+/** Kept behind a front-to-back source beyond its reads' lookback: a few of node:zlib's 16 KiB pieces. */
+const STREAM_MARGIN = 64 * 1024;
 
 /** A ZarrArray read as a region source (decoded on this thread: the pool runs the downsampling). */
 export function asSource(src: RegionSource | ZarrArray): RegionSource {
@@ -163,12 +167,30 @@ export async function write(
 
   const { pool, owned } = resolvePool(options.workers);
   const inFlight = Math.max(1, pool.size) + 1;
-  const budget = blockBudget(options.memoryTarget, inFlight);
-  const plan: Schedule = schedule(settings.plan, levels, {
-    method: settings.method,
-    dtype: settings.dtype,
-    blockBudget: budget,
-  });
+  const target = options.memoryTarget ?? DEFAULT_MEMORY_TARGET;
+  const forward = source.forwardOnly;
+  const planFor = (window: number) => {
+    const budget = blockBudget(target - window, inFlight);
+    const tasks = schedule(settings.plan, levels, {
+      method: settings.method,
+      dtype: settings.dtype,
+      blockBudget: budget,
+      forwardOnly: forward && window > 0 ? { span: forward.span, window, ahead: inFlight } : undefined,
+    });
+    return { budget, tasks };
+  };
+  // A source that decodes only front to back gets half the memory for the bytes it keeps behind;
+  // if its reads step back further, all but what the smallest blocks (one level-0 chunk or shard
+  // each) need, rather than decode the stream again and again.
+  let { budget, tasks: plan } = planFor(forward ? target / 2 : 0);
+  const smallest = inFlight * BLOCK_OVERHEAD * product(levels[0].grid) * itemSize(settings.dtype);
+  if (forward && (plan.lookback ?? 0) > target / 2 && target - smallest > target / 2) {
+    ({ budget, tasks: plan } = planFor(target - smallest));
+  }
+  // the stream's pieces overshoot the furthest read by up to one piece: a margin for that
+  if (forward && plan.lookback !== undefined) {
+    forward.keep(Math.min(target - budget * inFlight * BLOCK_OVERHEAD, plan.lookback) + STREAM_MARGIN);
+  }
   const saveProgress = async (force = false) => {
     Object.assign(checkpoint.state, stats.toState());
     await checkpoint.save(force);

@@ -12,7 +12,7 @@ import type { ByteSource } from "../store/types.js";
 import { FileBytes, fileSize } from "./byte-source.js";
 import { gunzipHead, openGunzip } from "./gzip.js";
 import { checkRegion } from "./region.js";
-import { readStoredRegion, type StoredArray, storedByteLength } from "./stored-array.js";
+import { forwardOnlyReads, readStoredRegion, type StoredArray, storedByteLength } from "./stored-array.js";
 import type { Source } from "./types.js";
 
 /** A NIfTI source also reports the header's intensity scaling and spatial transform. */
@@ -248,6 +248,7 @@ export async function openNifti(path: string, options: { memoryLimit?: number } 
       const raw = await readStoredRegion(stored, region);
       return applied ? rescale(raw, slope, inter, dtype) : raw;
     },
+    forwardOnly: forwardOnlyReads(stored),
     close: () => bytes.close(),
   };
 }

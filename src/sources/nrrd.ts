@@ -13,7 +13,7 @@ import { unitName } from "./axes.js";
 import { FileBytes } from "./byte-source.js";
 import { openGunzip } from "./gzip.js";
 import { checkRegion } from "./region.js";
-import { readStoredRegion, type StoredArray, storedByteLength } from "./stored-array.js";
+import { forwardOnlyReads, readStoredRegion, type StoredArray, storedByteLength } from "./stored-array.js";
 import type { Source } from "./types.js";
 
 export interface NrrdHeader {
@@ -308,6 +308,7 @@ export async function openNrrd(path: string): Promise<Source> {
         checkRegion(region, shape, description);
         return readStoredRegion(stored, region);
       },
+      forwardOnly: forwardOnlyReads(stored),
       close: () => bytes.close(),
     };
   } catch (e) {

@@ -4,9 +4,11 @@
  * narrow regions do not cost one system call per row.
  */
 import { type DataType, type Endian, fromBytes, itemSize } from "../dtype/index.js";
+import type { ForwardOnlyReads } from "../indexing/region.js";
 import { type NDArray, product } from "../ndarray.js";
 import type { ByteSource } from "../store/types.js";
 import { permuteAxes, regionShape } from "./region.js";
+import { StreamedBytes } from "./streamed-bytes.js";
 import type { Region } from "./types.js";
 
 /** Runs closer than this are read together (the gap is read and dropped). */
@@ -31,6 +33,42 @@ export interface StoredArray {
 /** Total bytes the stored array occupies. */
 export function storedByteLength(a: Pick<StoredArray, "shape" | "dtype">): number {
   return product(a.shape) * itemSize(a.dtype);
+}
+
+/** The file bytes a region (presented axis order) lies in: [first byte, one past the last]. */
+export function storedSpan(a: StoredArray, region: Region): [number, number] {
+  const perm = a.perm ?? a.shape.map((_, i) => i);
+  const size = itemSize(a.dtype);
+  let first = a.offset;
+  let last = a.offset;
+  let stride = size;
+  const strides = new Array<number>(a.shape.length);
+  for (let i = a.shape.length - 1; i >= 0; i--) {
+    strides[i] = stride;
+    stride *= a.shape[i];
+  }
+  perm.forEach((p, i) => {
+    const [start, stop] = region[i];
+    first += start * strides[p];
+    last += Math.max(start, stop - 1) * strides[p];
+  });
+  return [first, last + size];
+}
+
+/** A stored array in a stream that can only be read front to back, as its readers plan for it. */
+export function forwardOnlyReads(a: StoredArray): ForwardOnlyReads | undefined {
+  const bytes = a.bytes;
+  if (!(bytes instanceof StreamedBytes)) return undefined;
+  return {
+    span: (region) => storedSpan(a, region),
+    get window() {
+      return bytes.window;
+    },
+    keep: (n) => bytes.keep(n),
+    get passes() {
+      return bytes.passes;
+    },
+  };
 }
 
 /** Reads a region given in presented axis order; returns it in presented axis order. */

@@ -65,12 +65,25 @@ export class StreamedBytes implements ByteSource {
   /** Reads behind the window: served by the next pass. */
   #behind: Pending[] = [];
   #pumping = false;
+  /** Bytes kept behind the position (`options.window`, or what `keep` asked for). */
+  #window: number;
   #failure: { error: unknown } | undefined;
   #closed = false;
 
   constructor(options: StreamedBytesOptions) {
     this.description = options.name;
     this.#options = options;
+    this.#window = options.window;
+  }
+
+  /** Bytes kept behind the stream's position. */
+  get window(): number {
+    return this.#window;
+  }
+
+  /** Keeps `bytes` behind the stream's position from now on (a reader that knows how far it steps back). */
+  keep(bytes: number): void {
+    this.#window = Math.max(0, Math.min(this.#options.size, Math.ceil(bytes)));
   }
 
   async size(): Promise<number> {
@@ -181,7 +194,7 @@ export class StreamedBytes implements ByteSource {
   }
 
   async #run(): Promise<void> {
-    const { size, window } = this.#options;
+    const { size } = this.#options;
     while (!this.#closed && this.#attached.length + this.#behind.length > 0) {
       if (this.#attached.length === 0 || !this.#stream) {
         // nothing left ahead of the stream: start again from the beginning for the reads behind
@@ -210,7 +223,7 @@ export class StreamedBytes implements ByteSource {
       this.#position += bytes.length;
       if (bytes.length === 0) continue;
       this.#pieces.push({ start, bytes });
-      while (this.#pieces.length > 1 && this.#pieces[1].start <= this.#position - window)
+      while (this.#pieces.length > 1 && this.#pieces[1].start <= this.#position - this.#window)
         this.#pieces.shift();
       // the read that reaches the end is answered only once the stream is known to end there
       if (this.#position >= size) await this.#confirmEnd();

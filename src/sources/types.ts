@@ -3,7 +3,7 @@
  * region, so a converter can stream data far larger than memory into Zarr.
  */
 import type { DataType, Endian } from "../dtype/index.js";
-import type { Region } from "../indexing/region.js";
+import type { ForwardOnlyReads, Region } from "../indexing/region.js";
 import type { NDArray } from "../ndarray.js";
 
 /** Axis names a source may use, in the order OME-NGFF wants them. */
@@ -29,6 +29,8 @@ export interface Source {
   readonly description: string;
   /** Reads a region (per axis `[start, stop)`) as a C-order array of exactly that shape. */
   read(region: Region): Promise<NDArray>;
+  /** Present when the input can only be decoded front to back (a gzip stream): see ForwardOnlyReads. */
+  readonly forwardOnly?: ForwardOnlyReads;
   /** Releases file handles and temporary files. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -7,7 +7,7 @@
  * follow directory links (so link loops cannot make them endless) and skip links that leave the root.
  */
 import { randomUUID } from "node:crypto";
-import { type Dirent, constants as fsConstants, type Stats } from "node:fs";
+import { type Dirent, existsSync, constants as fsConstants, type Stats } from "node:fs";
 import {
   type FileHandle,
   link,
@@ -101,6 +101,16 @@ async function readOpened(
   if (!info.isFile()) throw new KeyError(key, "is not a regular file");
   const { start, end } = range ? resolveRange(range, info.size) : { start: 0, end: info.size };
   return readAt(handle, start, end - start);
+}
+
+/** True when the file at `path` was last modified before `instant` (false once it is gone). */
+async function modifiedBefore(path: string, instant: Date): Promise<boolean> {
+  try {
+    return (await lstat(path)).mtimeMs < instant.getTime();
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
+  }
 }
 
 export class LocalStore implements WritableStore, ListableStore, DeletableStore {
@@ -283,19 +293,24 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
     const temp = join(dir, `${TEMP_PREFIX}${randomUUID()}`);
     return this.#slots.run(async () => {
       try {
-        try {
-          await writeFile(temp, value, { flag: "wx" });
-        } catch (error) {
-          if (errorCode(error) !== "ENOENT") throw error;
-          await mkdir(dir, { recursive: true });
-          await writeFile(temp, value, { flag: "wx" });
-        }
-        try {
-          await link(temp, file);
-          return true;
-        } catch (error) {
-          if (errorCode(error) === "EEXIST") return false;
-          throw error;
+        // A run resuming this store removes temporary files older than its start; file clocks are
+        // coarse, so ours may go between write and link: then it is written again (link says ENOENT).
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await writeFile(temp, value, { flag: "wx" });
+          } catch (error) {
+            if (errorCode(error) !== "ENOENT") throw error;
+            await mkdir(dir, { recursive: true });
+            await writeFile(temp, value, { flag: "wx" });
+          }
+          try {
+            await link(temp, file);
+            return true;
+          } catch (error) {
+            if (errorCode(error) === "EEXIST") return false;
+            if (errorCode(error) === "ENOENT" && attempt < 3 && !existsSync(temp)) continue;
+            throw error;
+          }
         }
       } catch (error) {
         throw ioError(`cannot create key ${JSON.stringify(key)} at ${file}`, error, {
@@ -309,8 +324,8 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
   }
 
   /** Removes temporary files under the root left by writes that never finished (see `cleanTemporaryFiles`). */
-  removeTemporaryFiles(): Promise<number> {
-    return LocalStore.cleanTemporaryFiles(this.root);
+  removeTemporaryFiles(olderThan?: Date): Promise<number> {
+    return LocalStore.cleanTemporaryFiles(this.root, olderThan);
   }
 
   async delete(key: string): Promise<void> {
@@ -416,9 +431,11 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
 
   /**
    * Removes temporary files left by writes that never finished (a crash, a killed process).
-   * Safe only while nothing is writing to the store. Returns how many were removed.
+   * Safe only while nothing is writing to the store, or, with `olderThan`, while nothing that
+   * started before that instant is: then only files last modified before it go. Returns how many
+   * were removed.
    */
-  static async cleanTemporaryFiles(root: string): Promise<number> {
+  static async cleanTemporaryFiles(root: string, olderThan?: Date): Promise<number> {
     let removed = 0;
     const walk = async (dir: string): Promise<void> => {
       let entries: Dirent[];
@@ -431,6 +448,7 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
       for (const entry of entries) {
         const path = join(dir, entry.name);
         if (entry.name.startsWith(TEMP_PREFIX) && !entry.isDirectory()) {
+          if (olderThan && !(await modifiedBefore(path, olderThan))) continue;
           await rm(path, { force: true });
           removed++;
         } else if (entry.isDirectory()) {

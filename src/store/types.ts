@@ -37,9 +37,11 @@ export interface WritableStore extends ReadableStore {
   setIfAbsent?(key: string, value: Uint8Array): Promise<boolean>;
   /**
    * Removes temporary files left by writes that never finished (a killed process). Only for stores
-   * that make them (LocalStore); safe only while nothing writes to the store. Returns how many.
+   * that make them (LocalStore); safe only while nothing writes to the store, or, with `olderThan`,
+   * only files last modified before that instant go (those of runs that ended before it). Returns
+   * how many.
    */
-  removeTemporaryFiles?(): Promise<number>;
+  removeTemporaryFiles?(olderThan?: Date): Promise<number>;
 }
 
 /**

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { ValueError } from "../../src/errors.js";
+import { MemoryStore, openSource, pyramid } from "../../src/index.js";
 import { openGunzip } from "../../src/sources/gzip.js";
 import { type ForwardStream, StreamedBytes } from "../../src/sources/streamed-bytes.js";
 import { cli, ensureBuilt } from "../helpers/cli.js";
@@ -151,4 +152,49 @@ describe("gzip through StreamedBytes", () => {
     assert.ok(files(a).filter((f) => /^\/3\//.test(f)).length > 0, "four levels");
     for (const f of files(a)) assert.deepEqual(readFileSync(b + f), readFileSync(a + f), f);
   });
+});
+
+describe("the pyramid writer reads a front-to-back source in its byte order", () => {
+  const { dir, cleanup } = tempDir("zarrsmith-forward-");
+  after(cleanup);
+  // 120x100x96 uint16: a 16-plane slab is 384 KB, so at a 1 MiB target one slab fits the half
+  // of memory the stream may keep; the depth-first tree walk came back to earlier slabs (41 passes)
+  const [X, Y, Z] = [120, 100, 96];
+  const voxels = new Uint16Array(X * Y * Z).map((_, i) => (i * 2654435761) >>> 20);
+  const nii = niftiBytes({ dims: [3, X, Y, Z], datatype: 512, bitpix: 16 }, new Uint8Array(voxels.buffer));
+
+  for (const method of ["mean", "gaussian"] as const) {
+    test(`${method}: one pass over a .nii.gz at a tight memory target, the same chunks as from the .nii`, async () => {
+      writeFileSync(join(dir, "vol.nii"), nii);
+      writeFileSync(join(dir, "vol.nii.gz"), gzipSync(nii));
+      const MiB = 2 ** 20;
+      const files: Map<string, Uint8Array>[] = [];
+      for (const name of ["vol.nii", "vol.nii.gz"]) {
+        const source = await openSource(join(dir, name), { memoryLimit: MiB });
+        const store = new MemoryStore();
+        await pyramid.write(source, store, {
+          chunks: [16, 32, 32],
+          levels: 4,
+          method,
+          memoryTarget: MiB,
+          workers: 1,
+        });
+        if (name.endsWith(".gz")) {
+          assert.ok(source.forwardOnly, "a .nii.gz is a front-to-back source");
+          assert.equal(source.forwardOnly.passes, 1, "decoded once");
+          assert.ok(source.forwardOnly.window <= MiB, `kept ${source.forwardOnly.window} bytes`);
+        } else assert.equal(source.forwardOnly, undefined);
+        await source.close();
+        const keys = (await store.list()).sort();
+        files.push(new Map(await Promise.all(keys.map(async (k) => [k, (await store.get(k))!] as const))));
+      }
+      const [plain, gz] = files;
+      assert.deepEqual([...gz.keys()], [...plain.keys()]);
+      assert.ok(
+        [...plain.keys()].some((k) => k.startsWith("3/")),
+        "four levels",
+      );
+      for (const [k, v] of plain) assert.deepEqual(gz.get(k), v, k);
+    });
+  }
 });

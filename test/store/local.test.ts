@@ -1,7 +1,7 @@
 /** LocalStore specifics: atomic writes, failure cleanup, concurrency, temp-file handling, the root check. */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, symlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { ZarrsmithError } from "../../src/errors.js";
@@ -100,6 +100,18 @@ test("listings skip temporary files and cleanTemporaryFiles removes them", async
   assert.equal(await LocalStore.cleanTemporaryFiles(root), 3);
   assert.deepEqual(await allFiles(root), ["a/b/keep"]);
   assert.equal(await LocalStore.cleanTemporaryFiles(join(root, "missing")), 0);
+});
+
+test("removeTemporaryFiles(olderThan) keeps the temporary files of writes that started after it", async (t) => {
+  const root = await tempDir(t);
+  const store = new LocalStore(root);
+  await writeFile(join(root, `${TEMP_PREFIX}old`), "partial");
+  await utimes(join(root, `${TEMP_PREFIX}old`), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+  await writeFile(join(root, `${TEMP_PREFIX}new`), "partial");
+  assert.equal(await store.removeTemporaryFiles(new Date(Date.now() - 30_000)), 1);
+  assert.deepEqual(await allFiles(root), [`${TEMP_PREFIX}new`]);
+  assert.equal(await store.removeTemporaryFiles(), 1);
+  assert.deepEqual(await allFiles(root), []);
 });
 
 test("keys using the temporary-file prefix are refused", async (t) => {

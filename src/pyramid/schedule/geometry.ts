@@ -78,6 +78,32 @@ export function chooseLeafLevel(
   return leaf;
 }
 
+/**
+ * How many bytes behind its furthest point a front-to-back stream is asked for, when `regions` are
+ * read in order with up to `ahead` of them in flight at once (each one's reads may pull the
+ * stream up to the end of the furthest region in flight). `span` gives a region's bytes.
+ */
+export function lookback(
+  regions: Iterable<Region>,
+  span: (region: Region) => readonly [number, number],
+  ahead: number,
+): number {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let furthest = 0;
+  for (const r of regions) {
+    const [a, b] = span(r);
+    starts.push(a);
+    furthest = Math.max(furthest, b);
+    ends.push(furthest); // the furthest end of this region and every one before it
+  }
+  let back = 0;
+  for (let j = 0; j < starts.length; j++) {
+    back = Math.max(back, ends[Math.min(ends.length - 1, j + Math.max(1, ahead) - 1)] - starts[j]);
+  }
+  return back;
+}
+
 /** The gaussian kernel's reach into level k-1 when level k is made from it. */
 export function haloAt(levels: readonly BlockLevel[], k: number): number[] {
   return haloFor("gaussian", levels[k].factors);

@@ -12,11 +12,13 @@
  * run execute the same code.
  */
 import { type DataType, itemSize } from "../../dtype/index.js";
+import { gridCoords } from "../../indexing/grid.js";
+import type { Region } from "../../indexing/region.js";
 import { product } from "../../ndarray.js";
 import type { BlockLevel } from "../block.js";
 import type { DownsampleMethod } from "../downsample/index.js";
 import type { PyramidPlan } from "../plan.js";
-import { chooseLeafLevel, chunkGrid, stageEnd } from "./geometry.js";
+import { chooseLeafLevel, chunkGrid, contextRegions, lookback, regionOf, stageEnd } from "./geometry.js";
 
 export interface PyramidTask {
   index: number;
@@ -35,6 +37,8 @@ export interface Schedule {
   /** The level the tasks finish; every level above it is made after all tasks. */
   taskLevel: number;
   tasks: PyramidTask[];
+  /** With `forwardOnly`: the most bytes the source reads step back behind the stream. */
+  lookback?: number;
 }
 
 export interface ScheduleOptions {
@@ -46,6 +50,18 @@ export interface ScheduleOptions {
   tasks?: number;
   /** Or: split so that a task covers about this many bytes of the source. */
   taskSize?: number;
+  /**
+   * The source decodes only front to back (see ForwardOnlyReads) and may keep `window` bytes behind
+   * the stream. The tasks then read their blocks in C order — the source's byte order — each block
+   * one chunk of the task level (so a task never walks back into an earlier slab), at the deepest
+   * task level whose reads step back at most `window`; the levels above are made from it as stored.
+   */
+  forwardOnly?: {
+    span(region: Region): readonly [number, number];
+    window: number;
+    /** Blocks read at once. */
+    ahead: number;
+  };
 }
 
 /** Plans the tasks of a pyramid; see the module comment. */
@@ -65,7 +81,28 @@ export function schedule(
   // the deepest level (fewest tasks' worth of reading back later) that still has enough chunks
   let taskLevel = deepest;
   while (taskLevel > 0 && product(chunkGrid(levels[taskLevel])) < wanted) taskLevel--;
-  const leaf = Math.min(chooseLeafLevel(plan, levels, options.dtype, options.blockBudget), taskLevel);
+  let leaf = Math.min(chooseLeafLevel(plan, levels, options.dtype, options.blockBudget), taskLevel);
+  let back: number | undefined;
+  const forward = options.forwardOnly;
+  if (forward) {
+    // the blocks level t's tasks read from the source, in the order they read them
+    const reads = (t: number): Iterable<Region> => {
+      const coords = gridCoords(chunkGrid(levels[t]));
+      return kind === "staged"
+        ? map(coords, (c) => contextRegions(levels, 0, t, c)[0])
+        : map(coords, (c) => regionOf(levels, t, c, 0));
+    };
+    // tree: a task chunk is one leaf block; staged: a stage 0..t must keep t >= 1
+    let t = kind === "staged" ? taskLevel : leaf;
+    const lowest = kind === "staged" ? Math.min(1, taskLevel) : 0;
+    back = lookback(reads(t), forward.span, forward.ahead);
+    while (t > lowest && back > forward.window) {
+      t--;
+      back = lookback(reads(t), forward.span, forward.ahead);
+    }
+    taskLevel = t;
+    leaf = Math.min(leaf, t);
+  }
   const count = product(chunkGrid(levels[taskLevel]));
   const n = Math.max(1, Math.min(wanted, count));
   const tasks: PyramidTask[] = [];
@@ -77,7 +114,11 @@ export function schedule(
       end: Math.floor(((i + 1) * count) / n),
     });
   }
-  return { kind, leaf, taskLevel, tasks };
+  return { kind, leaf, taskLevel, tasks, ...(back !== undefined ? { lookback: back } : {}) };
+}
+
+function* map<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
 }
 
 /** The chunk coordinates of a task's level that it finishes, in C order. */
