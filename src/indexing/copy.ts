@@ -28,9 +28,18 @@ export interface StridedView {
  * Copies `counts` elements per axis from `src` to `dst`. Strides and offsets are in elements;
  * `lanes` typed-array slots make one element (2 for complex). Steps may be negative.
  */
-export function copyStrided(src: StridedView, dst: StridedView, counts: readonly number[], lanes = 1): void {
+export function copyStrided(src: StridedView, dst: StridedView, given: readonly number[], lanes = 1): void {
+  for (const c of given) if (c === 0) return;
+  // Axes of one element move nothing: without them a plane across the fastest axis (an x plane)
+  // copies runs along y instead of calling the run copier once per element.
+  if (given.includes(1) && given.length > 1) {
+    const keep = given.map((c, i) => (c === 1 ? -1 : i)).filter((i) => i >= 0);
+    src = { data: src.data, offset: src.offset, strides: keep.map((i) => src.strides[i]) };
+    dst = { data: dst.data, offset: dst.offset, strides: keep.map((i) => dst.strides[i]) };
+    given = keep.map((i) => given[i]);
+  }
+  const counts = given;
   const n = counts.length;
-  for (const c of counts) if (c === 0) return;
   if (n === 0) {
     copyRun(src.data, src.offset, 0, dst.data, dst.offset, 0, 1, lanes);
     return;
