@@ -11,15 +11,17 @@
  */
 import { basename } from "node:path";
 import { fromFile, type GeoTIFF, type GeoTIFFImage } from "geotiff";
-import { allocate, type DataType } from "../dtype/index.js";
+import { allocate, type DataType, fromBytes, itemSize } from "../dtype/index.js";
 import { NotFoundError, StoreError, UnsupportedError, ValueError, ZarrsmithError } from "../errors.js";
 import type { NDArray } from "../ndarray.js";
 import { product } from "../ndarray.js";
 import { unitName } from "./axes.js";
+import { FileBytes } from "./byte-source.js";
 import { num } from "./format.js";
 import { runLimited } from "./limit.js";
 import { isOmeXml, type OmePixels, type OmeQuantity, omePlaneIfds, parseOmeXml } from "./ome-xml.js";
 import { checkRegion, regionShape } from "./region.js";
+import { readRegionBytes } from "./stored-array.js";
 import { checkTiffPage, checkTiffStructure, DEFAULT_BLOCK_LIMIT } from "./tiff-check.js";
 import { TiffBlockError } from "./tiff-decoders.js";
 import type { Region, Source } from "./types.js";
@@ -290,6 +292,42 @@ export async function readTiffWindow(
   }
 }
 
+/**
+ * Where an uncompressed page of one sample per pixel keeps its pixels, when its strips lie back to
+ * back (as tifffile, libtiff and ImageJ write them): the page is then a C-order [height, width]
+ * array at that byte offset, read by byte ranges. geotiff would decode it strip by strip and copy
+ * every sample through a generic per-sample loop (measured: 2.5x the time of a raw file per byte).
+ */
+export async function plainPageOffset(image: GeoTIFFImage, dtype: DataType): Promise<number | undefined> {
+  const fd = image.fileDirectory;
+  const value = async (name: string) => {
+    const v = await fd.loadValue(name as never);
+    return v === undefined || v === null
+      ? []
+      : typeof v === "number"
+        ? [v]
+        : Array.from(v as ArrayLike<number>, Number);
+  };
+  const one = async (name: string, dflt: number) => (await value(name))[0] ?? dflt;
+  if (dtype === "float16" || image.getSamplesPerPixel() !== 1) return undefined;
+  if (image.getBitsPerSample(0) !== itemSize(dtype) * 8) return undefined;
+  if ((await one("Compression", 1)) !== 1 || (await one("Predictor", 1)) !== 1) return undefined;
+  if ((await one("FillOrder", 1)) !== 1 || fd.hasTag("TileWidth" as never)) return undefined;
+  const width = image.getWidth();
+  const height = image.getHeight();
+  const rowBytes = width * itemSize(dtype);
+  const rps = Math.min(await one("RowsPerStrip", height), height);
+  const offsets = await value("StripOffsets");
+  const counts = await value("StripByteCounts");
+  const strips = Math.ceil(height / rps);
+  if (offsets.length < strips || counts.length < strips) return undefined;
+  for (let k = 0; k < strips; k++) {
+    const rows = Math.min(rps, height - k * rps);
+    if (offsets[k] !== offsets[0] + k * rps * rowBytes || counts[k] < rows * rowBytes) return undefined;
+  }
+  return offsets[0];
+}
+
 export async function openTiff(path: string, options: TiffOptions = {}): Promise<Source> {
   const { tiff, pages, size } = await openCheckedTiff(path);
   try {
@@ -379,6 +417,17 @@ async function describeTiff(
       : `${layout.kind}${tiff.bigTiff ? " (BigTIFF)" : ""}, ${sizes.join(" ")}${sizes.length ? " " : ""}of ${width}x${height} ${dtype}`;
 
   let closed = false;
+  // pages read by byte ranges (see plainPageOffset): their offsets, looked up once per page
+  const plain = new Map<number, Promise<number | undefined>>();
+  const bytes = await FileBytes.open(path);
+  const endian = tiff.littleEndian ? "little" : "big";
+  const readPlain = async (ifd: number, image: GeoTIFFImage, window: Region) => {
+    if (!plain.has(ifd)) plain.set(ifd, plainPageOffset(image, dtype));
+    const offset = await plain.get(ifd);
+    if (offset === undefined) return undefined;
+    const raw = await readRegionBytes(bytes, offset, [height, width], itemSize(dtype), window);
+    return fromBytes(raw, dtype, endian);
+  };
   return {
     shape,
     dtype,
@@ -409,6 +458,12 @@ async function describeTiff(
             const ifd = layout.ifds[((t0 + ti) * C + pc) * Z + (z0 + zi)];
             jobs.push(async () => {
               const image = await tiff.getImage(ifd);
+              const at = ((ti * counts[1] + pc * spp - c0) * counts[2] + zi) * planeSize;
+              const direct = spp === 1 ? await readPlain(ifd, image, [r5[3], r5[4]]) : undefined;
+              if (direct) {
+                (out as Uint8Array).set(direct as unknown as Uint8Array, at);
+                return;
+              }
               const samples = Array.from({ length: s1 - s0 }, (_, i) => s0 + i);
               const rasters = await readTiffWindow(image, path, ifd, [x0, y0, x1, y1], samples);
               samples.forEach((s, i) => {
@@ -428,6 +483,7 @@ async function describeTiff(
     async close() {
       if (closed) return;
       closed = true;
+      await bytes.close();
       await tiff.close();
     },
   };

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ZarrsmithError } from "../../src/errors.js";
 import { openSource } from "../../src/sources/index.js";
+import { pageDataType, plainPageOffset } from "../../src/sources/tiff.js";
 import { needs, pythonModules } from "../helpers/requirements.js";
 import { checkReads, pythonJSON, tempDir, values } from "./util.js";
 
@@ -23,6 +24,9 @@ tifffile.imwrite(d + "/tiled.tif", a, tile=(16, 16), compression="zlib"); keep("
 
 a = rng.standard_normal((4, 20, 24)).astype(np.float32)
 tifffile.imwrite(d + "/big.tif", a, bigtiff=True); keep("big", a)
+
+a = rng.integers(0, 65535, (2, 13, 17), dtype=np.uint16)  # 2 pages: geotiff 3.0.5 byte-swaps SHORT StripByteCounts of big-endian pages from the third on
+tifffile.imwrite(d + "/be.tif", a, byteorder=">", rowsperstrip=5, photometric="minisblack"); keep("be", a)
 
 a = rng.integers(-30000, 30000, (21, 33), dtype=np.int16)
 tifffile.imwrite(d + "/single_i16.tif", a); keep("single_i16", a)
@@ -89,6 +93,32 @@ describe("TIFF sources", { skip: needs(pythonModules("tifffile")) }, () => {
       [1, 4],
       [5, 23],
       [3, 37],
+    ]);
+    await s.close();
+  });
+
+  test("uncompressed pages with back-to-back strips are read by byte ranges, big-endian too", async () => {
+    const { fromFile } = await import("geotiff");
+    for (const [name, want] of [
+      ["stripped.tif", true],
+      ["be.tif", true],
+      ["single_i16.tif", true],
+      ["big.tif", false], // 4 samples, planar
+      ["tiled.tif", false],
+      ["rgb.tif", false],
+    ] as const) {
+      const tiff = await fromFile(join(dir, name));
+      const image = await tiff.getImage(0);
+      const offset = await plainPageOffset(image, pageDataType(image, name, 0));
+      assert.equal(typeof offset === "number", want, name);
+      tiff.close();
+    }
+    const s = await openSource(join(dir, "be.tif"));
+    assert.equal(s.dtype, "uint16");
+    await checkReads(s, expect.be, [
+      [0, 2],
+      [4, 11],
+      [2, 17],
     ]);
     await s.close();
   });
