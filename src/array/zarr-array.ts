@@ -22,6 +22,7 @@ import {
   checkScalar,
   type DataType,
   fillSlots,
+  itemSize,
   lanes,
   type Scalar,
   type ScalarFor,
@@ -81,6 +82,20 @@ function offsetOf(starts: readonly number[], strides: readonly number[]): number
   let o = 0;
   for (let i = 0; i < starts.length; i++) o += starts[i] * strides[i];
   return o;
+}
+
+/** Bytes of whole stored chunks (shards) a write keeps in flight, when they are large. */
+const WRITE_IN_FLIGHT_BYTES = 64 * 2 ** 20;
+
+/**
+ * Stored chunks a write works on at once: enough to keep every worker busy while this thread cuts
+ * and stores the next (2 per worker, plus 2), but for large shards no more than fit
+ * WRITE_IN_FLIGHT_BYTES (each costs ~3x its size while in flight: cut, encoded, written), and
+ * never fewer than one per worker plus one.
+ */
+function chunksInFlight(workers: number, chunkBytes: number): number {
+  const busy = Math.max(1, workers);
+  return Math.max(busy + 1, Math.min(2 * busy + 2, Math.floor(WRITE_IN_FLIGHT_BYTES / chunkBytes)));
 }
 
 /**
@@ -266,7 +281,7 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
     try {
       await forEachLimit(
         projectSelection(ranges, gridShape, shape),
-        2 * Math.max(1, pool.size) + 2,
+        chunksInFlight(pool.size, product(gridShape) * (dataType === "string" ? 16 : itemSize(dataType))),
         async (proj) => {
           const key = this.chunkKey(proj.coords);
           const edge = proj.coords.some((c, i) => (c + 1) * gridShape[i] > shape[i]);
