@@ -20,7 +20,7 @@ import type { ZarrArray } from "../../array/zarr-array.js";
 import { forEachLimit } from "../../concurrency/limit.js";
 import { collectTransferables } from "../../concurrency/messages.js";
 import type { WorkerPool } from "../../concurrency/pool.js";
-import { allocate, type DataType, lanes } from "../../dtype/index.js";
+import { allocate, type DataType, itemSize, lanes } from "../../dtype/index.js";
 import { copyStrided, stridesOf } from "../../indexing/copy.js";
 import { gridCoords } from "../../indexing/grid.js";
 import { slice } from "../../indexing/selection.js";
@@ -97,6 +97,12 @@ export class Runner {
       await this.runStage(0, task.level, taskChunks(this.ctx.levels, task));
       return;
     }
+    if (task.level === 0) {
+      // nothing above them in the task: level-0 chunks go in runs along the fastest axis, one
+      // source read each (a 64^3 chunk alone reads 64 short rows per plane)
+      await forEachLimit(this.levelZeroRuns(task), inFlight, (run) => this.levelZeroRun(run), signal);
+      return;
+    }
     await forEachLimit(
       taskChunks(this.ctx.levels, task),
       task.level > schedule.leaf ? 2 : inFlight,
@@ -128,6 +134,59 @@ export class Runner {
       },
       signal,
     );
+  }
+
+  /**
+   * The task's unfinished level-0 chunks in C order, grouped into runs of neighbours along the
+   * fastest axis whose source region fits the block budget.
+   */
+  private *levelZeroRuns(task: PyramidTask): Generator<number[][]> {
+    const { levels, done, dtype, blockBudget } = this.ctx;
+    const last = levels[0].shape.length - 1;
+    const chunkBytes =
+      product(levels[0].grid.map((g, i) => Math.min(g, levels[0].shape[i]))) * itemSize(dtype);
+    const most = Math.max(1, Math.floor(blockBudget / chunkBytes));
+    let run: number[][] = [];
+    for (const c of taskChunks(levels, task)) {
+      if (done.has(nodeId(0, c))) {
+        this.counters.resumedNodes++;
+        this.report(0, 1);
+        continue;
+      }
+      const prev = run[run.length - 1];
+      const follows =
+        prev !== undefined && c[last] === prev[last] + 1 && c.every((x, i) => i === last || x === prev[i]);
+      if (run.length > 0 && (!follows || run.length >= most)) {
+        yield run;
+        run = [];
+      }
+      run.push(c);
+    }
+    if (run.length > 0) yield run;
+  }
+
+  /** Reads one run of level-0 chunks from the source and stores them (a worker encodes them). */
+  private async levelZeroRun(run: number[][]): Promise<void> {
+    const { levels, source, method, channelAxis, stats, signal, done } = this.ctx;
+    const first = regionOf(levels, 0, run[0], 0);
+    const end = regionOf(levels, 0, run[run.length - 1], 0);
+    const region = first.map(([a, b], i) => [a, i === first.length - 1 ? end[i][1] : b] as [number, number]);
+    signal?.throwIfAborted();
+    const input = await source.read(region);
+    signal?.throwIfAborted();
+    await this.runBlock({
+      input,
+      origin: region.map(([a]) => a),
+      store: levels[0],
+      levels: [],
+      method,
+      stats: true,
+      statsAxis: channelAxis >= 0 ? channelAxis : undefined,
+      countValues: stats.countValues,
+      returnLast: false,
+    });
+    for (const c of run) done.add(nodeId(0, c));
+    await this.ctx.onDone();
   }
 
   private report(level: number, n: number): void {
