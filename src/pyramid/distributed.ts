@@ -4,7 +4,19 @@
  * output: how to reopen the input, every option, the schedule. `runTask(plan, i)` writes task i and
  * then its completion record (`zarrsmith-tasks/<i>.json`); running it again, or after a crash,
  * rewrites the same bytes. `finalize` checks every record, makes the levels above the task level
- * and writes the OME metadata last. `pyramid.write` runs the very same schedule in one process.
+ * that no task made and writes the OME metadata last. `pyramid.write` runs the very same schedule
+ * in one process.
+ *
+ * The levels above the task level T (tree methods): the last one up builds the parent. A task that
+ * has written its record looks at the level-(T+1) chunks over its own chunks; where every task
+ * under one has its record, it builds that chunk from level T as stored, then leaves a marker
+ * (`zarrsmith-tasks/above/<level>/<coords>.json`, written after the chunk); and so on up: a chunk
+ * is built once all its children have markers. Each task writes its record (marker) before it
+ * looks at the others', so of several finishing at once the last always sees them all (the stores
+ * are strongly consistent); two that both see "all done" build the same chunk twice, with the same
+ * bytes, each object written atomically. A task killed in a build leaves no marker: finalize (or a
+ * later task) builds that chunk. Gaussian ("staged") levels above T need their neighbours' halos,
+ * so they stay with finalize.
  */
 import { claimOutput, describeRun, OutputBusyError } from "../checkpoint/index.js";
 import { forEachLimit } from "../concurrency/limit.js";
@@ -12,10 +24,11 @@ import { resolvePool, type WorkerPool } from "../concurrency/pool.js";
 import { stringifyJSON } from "../dtype/json.js";
 import { ExistsError, NotFoundError, ValueError, ZarrsmithError } from "../errors.js";
 import { readNodeMetadata } from "../hierarchy/metadata-io.js";
+import { gridCoords } from "../indexing/grid.js";
 import { joinKey, normalizePath } from "../store/keys.js";
 import type { Store } from "../store/types.js";
 import { PLAN_FILE, TASKS_DIR } from "./reserved.js";
-import { chunksUnder } from "./schedule/geometry.js";
+import { childChunks, chunkGrid, chunksUnder, nodeId, parentChunks } from "./schedule/geometry.js";
 import { Runner } from "./schedule/run.js";
 import { Stats, type StatsState } from "./schedule/stats.js";
 import { type PyramidTask, type Schedule, schedule, taskChunks } from "./schedule/tasks.js";
@@ -74,6 +87,23 @@ export interface TaskRecord {
   chunksWritten: number;
 }
 
+/** What `runTask` returns: the completion record, and the chunks above the task level it built. */
+export interface TaskResult extends TaskRecord {
+  above: {
+    /** Chunks above the task level built by this run (after its record), per level from T+1 up. */
+    built: number[];
+    bytesWritten: number;
+  };
+}
+
+/** The marker of a chunk above the task level that a task built (written after the chunk). */
+interface AboveMarker {
+  level: number;
+  coords: number[];
+  fingerprint: string;
+  task: number;
+}
+
 /** finalize found tasks without a completion record. */
 export class MissingTasksError extends ZarrsmithError {
   readonly missing: number[];
@@ -109,6 +139,37 @@ const decoder = new TextDecoder();
 
 function recordKey(plan: Plan, i: number): string {
   return joinKey(plan.path, `${TASKS_DIR}/${i}.json`);
+}
+
+function markerKey(plan: Plan, level: number, coords: readonly number[]): string {
+  return joinKey(plan.path, `${TASKS_DIR}/above/${level}/${coords.join(".")}.json`);
+}
+
+async function readMarker(plan: Plan, level: number, coords: readonly number[]): Promise<boolean> {
+  const bytes = await plan.store.get(markerKey(plan, level, coords));
+  if (!bytes) return false;
+  try {
+    const m = JSON.parse(decoder.decode(bytes)) as AboveMarker;
+    return m.fingerprint === plan.fingerprint && m.level === level && m.coords.join(".") === coords.join(".");
+  } catch {
+    return false; // torn: built again
+  }
+}
+
+/** The task whose run of task-level chunks holds C-order index `flat` (the runs are consecutive). */
+function taskOf(plan: Plan, flat: number): number {
+  let lo = 0;
+  let hi = plan.tasks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (plan.tasks[mid][0] <= flat) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function flatIndex(grid: readonly number[], coords: readonly number[]): number {
+  return coords.reduce((a, c, i) => a * grid[i] + c, 0);
 }
 
 function plannedOptions(options: PlanOptions): PlannedOptions {
@@ -272,8 +333,11 @@ async function claimTask(plan: Plan, i: number) {
   }
 }
 
-/** Writes task `i` of the plan (all of it, every time: idempotent), then its completion record. */
-export async function runTask(plan: Plan, i: number, run: RunOptions): Promise<TaskRecord> {
+/**
+ * Writes task `i` of the plan (all of it, every time: idempotent), then its completion record, then
+ * (tree methods) the chunks above the task level that it is the last one under (module comment).
+ */
+export async function runTask(plan: Plan, i: number, run: RunOptions): Promise<TaskResult> {
   if (!(Number.isInteger(i) && i >= 0 && i < plan.tasks.length))
     throw new ValueError(`task must be an integer from 0 to ${plan.tasks.length - 1}, got ${i}`);
   const claim = await claimTask(plan, i);
@@ -296,7 +360,8 @@ export async function runTask(plan: Plan, i: number, run: RunOptions): Promise<T
       chunksWritten: r.counters.chunksWritten,
     };
     await plan.store.set!(recordKey(plan, i), encoder.encode(`${JSON.stringify(record)}\n`));
-    return record;
+    const above = await buildAbove(plan, run, p, task);
+    return { ...record, above };
   } finally {
     // released after the record, and on an error too (a live worker process would hold it for
     // ever); only a crash leaves it, to a dead process, which the next run takes over
@@ -305,6 +370,74 @@ export async function runTask(plan: Plan, i: number, run: RunOptions): Promise<T
     if (p?.owned) await p.pool.close();
     await p?.source.close?.();
   }
+}
+
+/**
+ * The last one up builds the parent: after task's record is written, every chunk above the task
+ * level over the task's chunks whose children are all finished (level T: every task under it has
+ * its record; above: every child has its marker) is built from its children as stored, then
+ * marked; one level up at a time, from the chunks marked one level down. Tree methods only:
+ * gaussian's levels above T need neighbours' halos, and stay with finalize.
+ */
+async function buildAbove(
+  plan: Plan,
+  run: RunOptions,
+  p: Awaited<ReturnType<typeof prepare>>,
+  task: PyramidTask,
+): Promise<TaskResult["above"]> {
+  const T = plan.schedule.taskLevel;
+  const K = p.levels.length - 1;
+  const above: TaskResult["above"] = { built: [], bytesWritten: 0 };
+  if (plan.schedule.kind !== "tree" || T >= K) return above;
+  const gridT = chunkGrid(p.levels[T]);
+  const recorded = new Map<number, Promise<boolean>>([[task.index, Promise.resolve(true)]]);
+  const hasRecord = (t: number) => {
+    let r = recorded.get(t);
+    if (!r) {
+      r = readRecord(plan, t).then(Boolean);
+      recorded.set(t, r);
+    }
+    return r;
+  };
+  // finished children, read back as stored; the runner adds each chunk it builds
+  const done = new Set<string>();
+  const r = runner(plan, run, p, done, () => {});
+  let below: number[][] = [...taskChunks(p.levels, task)];
+  for (let level = T + 1; level <= K && below.length > 0; level++) {
+    const parents = new Map<string, number[]>();
+    for (const c of below) for (const q of parentChunks(p.levels, level - 1, c)) parents.set(q.join("."), q);
+    const marked: number[][] = [];
+    let built = 0;
+    for (const coords of parents.values()) {
+      run.signal?.throwIfAborted();
+      const children = childChunks(p.levels, level, coords);
+      let ready: boolean;
+      if (level - 1 === T) {
+        const tasks = new Set(children.map((c) => taskOf(plan, flatIndex(gridT, c))));
+        ready = (await Promise.all([...tasks].map(hasRecord))).every(Boolean);
+      } else {
+        ready = (
+          await Promise.all(
+            children.map((c) => done.has(nodeId(level - 1, c)) || readMarker(plan, level - 1, c)),
+          )
+        ).every(Boolean);
+      }
+      if (!ready) continue; // a task still running under it is the last one up
+      for (const c of children) done.add(nodeId(level - 1, c));
+      const bytes = r.counters.bytesWritten;
+      await r.build(level, coords);
+      above.bytesWritten += r.counters.bytesWritten - bytes;
+      // after the chunk: a marker never names a chunk not fully written
+      const marker: AboveMarker = { level, coords, fingerprint: plan.fingerprint, task: task.index };
+      await plan.store.set!(markerKey(plan, level, coords), encoder.encode(`${JSON.stringify(marker)}\n`));
+      marked.push(coords);
+      built++;
+      run.onProgress?.({ level, done: built, total: built });
+    }
+    if (built > 0) above.built.push(built);
+    below = marked;
+  }
+  return above;
 }
 
 export interface PlanStatus {
@@ -349,7 +482,31 @@ export async function status(plan: Plan): Promise<PlanStatus> {
   return { tasks: plan.tasks.length, done, missing, finalized };
 }
 
-/** Checks every task's record, makes the levels above the task level, writes the OME metadata last. */
+/**
+ * The chunks above the task level that tasks built (marked), found from the top down: a marked
+ * chunk's children are not looked at (finalize reads it back and needs nothing below it).
+ */
+async function builtAbove(
+  plan: Plan,
+  levels: Awaited<ReturnType<typeof prepare>>["levels"],
+): Promise<Set<string>> {
+  const built = new Set<string>();
+  const T = plan.schedule.taskLevel;
+  const K = levels.length - 1;
+  if (plan.schedule.kind !== "tree" || T >= K) return built;
+  let look: number[][] = [...gridCoords(chunkGrid(levels[K]))];
+  for (let level = K; level > T && look.length > 0; level--) {
+    const next: number[][] = [];
+    await forEachLimit(look, RECORD_READS, async (c) => {
+      if (await readMarker(plan, level, c)) built.add(nodeId(level, c));
+      else if (level - 1 > T) next.push(...childChunks(levels, level, c));
+    });
+    look = next;
+  }
+  return built;
+}
+
+/** Checks every task's record, makes the chunks above the task level no task made, writes the OME metadata last. */
 export async function finalize(plan: Plan, run: RunOptions): Promise<PyramidResult> {
   const started = performance.now();
   const records: TaskRecord[] = [];
@@ -363,9 +520,10 @@ export async function finalize(plan: Plan, run: RunOptions): Promise<PyramidResu
   const p = await prepare(plan, run);
   try {
     for (const r of records) p.stats.merge(r.stats);
-    // every chunk of the task level is finished: read back, never recomputed
+    // every chunk of the task level is finished, and so is every chunk above it that a task
+    // built (marked): read back, never recomputed
     const prefix = `${plan.schedule.taskLevel}:`;
-    const above = new Set<string>();
+    const above = await builtAbove(plan, p.levels);
     const done = {
       has: (id: string) => id.startsWith(prefix) || above.has(id),
       add: (id: string) => above.add(id),

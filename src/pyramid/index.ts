@@ -20,6 +20,7 @@ export {
   TASKS_DIR,
   TaskBusyError,
   type TaskRecord,
+  type TaskResult,
 } from "./distributed.js";
 export { DOWNSAMPLE_METHODS, type DownsampleMethod, downsample, haloFor } from "./downsample/index.js";
 export { type LabelsOptions, writeLabels } from "./labels.js";

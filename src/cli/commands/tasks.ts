@@ -104,15 +104,16 @@ export function registerTaskCommands(program: Command): void {
       } finally {
         progress.stop();
       }
-      printResult(
-        globals,
-        { output, ...record },
-        () => `Task ${i} of ${plan.tasks.length} done (${record.chunksWritten} chunks)`,
-      );
+      printResult(globals, { output, ...record }, () => {
+        const above = record.above.built.reduce((a, b) => a + b, 0);
+        return `Task ${i} of ${plan.tasks.length} done (${record.chunksWritten} chunks${above ? `; ${above} above the task level, which it was the last one under` : ""})`;
+      });
     });
   program
     .command("finalize")
-    .description("check every task's record, write the levels above them and the OME metadata (last)")
+    .description(
+      "check every task's record, write what the tasks left of the levels above them, and the OME metadata (last)",
+    )
     .argument("<output>", "the planned output")
     .option("--workers <n>", "worker threads")
     .action(async (output: string, flags: { workers?: string }, cmd: Command) => {

@@ -4,6 +4,7 @@
  * the levels' shapes, grids and factors.
  */
 import { type DataType, itemSize } from "../../dtype/index.js";
+import { gridCoords } from "../../indexing/grid.js";
 import type { Region } from "../../indexing/region.js";
 import { product } from "../../ndarray.js";
 import type { BlockLevel } from "../block.js";
@@ -145,4 +146,32 @@ export function stageEnd(levels: readonly BlockLevel[], s: number, dtype: DataTy
     t++;
   }
   return t;
+}
+
+/** Every chunk in [first, last] per axis, in C order. */
+function* chunksIn(range: ReadonlyArray<readonly [number, number]>): Generator<number[]> {
+  for (const c of gridCoords(range.map(([a, b]) => b - a + 1))) yield c.map((x, i) => x + range[i][0]);
+}
+
+/** The chunks of level `level - 1` under chunk `coords` of `level` (its children), in C order. */
+export function childChunks(
+  levels: readonly BlockLevel[],
+  level: number,
+  coords: readonly number[],
+): number[][] {
+  return [...chunksIn(chunkRange(levels, level - 1, regionOf(levels, level, coords, level - 1)))];
+}
+
+/** The chunks of level `level + 1` over chunk `coords` of `level` (its parents; one when the grids nest). */
+export function parentChunks(
+  levels: readonly BlockLevel[],
+  level: number,
+  coords: readonly number[],
+): number[][] {
+  const up = levels[level + 1];
+  const range = regionOf(levels, level, coords, level).map(([a, b], i): [number, number] => {
+    const span = up.grid[i] * up.factors[i];
+    return [Math.floor(a / span), Math.floor((b - 1) / span)];
+  });
+  return [...chunksIn(range)];
 }

@@ -137,6 +137,16 @@ export class Runner {
   }
 
   /**
+   * Makes one chunk above the leaf level from its children (tree only): children in `done` are
+   * read back as stored, any other is computed. Resolves once the chunk is stored.
+   */
+  async build(level: number, coords: number[]): Promise<void> {
+    if (this.ctx.schedule.kind !== "tree" || level <= this.ctx.schedule.leaf)
+      throw new Error(`build: level ${level} is not a tree level above the leaf`);
+    await this.node(level, coords);
+  }
+
+  /**
    * The task's unfinished level-0 chunks in C order, grouped into runs of neighbours along the
    * fastest axis whose source region fits the block budget.
    */
