@@ -3,17 +3,25 @@
  * 200 TB) in 1 GiB tasks from a source that is never read (metadata only), then runs real tasks of
  * a small volume with the same geometry (same chunks, shards, task level, 1 GiB of source per task)
  * generated on disk, each in its own process, and simulates the schedule on 10 / 100 / 1,000
- * workers from the measured per-task time.
+ * workers from the measured per-task time. The levels above the task level: for tree methods
+ * (mean, ...) the tasks build them (the last one under a chunk builds it), modelled as each task's
+ * share of them plus the chain the very last task builds up to the top, with nothing left to
+ * finalize; for gaussian finalize builds them in one process.
  *
  * Output: OME-Zarr 0.5, chunks 64^3 in shards 256^3, zstd 5, mean (or --method), memoryTarget
  * 1 GiB (a level-1 block of 256^3 shards is 256 x 512 x 512 of level 0, 128 MiB, ~6x that in
  * memory: smaller targets are refused), 2 worker threads per task (this machine has 2 cores).
  *
- *   npm run build && npx tsx bench/plan-scale.ts [--method mean] [--keep]
+ *   npm run build && npx tsx bench/plan-scale.ts [--method mean] [--keep] [--rate MB/s]
+ *
+ * Takes ~2–4 minutes here (two 1 GiB tasks and a 2 GiB volume generated first). `--rate 58` skips
+ * the real tasks and simulates the schedule at that many MB/s of source per task process (e.g. the
+ * rate an earlier run measured): seconds.
  */
 import { spawnSync } from "node:child_process";
 import {
   closeSync,
+  existsSync,
   mkdtempSync,
   openSync,
   readFileSync,
@@ -36,6 +44,9 @@ type RegionSource = import("../src/pyramid/types.js").RegionSource;
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const method = arg("--method", "mean") as "mean";
+const givenRate = args.includes("--rate") ? Number(arg("--rate", "")) * 1e6 : undefined;
+if (givenRate !== undefined && !(givenRate > 0))
+  throw new Error("--rate takes MB/s of source per task process");
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;
 const TASK_SIZE = GiB;
@@ -87,12 +98,14 @@ const open = async (input) => {
 };
 const plan = await pyramid.readPlan(store);
 const started = performance.now();
-if (what === "task") await pyramid.runTask(plan, Number(i), { open, workers: Number(workers) });
+let above = 0;
+if (what === "task")
+  above = (await pyramid.runTask(plan, Number(i), { open, workers: Number(workers) })).above.built.reduce((a, b) => a + b, 0);
 else await pyramid.finalize(plan, { open, workers: Number(workers) });
 const seconds = (performance.now() - started) / 1000;
 const u = process.resourceUsage(); // this process and its worker threads
 const cpuSeconds = (u.userCPUTime + u.systemCPUTime) / 1e6;
-console.log(JSON.stringify({ seconds, cpuSeconds, maxRSS: u.maxRSS * 1024, sourceReads, ...n }));
+console.log(JSON.stringify({ seconds, cpuSeconds, maxRSS: u.maxRSS * 1024, sourceReads, above, ...n }));
 process.exit(0);
 `;
 
@@ -101,6 +114,8 @@ interface ChildReport {
   cpuSeconds: number;
   maxRSS: number;
   sourceReads: number;
+  /** Chunks above the task level the task built. */
+  above: number;
   get: number;
   set: number;
   other: number;
@@ -208,61 +223,82 @@ try {
     `  ${fmt(planSeconds, 2)} s, ${fmt(big.tasks.length)} tasks (task level ${T}; ${[...sizes].map(([c, k]) => `${fmt(k)} of ${c} level-${T} shards`).join(", ")}), plan file ${fmt(planBytes / MiB, 1)} MiB, peak RSS ${fmt(planRSS / MiB)} MiB (${fmt(rssBefore / MiB)} MiB before planning)`,
   );
 
-  // ---- 2. real tasks of the same geometry ----
-  const input = join(dir, "small.npy");
-  writeVolume(input, SMALL);
-  const smallOut = join(dir, "small.ome.zarr");
-  const smallSource = await reopen({ path: input });
-  const small = await pyramid.plan(smallSource, new LocalStore(smallOut), {
-    ...OPTIONS,
-    input: { path: input },
-    taskSize: TASK_SIZE,
-  });
-  await smallSource.close?.();
-  const smallBytes = SMALL.reduce((a, b) => a * b, 2);
-  if (small.schedule.taskLevel !== T || small.tasks.some(([s, e]) => e - s !== 2))
-    throw new Error(`the small case does not have the big one's geometry: ${JSON.stringify(small.tasks)}`);
-  const runs = small.tasks.map((_, i) => child("task", smallOut, i));
-  const fin = child("finalize", smallOut);
-  console.log(`tasks of ${fmt(smallBytes / runs.length / GiB, 2)} GiB source each:`);
-  for (const [i, r] of runs.entries())
+  // ---- 2. real tasks of the same geometry (unless --rate) ----
+  let rate = givenRate ?? 0;
+  if (givenRate === undefined) {
+    const input = join(dir, "small.npy");
+    writeVolume(input, SMALL);
+    const smallOut = join(dir, "small.ome.zarr");
+    const smallSource = await reopen({ path: input });
+    const small = await pyramid.plan(smallSource, new LocalStore(smallOut), {
+      ...OPTIONS,
+      input: { path: input },
+      taskSize: TASK_SIZE,
+    });
+    await smallSource.close?.();
+    const smallBytes = SMALL.reduce((a, b) => a * b, 2);
+    if (small.schedule.taskLevel !== T || small.tasks.some(([s, e]) => e - s !== 2))
+      throw new Error(`the small case does not have the big one's geometry: ${JSON.stringify(small.tasks)}`);
+    const runs = small.tasks.map((_, i) => child("task", smallOut, i));
+    const fin = child("finalize", smallOut);
+    console.log(`tasks of ${fmt(smallBytes / runs.length / GiB, 2)} GiB source each:`);
+    for (const [i, r] of runs.entries())
+      console.log(
+        `  task ${i}: ${fmt(r.seconds, 1)} s (${fmt(r.cpuSeconds, 1)} CPU s), peak RSS ${fmt(r.maxRSS / MiB)} MiB (memoryTarget ${OPTIONS.memoryTarget / MiB} MiB), ${r.objects} objects written, requests: ${r.get} GET, ${r.set} PUT, ${r.other} other; ${r.sourceReads} source reads`,
+      );
+    const smallT = levelBytes(smallOut, T);
+    const built = runs.reduce((a, r) => a + r.above, 0);
     console.log(
-      `  task ${i}: ${fmt(r.seconds, 1)} s (${fmt(r.cpuSeconds, 1)} CPU s), peak RSS ${fmt(r.maxRSS / MiB)} MiB (memoryTarget ${OPTIONS.memoryTarget / MiB} MiB), ${r.objects} objects written, requests: ${r.get} GET, ${r.set} PUT, ${r.other} other; ${r.sourceReads} source reads`,
+      small.schedule.kind === "tree"
+        ? `  the tasks built ${built} chunk(s) above level ${T} (the last one under each); finalize: ${fmt(fin.seconds, 1)} s (${fmt(fin.cpuSeconds, 1)} CPU s), peak RSS ${fmt(fin.maxRSS / MiB)} MiB`
+        : `  finalize: ${fmt(fin.seconds, 1)} s (${fmt(fin.cpuSeconds, 1)} CPU s) for ${fmt(smallT / MiB)} MiB of level ${T} (${fmt(smallT / fin.seconds / 1e6)} MB/s), peak RSS ${fmt(fin.maxRSS / MiB)} MiB`,
     );
-  const smallT = levelBytes(smallOut, T);
-  const finalizeRate = smallT / fin.seconds; // bytes of the task level read back per second
-  console.log(
-    `  finalize: ${fmt(fin.seconds, 1)} s (${fmt(fin.cpuSeconds, 1)} CPU s) for ${fmt(smallT / MiB)} MiB of level ${T} (${fmt(finalizeRate / 1e6)} MB/s), peak RSS ${fmt(fin.maxRSS / MiB)} MiB`,
-  );
+    rate = (smallBytes * WORKERS) / runs.reduce((a, r) => a + r.cpuSeconds, 0);
+  }
 
   // ---- 3. the schedule on many workers ----
   // A task's time is its share of the source at the measured rate: CPU seconds spread over the
   // WORKERS cores of a worker machine (wall time on this shared machine measures the other users
-  // too). Finalize builds the levels above the task level from it as stored, in one process,
-  // modelled at the same rate per byte of the task level.
-  const cpu = runs.reduce((a, r) => a + r.cpuSeconds, 0);
-  const rate = (smallBytes * WORKERS) / cpu;
+  // too). The levels above the task level, made from it as stored, are modelled at the same rate
+  // per byte of the task level. Tree methods: the tasks build them — each task its share, and the
+  // last task to finish the chain of one chunk per level up to the top after its own chunks
+  // (a level-L chunk reads its children: at most 2x its shard per axis of level L-1) — so
+  // finalize has nothing left but metadata. Gaussian: finalize builds them in one process.
+  const tree = big.schedule.kind === "tree";
   console.log(
-    `schedule: ${fmt(rate / 1e6, 1)} MB/s of source per task process on ${WORKERS} cores (from the CPU time above); finalize modelled at the same rate per byte of the task level`,
+    `schedule: ${fmt(rate / 1e6, 1)} MB/s of source per task process on ${WORKERS} cores (${givenRate === undefined ? "from the CPU time above" : "--rate"}); the levels above the task level modelled at the same rate per byte of the task level, ${tree ? "built by the tasks" : "built by finalize in one process"}`,
   );
   console.log(
-    "| workers | tasks | task level | planned in | tasks phase | finalize (1 process) | makespan |",
+    "| workers | tasks | task level | planned in | tasks phase | of it, the chain to the top | finalize | makespan |",
   );
   console.log(
-    "| ------: | ----: | ---------: | ---------: | ----------: | -------------------: | -------: |",
+    "| ------: | ----: | ---------: | ---------: | ----------: | --------------------------: | -------: | -------: |",
   );
+  const levelShape = (out: string, l: number) =>
+    JSON.parse(readFileSync(join(out, String(l), "zarr.json"), "utf8")).shape as number[];
   for (const w of [10, 100, 1000]) {
     for (const split of [{ taskSize: TASK_SIZE }, { tasks: 4 * w }]) {
       const out = join(dir, `split-${w}-${split.tasks ?? "size"}.ome.zarr`);
       const t = performance.now();
       const p = await pyramid.plan(never, new LocalStore(out), { ...OPTIONS, input: {}, ...split });
       const planned = (performance.now() - t) / 1000;
+      const T = p.schedule.taskLevel;
+      let K = 0; // the top level
+      while (existsSync(join(out, String(K + 1), "zarr.json"))) K++;
       const count = p.tasks[p.tasks.length - 1][1]; // chunks of the task level
-      const durations = p.tasks.map(([s, e]) => ((e - s) * sourceBytes) / count / rate);
-      const phase = makespan(durations, w);
-      const fin = levelBytes(out, p.schedule.taskLevel) / rate;
+      const aboveWork = T < K ? levelBytes(out, T) / rate : 0;
+      const durations = p.tasks.map(
+        ([s, e]) => ((e - s) * sourceBytes) / count / rate + (tree ? ((e - s) / count) * aboveWork : 0),
+      );
+      let chain = 0;
+      if (tree)
+        for (let l = T + 1; l <= K; l++)
+          chain +=
+            levelShape(out, l - 1).reduce((a, n, i) => a * Math.min(n, 2 * OPTIONS.shards[i]), 2) / rate;
+      const phase = makespan(durations, w) + chain;
+      const fin = tree ? 0 : aboveWork;
       console.log(
-        `| ${fmt(w)} | ${fmt(p.tasks.length)}${split.tasks ? " (`--tasks`)" : " (1 GiB)"} | ${p.schedule.taskLevel} | ${fmt(planned, 2)} s | ${duration(phase)} | ${duration(fin)} | ${duration(phase + fin)} |`,
+        `| ${fmt(w)} | ${fmt(p.tasks.length)}${split.tasks ? " (`--tasks`)" : " (1 GiB)"} | ${T} | ${fmt(planned, 2)} s | ${duration(phase)} | ${duration(chain)} | ${tree ? "metadata only" : duration(fin)} | ${duration(phase + fin)} |`,
       );
       rmSync(out, { recursive: true, force: true });
     }
