@@ -5,6 +5,7 @@
  * own contrast.
  */
 import type { ZarrArray } from "../array/zarr-array.js";
+import { slice } from "../indexing/selection.js";
 import { product } from "../ndarray.js";
 import { histogramPercentiles, isSmallIntegerArray, percentilesOf } from "../render/percentiles.js";
 
@@ -29,35 +30,68 @@ export interface ChannelWindow {
  */
 const SAMPLE_VOXELS = 2 ** 22;
 
-/** The 0.5/99.5 percentiles of each channel (index along `channelAxis`; one without) of a whole array. */
+/** The 0.5/99.5 percentiles of each channel (index along `channelAxis`; one without) of a level. */
 export async function channelPercentiles(
   level: ZarrArray,
   channelAxis: number,
 ): Promise<Array<[number, number]>> {
-  const data = await level.get(undefined, { workers: 0 });
-  const values = data.data as unknown as ArrayLike<number | bigint> & { length: number };
   const count = channelAxis >= 0 ? level.shape[channelAxis] : 1;
-  if (count === 1)
-    return [isSmallIntegerArray(values) ? histogramPercentiles([values]) : percentilesOf(numbers(values))];
-  const inner = product(level.shape.slice(channelAxis + 1));
-  // runs of `inner` values belong to channels 0, 1, ..., count - 1, 0, 1, ... in turn
-  const runs = Array.from({ length: count }, (): number[] => []);
-  for (let start = 0, c = 0; start < values.length; start += inner, c = (c + 1) % count) runs[c].push(start);
-  return runs.map((starts) => {
-    if (isSmallIntegerArray(values) && inner >= 64)
-      return histogramPercentiles(starts.map((s) => values.subarray(s, s + inner)));
-    const out = new Float64Array(starts.length * inner);
+  // per channel: the runs of its values in the regions read
+  const parts = Array.from({ length: count }, (): Array<ArrayLike<number | bigint>> => []);
+  let inner = Number.POSITIVE_INFINITY;
+  for (const region of sampleRegions(level)) {
+    const data = await level.get(
+      region.map(([a, b]) => slice(a, b)),
+      { workers: 0 },
+    );
+    const values = data.data as unknown as ArrayLike<number | bigint> & {
+      length: number;
+      subarray(a: number, b: number): ArrayLike<number | bigint>;
+    };
+    if (count === 1) {
+      parts[0].push(values);
+      continue;
+    }
+    const run = product(data.shape.slice(channelAxis + 1));
+    inner = Math.min(inner, run);
+    // runs of `run` values belong to the region's channels first, first + 1, ... in turn
+    const [first, last] = region[channelAxis];
+    for (let start = 0, c = 0; start < values.length; start += run, c = (c + 1) % (last - first))
+      parts[first + c].push(values.subarray(start, start + run));
+  }
+  return parts.map((runs) => {
+    if (runs.every(isSmallIntegerArray) && (count === 1 || inner >= 64)) return histogramPercentiles(runs);
+    const out = new Float64Array(runs.reduce((n, r) => n + r.length, 0));
     let k = 0;
-    for (const s of starts) for (let i = s; i < s + inner; i++) out[k++] = Number(values[i]);
+    for (const r of runs) for (let i = 0; i < r.length; i++) out[k++] = Number(r[i]);
     return percentilesOf(out);
   });
 }
 
-/** The values as numbers (a copy only when they are not numbers already). */
-function numbers(values: ArrayLike<number | bigint>): ArrayLike<number> {
-  return values instanceof BigInt64Array || values instanceof BigUint64Array
-    ? Float64Array.from(values, Number)
-    : (values as ArrayLike<number>);
+/**
+ * The regions percentiles are taken from: the whole level when it has at most SAMPLE_VOXELS voxels,
+ * else whole chunks spread evenly over it in C order, about SAMPLE_VOXELS voxels together (a level
+ * 0 of many GiB, when it is the only level, is never read whole).
+ */
+function sampleRegions(level: ZarrArray): Array<Array<[number, number]>> {
+  const whole = level.shape.map((n) => [0, n] as [number, number]);
+  if (product(level.shape) <= SAMPLE_VOXELS) return [whole];
+  const chunks = level.chunks;
+  const grid = level.shape.map((n, i) => Math.ceil(n / chunks[i]));
+  const total = product(grid);
+  const wanted = Math.max(1, Math.ceil(SAMPLE_VOXELS / product(chunks)));
+  const step = total / Math.min(total, wanted);
+  const regions: Array<Array<[number, number]>> = [];
+  for (let k = 0; k < Math.min(total, wanted); k++) {
+    let flat = Math.floor(k * step);
+    const coords = new Array<number>(grid.length);
+    for (let d = grid.length - 1; d >= 0; d--) {
+      coords[d] = flat % grid[d];
+      flat = Math.floor(flat / grid[d]);
+    }
+    regions.push(coords.map((c, d) => [c * chunks[d], Math.min((c + 1) * chunks[d], level.shape[d])]));
+  }
+  return regions;
 }
 
 /** The level percentiles are taken from: the finest with at most SAMPLE_VOXELS voxels, else the coarsest. */

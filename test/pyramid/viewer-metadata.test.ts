@@ -112,6 +112,42 @@ describe("omero rendering metadata", () => {
     const report = await ome.validate(store);
     assert.equal(report.valid, true, JSON.stringify(report.errors));
   });
+
+  it("one level above 4 Mi voxels: percentiles from chunks spread over it, not the whole level read back", async () => {
+    // 2 channels x 48 x 256 x 256 (6.3 Mi voxels); channel c holds 100 + 5000c + (0..999)
+    const shape = [2, 48, 256, 256];
+    const n = 48 * 256 * 256;
+    const data = new Uint16Array(2 * n);
+    for (let c = 0; c < 2; c++)
+      for (let i = 0; i < n; i++) data[c * n + i] = 100 + 5000 * c + ((i * 7919) % 1000);
+    const inner = new MemoryStore();
+    let chunkReads = 0;
+    const store = new Proxy(inner, {
+      get: (target, name) => {
+        if (name === "get")
+          return (key: string, range?: unknown) => {
+            if (/\/c\/|\d+\/\d+\/\d+/.test(key)) chunkReads++;
+            return target.get(key, range as never);
+          };
+        const v = Reflect.get(target, name);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const r = await pyramid.write(memorySource(ndarray(data, shape, "uint16")), store, {
+      axes: ["c", "z", "y", "x"],
+      chunks: [1, 16, 64, 64],
+      levels: 1,
+      workers: 0,
+    });
+    // 4 Mi voxels in 64 Ki-voxel chunks: 64 of the 96 chunks, not all
+    assert.ok(chunkReads > 0 && chunkReads <= 64, `${chunkReads} chunk reads`);
+    r.channelWindows!.forEach((w, c) => {
+      const lo = 100 + 5000 * c;
+      assert.deepEqual([w.min, w.max], [lo, lo + 999]);
+      assert.ok(w.start >= lo && w.start < lo + 20, `channel ${c} start ${w.start}`);
+      assert.ok(w.end > lo + 980 && w.end <= lo + 999, `channel ${c} end ${w.end}`);
+    });
+  });
 });
 
 /** A label volume: 0 background, label 1 in the first half of x, label 7 in a corner box. */
