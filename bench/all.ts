@@ -355,7 +355,7 @@ async function main() {
       for (let k = 0; k < writes.length; k++) {
         const [kind, name] = writes[(k + r) % writes.length];
         if (name) drop(name);
-        (times[kind] ??= []).push(run(kind, name ? out(name) : ""));
+        times[kind] = [...(times[kind] ?? []), run(kind, name ? out(name) : "")];
         if (name && name !== "zs.zarr") drop(name);
       }
     }
