@@ -18,7 +18,7 @@
  * later task) builds that chunk. Gaussian ("staged") levels above T need their neighbours' halos,
  * so they stay with finalize.
  */
-import { claimOutput, describeRun, OutputBusyError } from "../checkpoint/index.js";
+import { claimOutput, clearExcept, describeRun, liveRun, OutputBusyError } from "../checkpoint/index.js";
 import { forEachLimit } from "../concurrency/limit.js";
 import { resolvePool, type WorkerPool } from "../concurrency/pool.js";
 import { stringifyJSON } from "../dtype/json.js";
@@ -190,7 +190,8 @@ export async function plan(source: RegionSource, store: Store, options: PlanOpti
   const planned = plannedOptions(options);
   const settings = resolveSettings(source, planned);
   if (!store.set) throw new ValueError("plan needs a writable output store");
-  if (!options.overwrite && (await readNodeMetadata(store, settings.path).catch(() => ({ kind: "node" })))) {
+  const existing = await readNodeMetadata(store, settings.path).catch(() => ({ kind: "node" }));
+  if (existing && !options.overwrite) {
     throw new ValueError(
       `${store.description ?? "the store"} at /${settings.path} already holds a Zarr node; pass overwrite to replace it`,
     );
@@ -199,6 +200,13 @@ export async function plan(source: RegionSource, store: Store, options: PlanOpti
     throw new ValueError(`tasks must be an integer >= 1, got ${options.tasks}`);
   if (options.taskSize !== undefined && !(options.taskSize > 0))
     throw new ValueError(`taskSize must be a number of bytes > 0, got ${options.taskSize}`);
+  if (existing) {
+    // overwrite: never under a run that is writing it; the old levels, plan, task records and
+    // markers go, so that nothing of the earlier conversion counts as done for this one
+    const live = await liveRun(store, settings.path);
+    if (live) throw new OutputBusyError(`${store.description ?? "the store"} at /${settings.path}`, live);
+    await clearExcept(store, settings.path, "");
+  }
   await createArrays(store, settings, false);
   const arrays = levelArrays(store, settings);
   const levels = blockLevels(settings, arrays);

@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { taskIndex } from "../../src/cli/commands/tasks.js";
 import { WorkerPool } from "../../src/concurrency/pool.js";
 import { open } from "../../src/hierarchy/open.js";
@@ -52,14 +53,32 @@ function digests(root: string): Map<string, string> {
 }
 
 /** Runs one task in its own process; with `killWhen`, kill -9 once it returns true (polled). */
-function runTask(out: string, i: number, killWhen?: () => boolean): Promise<number | null> {
+/** The preload that stops a CLI child at an exact write (see test/hostile/stall.mjs). */
+const STALL = fileURLToPath(new URL("../hostile/stall.mjs", import.meta.url));
+
+/**
+ * `zarrsmith run-task OUT --task I` in a child; with `killAt`, the child is stopped at the nth
+ * rename whose target matches (stall.mjs) and killed with SIGKILL there: in the middle by
+ * construction, not by timing.
+ */
+function runTask(out: string, i: number, killAt?: { match: string; nth: number }): Promise<number | null> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, "run-task", out, "--task", String(i)]);
-    const poll = killWhen && setInterval(() => killWhen() && child.kill("SIGKILL"), 2);
-    child.on("close", (code) => {
-      if (poll) clearInterval(poll);
-      done(code);
+    const child = spawn(
+      process.execPath,
+      [...(killAt ? ["--import", STALL] : []), BIN, "run-task", out, "--task", String(i)],
+      killAt
+        ? {
+            env: {
+              ...process.env,
+              ZARRSMITH_TEST_STALL: JSON.stringify({ op: "rename", when: "after", ...killAt }),
+            },
+          }
+        : {},
+    );
+    child.stderr?.on("data", (d: Buffer) => {
+      if (killAt && d.includes("\0stalled")) child.kill("SIGKILL");
     });
+    child.on("close", (code) => done(code));
   });
 }
 
@@ -125,11 +144,9 @@ print([list(g[str(i)].shape) for i in range(len(g.attrs["multiscales"][0]["datas
     cliJSON(["convert", input, multi, ...flags, "--plan-only", "--tasks", "2"]);
     assert.equal(await runTask(multi, 0), 0);
     assert.equal(await runTask(multi, 0), 0); // twice
-    // killed once its first shards are stored, long before its last
-    const level0 = join(multi, "0");
-    const before = digests(level0).size;
-    const killed = await runTask(multi, 1, () => digests(level0).size > before);
-    assert.notEqual(killed, 0, "the task was killed in the middle");
+    // killed once its second level-0 shard is stored, long before its last
+    const killed = await runTask(multi, 1, { match: "multi-again/0/", nth: 2 });
+    assert.equal(killed, null, "the task was killed (SIGKILL) in the middle");
     const fin = cli(["finalize", multi]);
     assert.equal(fin.code, 1);
     assert.match(fin.stderr, /not finished.*: 1\b/);
@@ -434,4 +451,41 @@ describe("the last one up builds the parent: levels above the task level built b
       assert.deepEqual(digests(killed), digests(single));
     });
   }
+
+  it("planning again with overwrite replaces the earlier plan: its records, markers and chunks count for nothing", async () => {
+    const options = {
+      chunks: [4, 32, 32],
+      method: "mean" as const,
+      memoryTarget: 2 ** 20,
+      axes: ["z", "y", "x"],
+    };
+    const single = join(dir, "replan-single");
+    await pyramid.write(memorySource(a), new LocalStore(single), { ...options, workers: pool });
+    const out = join(dir, "replan");
+    // a first plan with other chunks, half run
+    const first = await pyramid.plan(memorySource(a), new LocalStore(out), {
+      ...options,
+      chunks: [2, 16, 16],
+      input: {},
+      tasks: 4,
+      workers: pool,
+    });
+    await pyramid.runTask(first, 0, run);
+    await pyramid.runTask(first, 1, run);
+    await assert.rejects(
+      pyramid.plan(memorySource(a), new LocalStore(out), { ...options, input: {}, tasks: 3, workers: pool }),
+      /already holds a Zarr node; pass overwrite/,
+    );
+    const plan = await pyramid.plan(memorySource(a), new LocalStore(out), {
+      ...options,
+      input: {},
+      tasks: 3,
+      overwrite: true,
+      workers: pool,
+    });
+    assert.deepEqual((await pyramid.status(plan)).missing, [0, 1, 2], "no record of the first plan counts");
+    for (const i of [0, 1, 2]) await pyramid.runTask(plan, i, run);
+    await pyramid.finalize(plan, run);
+    assert.deepEqual(digests(out), digests(single));
+  });
 });
