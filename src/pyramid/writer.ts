@@ -177,19 +177,20 @@ export async function write(
       blockBudget: budget,
       forwardOnly: forward && window > 0 ? { span: forward.span, window, ahead: inFlight } : undefined,
     });
-    return { budget, tasks };
+    return { window, budget, tasks };
   };
   // A source that decodes only front to back gets half the memory for the bytes it keeps behind;
   // if its reads step back further, all but what the smallest blocks (one level-0 chunk or shard
   // each) need, rather than decode the stream again and again.
-  let { budget, tasks: plan } = planFor(forward ? target / 2 : 0);
+  let chosen = planFor(forward ? target / 2 : 0);
   const smallest = inFlight * BLOCK_OVERHEAD * product(levels[0].grid) * itemSize(settings.dtype);
-  if (forward && (plan.lookback ?? 0) > target / 2 && target - smallest > target / 2) {
-    ({ budget, tasks: plan } = planFor(target - smallest));
+  if (forward && (chosen.tasks.lookback ?? 0) > target / 2 && target - smallest > target / 2) {
+    chosen = planFor(target - smallest);
   }
+  const { budget, tasks: plan } = chosen;
   // the stream's pieces overshoot the furthest read by up to one piece: a margin for that
   if (forward && plan.lookback !== undefined) {
-    forward.keep(Math.min(target - budget * inFlight * BLOCK_OVERHEAD, plan.lookback) + STREAM_MARGIN);
+    forward.keep(Math.min(chosen.window, plan.lookback) + STREAM_MARGIN);
   }
   const saveProgress = async (force = false) => {
     Object.assign(checkpoint.state, stats.toState());

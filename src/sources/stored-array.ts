@@ -4,6 +4,7 @@
  * narrow regions do not cost one system call per row.
  */
 import { type DataType, type Endian, fromBytes, itemSize } from "../dtype/index.js";
+import { stridesOf } from "../indexing/copy.js";
 import type { ForwardOnlyReads } from "../indexing/region.js";
 import { type NDArray, product } from "../ndarray.js";
 import type { ByteSource } from "../store/types.js";
@@ -39,14 +40,9 @@ export function storedByteLength(a: Pick<StoredArray, "shape" | "dtype">): numbe
 export function storedSpan(a: StoredArray, region: Region): [number, number] {
   const perm = a.perm ?? a.shape.map((_, i) => i);
   const size = itemSize(a.dtype);
+  const strides = stridesOf(a.shape).map((s) => s * size);
   let first = a.offset;
   let last = a.offset;
-  let stride = size;
-  const strides = new Array<number>(a.shape.length);
-  for (let i = a.shape.length - 1; i >= 0; i--) {
-    strides[i] = stride;
-    stride *= a.shape[i];
-  }
   perm.forEach((p, i) => {
     const [start, stop] = region[i];
     first += start * strides[p];

@@ -31,8 +31,8 @@ import type { BlockLevel, BlockResult, BlockTask } from "../block.js";
 import type { DownsampleMethod, Halo } from "../downsample/index.js";
 import type { RegionSource } from "../types.js";
 import {
+  childChunks,
   chunkGrid,
-  chunkRange,
   chunksUnder,
   contextRegions,
   nodeId,
@@ -275,13 +275,10 @@ export class Runner {
       // gather the children (level - 1 chunks) and downsample once
       const below = level - 1;
       const region = regionOf(levels, level, coords, below);
-      const range = chunkRange(levels, below, region);
       const shape = region.map(([a, b]) => b - a);
       const strides = stridesOf(shape);
       const input = { data: allocate(dtype, product(shape)), shape, dtype } as NDArray;
-      const children = [...gridCoords(range.map(([a, b]) => b - a + 1))].map((c) =>
-        c.map((x, i) => x + range[i][0]),
-      );
+      const children = childChunks(levels, level, coords);
       await forEachLimit(
         children,
         children.length,
