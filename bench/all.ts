@@ -31,8 +31,9 @@ import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, write
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { plainChild } from "./plain-child.js";
 
-// a child gets [node, this file, ...flags] (see TS_CHILD); the parent [node, this file, ...flags] too
+// a child gets [node, this file bundled (plain-child.ts), ...flags]; the parent [node, this file, ...flags]
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const size = Number(arg("--size", "512"));
@@ -229,13 +230,6 @@ async function runChild(kind: string): Promise<Measured> {
   throw new Error(`unknown child ${kind}`);
 }
 
-/**
- * Node sides: this file, with TypeScript registered in the main thread only. Under `--import tsx` the
- * worker threads would inherit it and load the TypeScript compiler too (~25 MiB of RSS each and a
- * slower start), which is not what users run.
- */
-const TS_CHILD = 'import("tsx/esm/api").then((t) => { t.register(); return import(process.argv[1]); });';
-
 /** Python sides: the common head (imports, the warm-up chunk, the result line). */
 const PY_HEAD = `import sys, time, json, resource, numpy as np, zarr, numcodecs
 raw, out, tmp, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
@@ -302,7 +296,8 @@ async function main() {
   const rounds = Number(args.includes("--rounds") ? args[args.indexOf("--rounds") + 1] : "3");
   const mb = (size ** 3 * 2) / 1e6;
   const cores = availableParallelism();
-  const self = fileURLToPath(import.meta.url);
+  // the Node sides run this file bundled to plain JavaScript (see plain-child.ts)
+  const plain = await plainChild(fileURLToPath(import.meta.url));
   const uptime = () =>
     `load average ${loadavg()
       .map((l) => l.toFixed(2))
@@ -319,7 +314,7 @@ async function main() {
             encoding: "utf8",
             timeout: 1_800_000,
           })
-        : spawnSync(process.execPath, ["-e", TS_CHILD, "--", self, ...argv], {
+        : spawnSync(process.execPath, [plain.script, ...argv], {
             encoding: "utf8",
             timeout: 1_800_000,
             maxBuffer: 1 << 26,
@@ -395,6 +390,7 @@ print("yes" if all(np.array_equal(a[str(i)][...], b[str(i)][...]) for i in range
     report(m, { size, mb, cores, loadBefore, loadAfter: uptime(), same });
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    plain.remove();
   }
 }
 

@@ -23,6 +23,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, write
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { plainChild } from "./plain-child.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
@@ -117,9 +118,6 @@ async function runChild(dist: string, raw: string, dir: string) {
   console.log(JSON.stringify(seconds));
 }
 
-/** Children run this file with TypeScript registered in the main thread only (as in bench/all.ts). */
-const TS_CHILD = 'import("tsx/esm/api").then((t) => { t.register(); return import(process.argv[1]); });';
-
 async function main() {
   const { syntheticVolume } = await import("./volume.js");
   const before = resolve(arg("--before", "/work/wt-before"));
@@ -137,7 +135,8 @@ async function main() {
   const times: Record<keyof typeof sides, Record<Case, number[]>> = { before: {}, after: {} } as never;
   for (const side of Object.keys(sides) as (keyof typeof sides)[])
     times[side] = Object.fromEntries(CASES.map((c) => [c, []])) as unknown as Record<Case, number[]>;
-  const self = fileURLToPath(import.meta.url);
+  // children run this file bundled to plain JavaScript (see plain-child.ts)
+  const plain = await plainChild(fileURLToPath(import.meta.url));
   for (let r = 0; r < rounds; r++) {
     // alternate which side goes first too, so neither always runs on a warmer page cache
     const order = r % 2 === 0 ? (["before", "after"] as const) : (["after", "before"] as const);
@@ -145,20 +144,7 @@ async function main() {
       const dir = join(tmp, `${side}-${r}`);
       const res = spawnSync(
         process.execPath,
-        [
-          "-e",
-          TS_CHILD,
-          "--",
-          self,
-          "--child",
-          sides[side],
-          "--raw",
-          raw,
-          "--dir",
-          dir,
-          "--size",
-          String(size),
-        ],
+        [plain.script, "--child", sides[side], "--raw", raw, "--dir", dir, "--size", String(size)],
         { encoding: "utf8", timeout: 1_800_000, maxBuffer: 1 << 26 },
       );
       rmSync(dir, { recursive: true, force: true });
@@ -171,6 +157,7 @@ async function main() {
   }
   process.stderr.write("\n");
   rmSync(tmp, { recursive: true, force: true });
+  plain.remove();
   console.log(
     `\n${size}^3 uint16, chunks ${CHUNK}^3, zstd 5, 2 workers; median of ${rounds} alternating rounds`,
   );

@@ -56,20 +56,23 @@ export function full<D extends ArrayDataType>(
   dtype: D,
   value: ArrayScalar | null = null,
 ): NDArray<D> {
-  const data = allocate(dtype, product(shape));
-  const slots = fillSlots(value, dtype);
-  if (typeof slots[0] === "string") {
-    if (slots[0] !== "") (data as string[]).fill(slots[0]);
-  } else if (slots.length === 2) {
-    const d = data as Float32Array | Float64Array;
+  const a = { data: allocate(dtype, product(shape)), shape: [...shape], dtype };
+  // a new array holds zeros (empty strings) already; -0.0 is not zero here (its sign bit is set)
+  if (fillSlots(value, dtype).some((v) => !Object.is(v, 0) && v !== 0n && v !== "")) fillWith(a, value);
+  return a;
+}
+
+/** Sets every element of `a` to `value` (null: zeros, or empty strings), in place. */
+export function fillWith(a: NDArray<ArrayDataType>, value: ArrayScalar | null): void {
+  const slots = fillSlots(value, a.dtype);
+  if (typeof slots[0] === "string") (a.data as string[]).fill(slots[0]);
+  else if (slots.length === 2) {
+    const d = a.data as Float32Array | Float64Array;
     for (let i = 0; i < d.length; i += 2) {
       d[i] = slots[0] as number;
       d[i + 1] = slots[1] as number;
     }
-  } else if (slots[0] !== 0 && slots[0] !== 0n) {
-    (data as { fill(v: number | bigint): unknown }).fill(slots[0]);
-  }
-  return { data, shape: [...shape], dtype };
+  } else (a.data as { fill(v: number | bigint): unknown }).fill(slots[0] as number | bigint);
 }
 
 /** Whether every element of `a` equals the fill value (NaN equals NaN, as zarr-python treats it). */

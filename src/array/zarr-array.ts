@@ -52,6 +52,7 @@ import { joinKey, normalizePath } from "../store/keys.js";
 import { requireWritable, type Store } from "../store/types.js";
 import { chunkKey } from "./chunk-key.js";
 import { type ArrayLayout, layoutOf } from "./layout.js";
+import { SharedChunks } from "./shared-chunks.js";
 
 export interface ReadOptions {
   /** A worker pool, a worker count (0 = decode on this thread), or the shared pool (default). */
@@ -278,6 +279,9 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
     const gridStrides = stridesOf(gridShape);
     const nl = lanes(dataType);
     const { pool, owned } = this.poolFor(options);
+    // whole chunks are cut into reused shared buffers that the workers encode in place
+    const buffers =
+      pool.encodesShared && dataType !== "string" ? new SharedChunks(gridShape, dataType) : undefined;
     try {
       await forEachLimit(
         projectSelection(ranges, gridShape, shape),
@@ -285,7 +289,10 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
         async (proj) => {
           const key = this.chunkKey(proj.coords);
           const edge = proj.coords.some((c, i) => (c + 1) * gridShape[i] > shape[i]);
+          // an edge chunk's padding past the array's end holds the fill value
+          const reused = proj.complete ? buffers?.take(edge ? fillValue : undefined) : undefined;
           const chunk: NDArray<ArrayDataType> =
+            reused ??
             (proj.complete ? undefined : await this.readStorageChunk(key, pool)) ??
             full(gridShape, dataType, proj.complete && !edge ? null : fillValue);
           const dst: StridedView = {
@@ -309,9 +316,13 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
             };
             copyStrided(src, dst, sub, nl);
           }
-          // a chunk read for a partial update is not written back once aborted
-          options.signal?.throwIfAborted();
-          await this.storeChunk(key, chunk, pool, options.writeEmptyChunks ?? false);
+          try {
+            // a chunk read for a partial update is not written back once aborted
+            options.signal?.throwIfAborted();
+            await this.storeChunk(key, chunk, pool, options.writeEmptyChunks ?? false);
+          } finally {
+            if (reused) buffers?.give(reused);
+          }
         },
         options.signal,
       );

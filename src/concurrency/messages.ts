@@ -40,8 +40,10 @@ export function transferablesOf(...arrays: Array<ArrayBufferView | undefined>): 
 /**
  * A typed array that owns its whole buffer, so posting it copies/moves only its own bytes
  * (structured clone of a view clones the *entire* underlying buffer, e.g. Node's 8 KiB Buffer pool).
+ * A view on shared memory is returned as it is: posting it shares the memory and copies nothing.
  */
 export function compact<T extends ArrayBufferView>(a: T): T {
+  if (isShared(a)) return a;
   if (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer) return a;
   const ctor = a.constructor as new (x: T) => T;
   return new ctor(a);
@@ -60,4 +62,17 @@ export function collectTransferables(value: unknown, out: ArrayBuffer[] = []): A
     for (const v of Object.values(value)) collectTransferables(v, out);
   }
   return out;
+}
+
+/** Whether `a` is a view on a SharedArrayBuffer (which threads share instead of copying or moving). */
+export function isShared(a: ArrayBufferView): boolean {
+  return typeof SharedArrayBuffer !== "undefined" && a.buffer instanceof SharedArrayBuffer;
+}
+
+/**
+ * Encoded bytes safe to keep once the chunk's buffer is reused: bytes that are a view of a chunk on
+ * shared memory (no compressor) are copied, or the next chunk cut into that buffer would change them.
+ */
+export function detachedFrom(encoded: Uint8Array, chunk: ArrayBufferView): Uint8Array {
+  return isShared(chunk) && encoded.buffer === chunk.buffer ? encoded.slice() : encoded;
 }

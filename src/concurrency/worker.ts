@@ -9,6 +9,7 @@ import { copyInto, pipelineFor } from "./descriptor.js";
 import {
   collectTransferables,
   compact,
+  detachedFrom,
   type TaskRequest,
   type TaskResponse,
   transferablesOf,
@@ -20,7 +21,8 @@ const port = hostPort();
 
 async function run(task: TaskRequest): Promise<{ result: unknown; transfer: ArrayBuffer[] }> {
   if (task.op === "encode") {
-    const bytes = compact(await pipelineFor(task.desc).encode(task.chunk));
+    const encoded = await pipelineFor(task.desc).encode(task.chunk);
+    const bytes = compact(detachedFrom(encoded, task.chunk.data));
     return { result: bytes, transfer: transferablesOf(bytes) };
   }
   if (task.op === "decode") {
