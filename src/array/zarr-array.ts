@@ -233,7 +233,12 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
               strides: gridStrides.map((s, i) => s * proj.axes[i].chunkStep),
             };
             await this.decodeChunk(key, () =>
-              pool.decodeInto(this.layout.pipeline, bytes, { into: dst, from, counts: sub, lanes: nl }),
+              pool.decodeInto(
+                this.layout.pipeline,
+                bytes,
+                { into: dst, from, counts: sub, lanes: nl },
+                { move: this.store.returnsOwnBytes === true },
+              ),
             );
             return;
           }
@@ -391,7 +396,9 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
   private async readStorageChunk(key: string, pool: WorkerPool): Promise<NDArray<ArrayDataType> | undefined> {
     const bytes = await this.store.get(key);
     if (!bytes) return undefined;
-    return this.decodeChunk(key, () => pool.decode(this.layout.pipeline, bytes));
+    return this.decodeChunk(key, () =>
+      pool.decode(this.layout.pipeline, bytes, { move: this.store.returnsOwnBytes === true }),
+    );
   }
 
   /** Runs a decode of the chunk at `key`; any failure becomes a CorruptChunkError naming it. */

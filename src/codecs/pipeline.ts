@@ -94,6 +94,14 @@ export class CodecPipeline {
     });
   }
 
+  /**
+   * The bytes the decompressors' last stage decodes to (what `decode`'s `into` must hold); undefined
+   * without a bytes-to-bytes codec or when unbounded.
+   */
+  get decodedByteLength(): number | undefined {
+    return this.#decodeLimits[0];
+  }
+
   /** The most bytes a valid encoded chunk of this pipeline takes; undefined when unbounded. */
   maxEncodedSize(): number | undefined {
     const n = this.#decodeLimits.length;
@@ -247,12 +255,16 @@ export class CodecPipeline {
     }
   }
 
-  /** The decoded chunk (typed as numbers: only ZarrArray builds string pipelines, and reads them as strings). */
-  async decode(bytes: Uint8Array): Promise<NDArray> {
+  /**
+   * The decoded chunk (typed as numbers: only ZarrArray builds string pipelines, and reads them as
+   * strings). With `into` (at least `decodedByteLength` bytes), the last decompression may write
+   * there and the chunk may be a view of it: for a caller that copies the chunk out at once.
+   */
+  async decode(bytes: Uint8Array, into?: Uint8Array): Promise<NDArray> {
     bytes = plain(bytes);
     try {
       for (let i = this.bytesToBytes.length - 1; i >= 0; i--)
-        bytes = await this.bytesToBytes[i].decode(bytes, this.#decodeLimits[i]);
+        bytes = await this.bytesToBytes[i].decode(bytes, this.#decodeLimits[i], i === 0 ? into : undefined);
       let a = await this.arrayToBytes.decode(bytes, this.bytesSpec);
       checkDecoded(a, this.bytesSpec);
       for (let i = this.arrayToArray.length - 1; i >= 0; i--) {

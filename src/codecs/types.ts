@@ -62,8 +62,10 @@ export interface BytesToBytesCodec {
   /**
    * `maxLength`: the most bytes a valid chunk can decode to here (the pipeline derives it from the
    * chunk's size). Decompressors stop and throw a CodecError once past it, before producing the rest.
+   * `into`: a buffer the result may be written to when it fits (the result is then a view of it), so
+   * that a thread decoding chunk after chunk reuses one buffer; codecs may ignore it.
    */
-  decode(bytes: Uint8Array, maxLength?: number): MaybePromise<Uint8Array>;
+  decode(bytes: Uint8Array, maxLength?: number, into?: Uint8Array): MaybePromise<Uint8Array>;
   toJSON(): V3CodecJSON;
 }
 

@@ -62,6 +62,35 @@ export interface DecodeTarget {
   lanes: number;
 }
 
+/** Scratch buffers a read's chunks are decoded into before their part is copied out (this thread's). */
+const scratch: Uint8Array[] = [];
+/** Kept for reuse: a few, and only up to this size (bigger chunks are rare and costly to hold). */
+const SCRATCH_KEPT = 4;
+const SCRATCH_MAX_BYTES = 8 * 2 ** 20;
+
+/**
+ * Decodes a chunk and copies the part `t` names into the read's output. The chunk is decoded into a
+ * reused scratch buffer: a new chunk-sized array per chunk is garbage that made the workers collect
+ * (and zero-fill) 512 KiB per 64^3 chunk. Scratch buffers are taken and given back per call, so
+ * calls that interleave at their awaits never share one.
+ */
+export async function decodeInto(
+  desc: PipelineDescriptor,
+  bytes: Uint8Array,
+  t: DecodeTarget,
+): Promise<void> {
+  const pipeline = pipelineFor(desc);
+  const size = pipeline.decodedByteLength;
+  if (size === undefined || size > SCRATCH_MAX_BYTES) return copyInto(await pipeline.decode(bytes), t);
+  let buffer = scratch.pop();
+  if (!buffer || buffer.length < size) buffer = new Uint8Array(size);
+  try {
+    copyInto(await pipeline.decode(bytes, buffer), t);
+  } finally {
+    if (scratch.length < SCRATCH_KEPT) scratch.push(buffer);
+  }
+}
+
 /** Copies the part of a decoded chunk that a read needs into its place in the read's output. */
 export function copyInto(chunk: NDArray<ArrayDataType>, t: DecodeTarget): void {
   copyStrided(

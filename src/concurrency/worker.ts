@@ -5,7 +5,7 @@
  * worker-port.browser.ts (Web Workers).
  */
 import type { NDArray } from "../ndarray.js";
-import { copyInto, pipelineFor } from "./descriptor.js";
+import { decodeInto, pipelineFor } from "./descriptor.js";
 import {
   collectTransferables,
   compact,
@@ -31,7 +31,7 @@ async function run(task: TaskRequest): Promise<{ result: unknown; transfer: Arra
     return { result: { ...arr, data } satisfies NDArray, transfer: transferablesOf(data) };
   }
   if (task.op === "decodeInto") {
-    copyInto(await pipelineFor(task.desc).decode(task.bytes), task);
+    await decodeInto(task.desc, task.bytes, task);
     return { result: undefined, transfer: [] };
   }
   const result = await callExport(task.module, task.fn, task.args);

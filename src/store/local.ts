@@ -117,6 +117,8 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
   /** The absolute directory holding the store. */
   readonly root: string;
   readonly description: string;
+  /** Every `get` reads into a new array. */
+  readonly returnsOwnBytes = true;
   readonly #slots: Slots;
   /** The root's real path, once it exists (links in the root's own path are the caller's choice). */
   #realRoot: string | undefined;

@@ -150,6 +150,8 @@ export class S3Store implements WritableStore, ListableStore, DeletableStore {
   readonly prefix: string;
   /** `s3://bucket/prefix`. */
   readonly description: string;
+  /** Every `get` returns the body of its own response. */
+  readonly returnsOwnBytes = true;
   readonly client: S3Client;
   readonly #ownClient: boolean;
   readonly #slots: Slots;

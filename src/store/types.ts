@@ -21,6 +21,12 @@ export interface ReadableStore {
   has?(key: string): Promise<boolean>;
   /** A human-readable location for messages (a path or URL). */
   readonly description?: string;
+  /**
+   * True when `get` returns new arrays that nothing else holds (read from a file or a response), so
+   * a reader may move them to a worker thread instead of copying them; MemoryStore returns the
+   * arrays it keeps, and a store that does not say so is treated like it.
+   */
+  readonly returnsOwnBytes?: boolean;
 }
 
 export interface WritableStore extends ReadableStore {

@@ -357,3 +357,28 @@ for c in INPUT:
     );
   });
 });
+
+describe("decoding into a caller's buffer", () => {
+  it("the last decompression writes into the buffer when it fits, and decodes the same values", async () => {
+    const spec = { shape: [16, 16], dataType: "uint16" as const, fillValue: 0 };
+    const chunk = sample("uint16", spec.shape);
+    for (const [i, codecs] of [
+      [Bytes(), toV3Codec(Zstd({ level: 3 }), "uint16")],
+      [Bytes(), toV3Codec(Zstd({ level: 3 }), "uint16"), Crc32c()],
+      [Bytes({ endian: "big" }), toV3Codec(Zstd({ level: 1 }), "uint16")],
+    ].entries() as IterableIterator<[number, V3CodecJSON[]]>) {
+      const pipeline = CodecPipeline.fromV3(codecs, spec);
+      const encoded = await pipeline.encode(chunk);
+      assert.equal(pipeline.decodedByteLength, 16 * 16 * 2);
+      const into = new Uint8Array(pipeline.decodedByteLength ?? 0);
+      const a = await pipeline.decode(encoded, into);
+      assert.deepEqual([...a.data], [...chunk.data], JSON.stringify(codecs));
+      if (i === 0) assert.equal(a.data.buffer, into.buffer, "a little-endian chunk is a view of the buffer");
+      // a buffer too small is not used
+      const small = new Uint8Array(10);
+      const b = await pipeline.decode(encoded, small);
+      assert.notEqual(b.data.buffer, small.buffer);
+      assert.deepEqual([...b.data], [...chunk.data]);
+    }
+  });
+});

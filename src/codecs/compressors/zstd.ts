@@ -30,10 +30,10 @@ export class ZstdCodec implements BytesToBytesCodec {
     return (await zstdBackend()).compress(bytes, this.level, this.checksum);
   }
 
-  async decode(bytes: Uint8Array, maxLength?: number): Promise<Uint8Array> {
+  async decode(bytes: Uint8Array, maxLength?: number, into?: Uint8Array): Promise<Uint8Array> {
     const backend = await zstdBackend();
     try {
-      return await backend.decompress(bytes, maxLength);
+      return await backend.decompress(bytes, maxLength, into);
     } catch (e) {
       if (e instanceof CodecError) throw e;
       throw new CodecError(`zstd: cannot decompress ${bytes.length} bytes: ${(e as Error).message}`, {
