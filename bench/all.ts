@@ -9,7 +9,9 @@
  * Every case runs in its own process (so that peak RSS is that case's, and no case warms another's
  * caches or JIT), in this order: writes, reads, pyramids. The writes run `--rounds` times, each
  * round in a rotated order (no writer always first, right after the volume was generated), and
- * report the median time and peak RSS; the volume is synced to disk before the first. Timing boundaries, the same for every side:
+ * report the median time and peak RSS; dirty pages are synced to disk before every case (outside
+ * its clock), so that no case shares the cores with the writeback of the one before. Timing
+ * boundaries, the same for every side:
  * - write: the input is already in memory (read from the raw file before timing) and the empty
  *   array's metadata is written; each side first writes one 64^3 chunk with the same codec to a
  *   throw-away array (imports, worker/thread start, zstd loaded); the clock runs from the call that
@@ -353,6 +355,9 @@ async function main() {
 
   let n = 0;
   const run = (kind: string, out: string): Measured | string => {
+    // the last case's files are written back now, not by the kernel during this case (the reads
+    // came right after the writes, and the first reader used to share the cores with the writeback)
+    spawnSync("sync");
     const tmp = join(dir, `warm-${n++}`);
     const argv = ["--child", kind, "--size", String(size), "--raw", raw, "--out", out, "--tmp", tmp];
     const r =

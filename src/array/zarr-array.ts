@@ -32,7 +32,7 @@ import {
   type Values,
   type ValuesFor,
 } from "../dtype/index.js";
-import { CorruptChunkError, SelectionError, ValueError } from "../errors.js";
+import { CorruptChunkError, KeyError, SelectionError, StoreError, ValueError } from "../errors.js";
 import {
   type AxisProjection,
   copyStrided,
@@ -223,8 +223,10 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
           const sub = proj.axes.map((a) => a.count);
           const key = this.chunkKey(proj.coords);
           if (inPlace) {
-            const bytes = await this.store.get(key);
-            if (!bytes) return fillStrided(dst, sub, slots);
+            // the worker reads the chunk itself where the store allows it (LocalStore)
+            const threads = this.store.threadReads;
+            const source = threads ? { store: threads, key } : await this.store.get(key);
+            if (!source) return fillStrided(dst, sub, slots);
             const from = {
               offset: offsetOf(
                 proj.axes.map((a) => a.chunkStart),
@@ -232,14 +234,15 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
               ),
               strides: gridStrides.map((s, i) => s * proj.axes[i].chunkStep),
             };
-            await this.decodeChunk(key, () =>
+            const found = await this.decodeChunk(key, () =>
               pool.decodeInto(
                 this.layout.pipeline,
-                bytes,
+                source,
                 { into: dst, from, counts: sub, lanes: nl },
                 { move: this.store.returnsOwnBytes === true },
               ),
             );
+            if (!found) fillStrided(dst, sub, slots);
             return;
           }
           const region = this.layout.sharded && !proj.complete ? boundingRegion(proj.axes) : undefined;
@@ -401,12 +404,20 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
     );
   }
 
-  /** Runs a decode of the chunk at `key`; any failure becomes a CorruptChunkError naming it. */
+  /**
+   * Runs a decode of the chunk at `key`; any failure becomes a CorruptChunkError naming it, but for
+   * the store's own errors (a worker that reads the chunk itself can fail to read it).
+   */
   private async decodeChunk<T>(key: string, decode: () => Promise<T>): Promise<T> {
     try {
       return await decode();
     } catch (e) {
-      if (e instanceof CorruptChunkError && e.key === key) throw e;
+      if (
+        (e instanceof CorruptChunkError && e.key === key) ||
+        e instanceof StoreError ||
+        e instanceof KeyError
+      )
+        throw e;
       throw new CorruptChunkError(key, (e as Error).message, { cause: e });
     }
   }

@@ -7,6 +7,8 @@ import type { ChunkSpec, V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
 import type { ArrayDataType } from "../dtype/index.js";
 import { copyStrided, type StridedView } from "../indexing/copy.js";
 import type { NDArray } from "../ndarray.js";
+import { readInThread } from "../store/thread-reads.js";
+import type { ThreadReadable } from "../store/types.js";
 
 export type PipelineDescriptor =
   | {
@@ -60,6 +62,24 @@ export interface DecodeTarget {
   from: { offset: number; strides: number[] };
   counts: number[];
   lanes: number;
+}
+
+/** A chunk to decode: its bytes, or where the decoding thread reads them itself (a store's `threadReads`). */
+export type ChunkSource = Uint8Array | { store: ThreadReadable; key: string };
+
+/**
+ * Reads the chunk if `source` says where (see ChunkSource), then `decodeInto`; false when the chunk
+ * does not exist (nothing is copied: the caller fills its part with the fill value).
+ */
+export async function decodeSourceInto(
+  desc: PipelineDescriptor,
+  source: ChunkSource,
+  t: DecodeTarget,
+): Promise<boolean> {
+  const bytes = source instanceof Uint8Array ? source : readInThread(source.store, source.key);
+  if (!bytes) return false;
+  await decodeInto(desc, bytes, t);
+  return true;
 }
 
 /** Scratch buffers a read's chunks are decoded into before their part is copied out (this thread's). */

@@ -1,14 +1,14 @@
 /** Messages between the pool and its workers. */
 
 import type { NDArray } from "../ndarray.js";
-import type { DecodeTarget, PipelineDescriptor } from "./descriptor.js";
+import type { ChunkSource, DecodeTarget, PipelineDescriptor } from "./descriptor.js";
 
-export type { DecodeTarget };
+export type { ChunkSource, DecodeTarget };
 
 export type TaskRequest =
   | { id: number; op: "encode"; desc: PipelineDescriptor; chunk: NDArray }
   | { id: number; op: "decode"; desc: PipelineDescriptor; bytes: Uint8Array }
-  | ({ id: number; op: "decodeInto"; desc: PipelineDescriptor; bytes: Uint8Array } & DecodeTarget)
+  | ({ id: number; op: "decodeInto"; desc: PipelineDescriptor; source: ChunkSource } & DecodeTarget)
   | { id: number; op: "call"; module: string; fn: string; args: unknown[] };
 
 export type TaskResponse =

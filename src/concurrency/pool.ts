@@ -21,7 +21,13 @@ import {
   ZarrsmithError,
 } from "../errors.js";
 import type { NDArray } from "../ndarray.js";
-import { type DistributiveOmit, decodeInto, type PipelineDescriptor, pipelineFor } from "./descriptor.js";
+import {
+  type ChunkSource,
+  type DistributiveOmit,
+  decodeSourceInto,
+  type PipelineDescriptor,
+  pipelineFor,
+} from "./descriptor.js";
 import {
   compact,
   type DecodeTarget,
@@ -195,7 +201,7 @@ export class WorkerPool {
   private inline(task: Task): Promise<unknown> {
     if (task.op === "encode") return pipelineFor(task.desc).encode(task.chunk);
     if (task.op === "decode") return pipelineFor(task.desc).decode(task.bytes);
-    if (task.op === "decodeInto") return decodeInto(task.desc, task.bytes, task);
+    if (task.op === "decodeInto") return decodeSourceInto(task.desc, task.source, task);
     return callExport(task.module, task.fn, task.args);
   }
 
@@ -255,23 +261,26 @@ export class WorkerPool {
    * Decodes a chunk and copies the part `target` names straight into the target's shared buffer
    * (`into.data` must be on a SharedArrayBuffer unless the pool runs inline). The main thread then
    * only reads bytes and posts them: cutting 256 MiB out of 512 chunks on one thread cost more than
-   * decoding them (profiled on a 512^3 read).
+   * decoding them (profiled on a 512^3 read). `source` is the chunk's bytes, or where the worker
+   * reads them itself (a store's `threadReads`): then they never pass through this thread at all.
+   * Resolves to false when the chunk does not exist (nothing is copied).
    */
   decodeInto(
     desc: PipelineDescriptor,
-    bytes: Uint8Array,
+    source: ChunkSource,
     target: DecodeTarget,
     options: { move?: boolean } = {},
-  ): Promise<void> {
-    const task = { op: "decodeInto", desc, bytes, ...target } as const;
+  ): Promise<boolean> {
+    const task = { op: "decodeInto", desc, source, ...target } as const;
     if (this.size === 0 || this.inlineOnly)
-      return withDirection("decode", this.inline(task) as Promise<void>);
+      return withDirection("decode", this.inline(task) as Promise<boolean>);
+    if (!(source instanceof Uint8Array)) return withDirection("decode", this.post(task, []));
     // copied unless `move` (see decode): copying the bytes of a 512^3 read cost the main thread a
     // fifth of its time
-    const data = compact(bytes);
+    const data = compact(source);
     return withDirection(
       "decode",
-      this.post({ ...task, bytes: data }, options.move ? transferablesOf(data) : []),
+      this.post({ ...task, source: data }, options.move ? transferablesOf(data) : []),
     );
   }
 

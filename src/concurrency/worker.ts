@@ -5,7 +5,7 @@
  * worker-port.browser.ts (Web Workers).
  */
 import type { NDArray } from "../ndarray.js";
-import { decodeInto, pipelineFor } from "./descriptor.js";
+import { decodeSourceInto, pipelineFor } from "./descriptor.js";
 import {
   collectTransferables,
   compact,
@@ -31,8 +31,7 @@ async function run(task: TaskRequest): Promise<{ result: unknown; transfer: Arra
     return { result: { ...arr, data } satisfies NDArray, transfer: transferablesOf(data) };
   }
   if (task.op === "decodeInto") {
-    await decodeInto(task.desc, task.bytes, task);
-    return { result: undefined, transfer: [] };
+    return { result: await decodeSourceInto(task.desc, task.source, task), transfer: [] };
   }
   const result = await callExport(task.module, task.fn, task.args);
   return { result, transfer: collectTransferables(result) };

@@ -27,6 +27,17 @@ export interface ReadableStore {
    * arrays it keeps, and a store that does not say so is treated like it.
    */
   readonly returnsOwnBytes?: boolean;
+  /**
+   * Set by stores whose chunks a worker thread can read itself, with blocking calls, from this
+   * description alone (LocalStore: its root). Reads then never pass through this thread.
+   */
+  readonly threadReads?: ThreadReadable;
+}
+
+/** A store as a worker thread reopens it to read chunks itself (see `ReadableStore.threadReads`). */
+export interface ThreadReadable {
+  kind: "local";
+  root: string;
 }
 
 export interface WritableStore extends ReadableStore {

@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import {
   CorruptChunkError,
   DATA_TYPES,
   type DataType,
   ExistsError,
+  LocalStore,
   MemoryStore,
   type NDArray,
   open,
@@ -108,6 +112,51 @@ describe("reads decoded by worker threads straight into shared memory", () => {
           }
         }
       }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("from a LocalStore the workers read the chunks themselves: same values, fill, errors", async (t) => {
+    const root = await mkdtemp(join(tmpdir(), "zarrsmith-thread-reads-"));
+    t.after(() => rm(root, { recursive: true, force: true }));
+    const pool = new WorkerPool(2);
+    try {
+      const shape = [9, 5, 6];
+      const store = new LocalStore(root);
+      assert.deepEqual(store.threadReads, { kind: "local", root });
+      const arr = await v2.ArraySpec.parse({
+        shape,
+        chunks: [4, 2, 4],
+        dtype: "<u2",
+        compressor: { id: "zstd", level: 1 },
+        fill_value: 3,
+      }).toZarr(store, "a");
+      const model = randomArray("uint16", shape, 9);
+      const part = [slice(4, null)]; // the chunks of the first four planes stay missing
+      await arr.set(part, refGet(model, part), { workers: 0 });
+      const expected = await arr.get(null, { workers: 0 });
+      assert.equal(expected.data[0], 3, "a missing chunk reads as the fill value");
+      for (const sel of [null, ...selectionsFor(shape)])
+        assertSame(await arr.get(sel, { workers: pool }), refGet(expected, sel), JSON.stringify(sel));
+      await writeFile(join(root, ...arr.chunkKey([2, 0, 0]).split("/")), new Uint8Array([1, 2, 3]));
+      await assert.rejects(arr.get(null, { workers: pool }), (e: unknown) => {
+        assert.ok(e instanceof CorruptChunkError, String(e));
+        assert.equal(e.key, arr.chunkKey([2, 0, 0]));
+        return true;
+      });
+      // a subclass that reads differently is read through its own get
+      class Counting extends LocalStore {
+        gets = 0;
+        override async get(...args: Parameters<LocalStore["get"]>) {
+          this.gets++;
+          return super.get(...args);
+        }
+      }
+      const counting = new Counting(root);
+      assert.equal(counting.threadReads, undefined);
+      await (await open.array(counting, "a")).get([slice(4, 8)], { workers: pool });
+      assert.ok(counting.gets > 0);
     } finally {
       await pool.close();
     }

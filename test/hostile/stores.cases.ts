@@ -6,6 +6,7 @@
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { open, WorkerPool } from "../../src/index.js";
 import { LocalStore } from "../../src/store/local.js";
 
 interface Layout {
@@ -62,6 +63,33 @@ export const CASES = {
     withLayout(async (l) => text(await l.store.get("l/secret.txt", { offset: 0, length: 3 }))),
   hasThroughDirLink: () => withLayout(async (l) => l.store.has("l/secret.txt")),
   chunkFileLinksToSecret: () => withLayout(async (l) => text(await l.store.get("a/c/0"))),
+  // the blocking read worker threads use (LocalStore.getNow), and an array read whose workers read
+  // the linked chunk themselves: refused as the store's error, not reported as a corrupt chunk
+  readNowThroughDirLink: () => withLayout(async (l) => text(l.store.getNow("l/secret.txt"))),
+  chunkFileLinksToSecretNow: () => withLayout(async (l) => text(l.store.getNow("a/c/0"))),
+  arrayReadInWorkersOfLinkedChunk: () =>
+    withLayout(async (l) => {
+      await writeFile(
+        join(l.root, "a", "zarr.json"),
+        JSON.stringify({
+          zarr_format: 3,
+          node_type: "array",
+          shape: [6],
+          data_type: "uint8",
+          chunk_grid: { name: "regular", configuration: { chunk_shape: [6] } },
+          chunk_key_encoding: { name: "default", configuration: { separator: "/" } },
+          fill_value: 0,
+          codecs: [{ name: "bytes" }],
+        }),
+      );
+      const pool = new WorkerPool(2);
+      try {
+        const a = await open.array(l.store, "a");
+        return [...(await a.get(null, { workers: pool })).data];
+      } finally {
+        await pool.close();
+      }
+    }),
   writeThroughDirLink: () =>
     withLayout((l) => outsideUntouched(l, () => l.store.set("l/arr/zarr.json", new Uint8Array([1])))),
   overwriteLinkedChunk: () =>

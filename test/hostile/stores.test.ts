@@ -39,6 +39,24 @@ export const ROWS: Array<{ name: string; kind: string; case: string; expect: Exp
     case: "chunkFileLinksToSecret",
     expect: refused,
   },
+  {
+    kind: "escape",
+    name: "a worker thread's blocking read through a directory link",
+    case: "readNowThroughDirLink",
+    expect: refused,
+  },
+  {
+    kind: "escape",
+    name: "a worker thread's blocking read of a chunk file that links to a secret",
+    case: "chunkFileLinksToSecretNow",
+    expect: refused,
+  },
+  {
+    kind: "escape",
+    name: "an array read whose workers read a linked chunk themselves",
+    case: "arrayReadInWorkersOfLinkedChunk",
+    expect: refused,
+  },
   { kind: "escape", name: "write through a directory link", case: "writeThroughDirLink", expect: refused },
   { kind: "escape", name: "delete through a directory link", case: "deleteThroughDirLink", expect: refused },
   {
