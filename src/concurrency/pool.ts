@@ -199,7 +199,10 @@ export class WorkerPool {
 
   /** Runs a task on the calling thread. */
   private inline(task: Task): Promise<unknown> {
-    if (task.op === "encode") return pipelineFor(task.desc).encode(task.chunk);
+    if (task.op === "encode")
+      return pipelineFor(task.desc)
+        .encode(task.chunk)
+        .then((bytes) => detachedFrom(bytes, task.chunk.data));
     if (task.op === "decode") return pipelineFor(task.desc).decode(task.bytes);
     if (task.op === "decodeInto") return decodeSourceInto(task.desc, task.source, task);
     return callExport(task.module, task.fn, task.args);
@@ -212,12 +215,7 @@ export class WorkerPool {
    */
   encode(desc: PipelineDescriptor, chunk: NDArray): Promise<Uint8Array> {
     if (this.size === 0 || this.inlineOnly)
-      return withDirection(
-        "encode",
-        pipelineFor(desc)
-          .encode(chunk)
-          .then((bytes) => detachedFrom(bytes, chunk.data)),
-      );
+      return withDirection("encode", this.inline({ op: "encode", desc, chunk }) as Promise<Uint8Array>);
     const data = compact(chunk.data);
     return withDirection(
       "encode",
