@@ -22,8 +22,10 @@
  *   nothing to running at once. The parallel limit drops the second assumption: one thread per core
  *   compresses its share of the same chunks at once (started together, each after one chunk), the
  *   clock around all of them; it is what a writer that also cuts and stores chunks approaches.
- * - read: zarrsmith's v2 array (which both sides read); after one warm-up read of a 64^3 chunk,
- *   each selection is read 3 times and the median reported (the files are in the page cache).
+ * - read: zarrsmith's v2 array (which both sides read), each selection in its own process (the
+ *   garbage of a whole-array read is freed by a later collection in Node, at once in Python, and
+ *   would land in the next selection's reads); after one warm-up read of a 64^3 chunk, the
+ *   selection is read 5 times and the median reported (the files are in the page cache).
  * - pyramid: each side first writes one 64^3 chunk (as above); the clock runs from opening the raw
  *   file (zarrsmith streams it region by region, dask reads it with np.fromfile) until the last
  *   level and the multiscales metadata are written.
@@ -50,8 +52,6 @@ const SHARD = 256;
 interface Measured {
   seconds: number;
   rssMiB: number;
-  /** Read cases: seconds per selection. */
-  reads?: Record<string, number>;
 }
 
 const rss = () => process.resourceUsage().maxRSS / 1024;
@@ -59,6 +59,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /** The selections read, by name; zarr-python spells them in `PY_READS`. */
 const READS = ["whole", "[:, :, 70]", "[70]", "128^3 box"] as const;
+/** Reads of each selection per process; the median is reported. */
+const READ_REPEATS = 5;
 const boxStart = Math.max(0, Math.min(100, size - 128));
 const PY_READS = {
   whole: "[...]",
@@ -132,17 +134,15 @@ async function runChild(kind: string): Promise<Measured> {
           "[70]": [70],
           "128^3 box": [box, box, box],
         };
-        const reads: Record<string, number> = {};
-        for (const name of READS) {
-          const times: number[] = [];
-          for (let i = 0; i < 3; i++) {
-            const t = performance.now();
-            await arr.get(selections[name] as Parameters<typeof arr.get>[0], { workers: pool });
-            times.push((performance.now() - t) / 1000);
-          }
-          reads[name] = median(times);
+        // one selection per process (see main)
+        const name = arg("--select", "whole") as (typeof READS)[number];
+        const times: number[] = [];
+        for (let i = 0; i < READ_REPEATS; i++) {
+          const t = performance.now();
+          await arr.get(selections[name] as Parameters<typeof arr.get>[0], { workers: pool });
+          times.push((performance.now() - t) / 1000);
         }
-        return { seconds: reads.whole, rssMiB: rss(), reads };
+        return { seconds: median(times), rssMiB: rss() };
       }
       if (kind === "zarrsmith-pyramid" || kind === "zarrsmith-level0") {
         const t = performance.now();
@@ -307,17 +307,13 @@ t = time.perf_counter(); a.to_zarr(out, compressor=comp, overwrite=True); done(t
   "zarr-python-read": `${PY_HEAD}
 z = zarr.open(out, mode="r")
 z[0:64, 0:64, 0:64]
-reads = {}
-def median(xs): return sorted(xs)[len(xs) // 2]
-${Object.entries(PY_READS)
-  .map(
-    ([name, sel]) => `ts = []
-for i in range(3):
-    t = time.perf_counter(); z${sel}; ts.append(time.perf_counter() - t)
-reads[${JSON.stringify(name)}] = median(ts)`,
-  )
-  .join("\n")}
-done(reads["whole"], reads=reads)`,
+select = {${Object.entries(PY_READS)
+    .map(([name, sel]) => `${JSON.stringify(name)}: lambda: z${sel}`)
+    .join(", ")}}[sys.argv[5]]
+ts = []
+for i in range(${READ_REPEATS}):
+    t = time.perf_counter(); select(); ts.append(time.perf_counter() - t)
+done(sorted(ts)[len(ts) // 2])`,
   "dask-pyramid": `${PY_HEAD}${PY_DASK}${PY_WARM_DASK}
 t = time.perf_counter()
 x = np.fromfile(raw, dtype="<u2").reshape(n, n, n)
@@ -354,15 +350,16 @@ async function main() {
   const loadBefore = uptime();
 
   let n = 0;
-  const run = (kind: string, out: string): Measured | string => {
+  const run = (kind: string, out: string, select = ""): Measured | string => {
     // the last case's files are written back now, not by the kernel during this case (the reads
     // came right after the writes, and the first reader used to share the cores with the writeback)
     spawnSync("sync");
     const tmp = join(dir, `warm-${n++}`);
     const argv = ["--child", kind, "--size", String(size), "--raw", raw, "--out", out, "--tmp", tmp];
+    if (select) argv.push("--select", select);
     const r =
       kind in PY_CASES
-        ? spawnSync(PY, ["-c", PY_CASES[kind], raw, out, tmp, String(size)], {
+        ? spawnSync(PY, ["-c", PY_CASES[kind], raw, out, tmp, String(size), select], {
             encoding: "utf8",
             timeout: 1_800_000,
           })
@@ -415,8 +412,12 @@ async function main() {
           : { seconds: median(ok.map((x) => x.seconds)), rssMiB: median(ok.map((x) => x.rssMiB)) };
     }
     // reads of the same array
-    m["zarrsmith-read"] = run("zarrsmith-read", out("zs.zarr"));
-    if (!skipPeers) m["zarr-python-read"] = run("zarr-python-read", out("zs.zarr"));
+    // one process per selection and side, so that no read pays for the garbage of the one before
+    // (the outputs of whole-array reads are freed by a later collection in Node, at once in Python)
+    for (const name of READS) {
+      m[`zarrsmith-read ${name}`] = run("zarrsmith-read", out("zs.zarr"), name);
+      if (!skipPeers) m[`zarr-python-read ${name}`] = run("zarr-python-read", out("zs.zarr"), name);
+    }
     drop("zs.zarr");
     // pyramids
     m["zarrsmith-level0"] = run("zarrsmith-level0", out("zs0.ome.zarr"));
@@ -493,22 +494,16 @@ function report(
     `sharded / unsharded v3: ${x(s("zarrsmith-v3-sharded"), s("zarrsmith-v3"))} the time`,
   );
 
-  console.log("\nRead zarrsmith's v2 array (one warm-up chunk read; median of 3; files in the page cache)\n");
+  console.log(
+    `\nRead zarrsmith's v2 array (a process per selection and side; one warm-up chunk read; median of ${READ_REPEATS}; files in the page cache)\n`,
+  );
   console.log("| selection | zarrsmith s | zarr-python 2.13 s | zarrsmith speed-up |");
   console.log("| --- | ---: | ---: | ---: |");
-  const reads = (k: string) => {
-    const r = m[k];
-    return typeof r === "object" ? r.reads : undefined;
-  };
-  const ours = reads("zarrsmith-read");
-  const theirs = reads("zarr-python-read");
   for (const name of READS) {
-    const a = ours?.[name];
-    const b = theirs?.[name];
+    const [ours, theirs] = [`zarrsmith-read ${name}`, `zarr-python-read ${name}`];
     const label = name === "128^3 box" ? `128^3 box at ${boxStart}` : name;
-    console.log(
-      `| ${label} | ${a?.toFixed(3) ?? cell("zarrsmith-read", () => "")} | ${b?.toFixed(3) ?? cell("zarr-python-read", () => "")} | ${a && b ? x(b, a) : ""} |`,
-    );
+    const ms = (k: string) => cell(k, (r) => r.seconds.toFixed(3));
+    console.log(`| ${label} | ${ms(ours)} | ${ms(theirs)} | ${x(s(theirs), s(ours))} |`);
   }
 
   const zp = s("zarrsmith-pyramid");
