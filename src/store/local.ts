@@ -26,7 +26,6 @@ import {
   mkdir,
   open,
   readdir,
-  readlink,
   realpath,
   rename,
   rm,
@@ -88,21 +87,12 @@ const READ_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
 /** Whether the kernel names open files (/proc/self/fd on Linux); undefined until the first try. */
 const openedPaths: { available: boolean | undefined } = { available: undefined };
 
-/** The real path of an open file (symbolic links resolved by the kernel), or undefined without /proc. */
-async function openedPath(handle: FileHandle): Promise<string | undefined> {
-  if (openedPaths.available === false) return undefined;
-  try {
-    const real = await readlink(`/proc/self/fd/${handle.fd}`);
-    openedPaths.available = real.startsWith("/");
-    return openedPaths.available ? real : undefined;
-  } catch {
-    openedPaths.available = false;
-    return undefined;
-  }
-}
-
-/** `openedPath` with a blocking call (see `LocalStore.getNow`). */
-function openedPathNow(fd: number): string | undefined {
+/**
+ * The real path of an open file (symbolic links resolved by the kernel), or undefined without /proc.
+ * A blocking call, in `get` too: readlink of /proc/self/fd is answered from the kernel's memory and
+ * never waits on a disk, so a trip through libuv's pool would only add latency.
+ */
+function openedPath(fd: number): string | undefined {
   if (openedPaths.available === false) return undefined;
   try {
     const real = readlinkSync(`/proc/self/fd/${fd}`);
@@ -220,8 +210,8 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
             throw error;
           }
           try {
-            // both at once (fstat of a file outside reads nothing from it)
-            const [real, info] = await Promise.all([openedPath(handle), handle.stat()]);
+            const real = openedPath(handle.fd);
+            const info = await handle.stat();
             if (real === undefined) {
               await handle.close();
               return await this.#getChecked(key, path, range);
@@ -282,7 +272,7 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
       try {
         // the opened file's real path (checked after the open, as `get` does); without /proc the
         // path's, which a link swapped in between could change (as in `#getChecked`)
-        file = openedPathNow(fd) ?? realpathSync(path);
+        file = openedPath(fd) ?? realpathSync(path);
         if (!isInside(root, file)) throw escapeError(key, file, root);
         const info = fstatSync(fd);
         if (info.isDirectory()) return undefined;
