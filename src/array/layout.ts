@@ -3,6 +3,8 @@
  * fill value, the storage grid (chunks, or shards when sharded), the chunk key encoding, and the
  * codec pipeline as a worker-transferable descriptor.
  */
+
+import type { V3CodecJSON } from "../codecs/types.js";
 import { describePipeline, type PipelineDescriptor } from "../concurrency/descriptor.js";
 import type { ArrayDataType, ArrayScalar } from "../dtype/index.js";
 import type { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
@@ -21,6 +23,12 @@ export interface ArrayLayout {
   sharded: boolean;
   keyEncoding: ChunkKeyEncoding;
   pipeline: PipelineDescriptor;
+  /**
+   * The pipeline of one inner chunk, when the array is sharded and sharding is its only codec (so
+   * a shard is exactly its inner chunks plus the index): writers encode the inner chunks of a
+   * shard as tasks of their own and assemble the shard (ShardingCodec.assemble).
+   */
+  innerPipeline?: PipelineDescriptor;
 }
 
 export function layoutOf(spec: ArraySpecV2 | ArraySpecV3): ArrayLayout {
@@ -63,5 +71,13 @@ export function layoutOf(spec: ArraySpecV2 | ArraySpecV3): ArrayLayout {
       spec: { shape: grid, dataType: spec.dataType, fillValue: spec.fillValue, ...width },
       codecs: spec.codecs,
     }),
+    innerPipeline:
+      sharded && spec.codecs.length === 1
+        ? describePipeline({
+            format: 3,
+            spec: { shape: inner, dataType: spec.dataType, fillValue: spec.fillValue, ...width },
+            codecs: first.configuration?.codecs as V3CodecJSON[],
+          })
+        : undefined,
   };
 }

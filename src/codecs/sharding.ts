@@ -123,17 +123,13 @@ export class ShardingCodec implements ArrayToBytesCodec {
   }
 
   async encode(shard: NDArray, spec: ChunkSpec): Promise<Uint8Array> {
-    const n = product(this.chunksPerShard);
-    const index = new BigUint64Array(2 * n).fill(MISSING);
-    const parts: Uint8Array[] = [];
-    let offset = this.indexLocation === "start" ? this.indexSize : 0;
     const L = shard.data.length / Math.max(product(shard.shape), 1);
     const chunks: number[][] = [];
     forEachIndex(this.chunksPerShard, (idx) => {
       chunks.push([...idx]);
     });
-    for (let flat = 0; flat < chunks.length; flat++) {
-      const idx = chunks[flat];
+    const parts: (Uint8Array | undefined)[] = [];
+    for (const idx of chunks) {
       const chunk = allocate(shard.dtype, product(this.chunkShape));
       copyBox(
         { data: shard.data, shape: shard.shape, start: idx.map((c, k) => c * this.chunkShape[k]) },
@@ -142,11 +138,27 @@ export class ShardingCodec implements ArrayToBytesCodec {
         L,
       );
       const inner = { data: chunk, shape: [...this.chunkShape], dtype: shard.dtype } as NDArray;
-      if (isAllFill(inner, spec.fillValue)) continue;
-      const bytes = await this.inner.encode(inner);
+      parts.push(isAllFill(inner, spec.fillValue) ? undefined : await this.inner.encode(inner));
+    }
+    return this.assemble(parts);
+  }
+
+  /**
+   * The shard made of its encoded inner chunks, in C order of the inner grid (undefined: the chunk
+   * equals the fill value and is not stored): the chunks back to back and the index. Writers that
+   * encode the inner chunks elsewhere (in parallel, see ZarrArray) assemble the shard with this.
+   */
+  async assemble(parts: readonly (Uint8Array | undefined)[]): Promise<Uint8Array> {
+    const n = product(this.chunksPerShard);
+    if (parts.length !== n)
+      throw new CodecError(`sharding: a shard has ${n} inner chunks, got ${parts.length}`);
+    const index = new BigUint64Array(2 * n).fill(MISSING);
+    let offset = this.indexLocation === "start" ? this.indexSize : 0;
+    for (let flat = 0; flat < n; flat++) {
+      const bytes = parts[flat];
+      if (!bytes) continue;
       index[2 * flat] = BigInt(offset);
       index[2 * flat + 1] = BigInt(bytes.length);
-      parts.push(bytes);
       offset += bytes.length;
     }
     const indexBytes = await this.index.encode({
@@ -162,6 +174,7 @@ export class ShardingCodec implements ArrayToBytesCodec {
       at = this.indexSize;
     }
     for (const p of parts) {
+      if (!p) continue;
       out.set(p, at);
       at += p.length;
     }

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { type DataType, LocalStore, open, v2, v3 } from "../../src/index.js";
+import { type DataType, LocalStore, open, slice, v2, v3 } from "../../src/index.js";
 import { pythonJSON, tempDir } from "../helpers/python.js";
 import { randomArray } from "../helpers/reference.js";
 import { needs, pythonModules } from "../helpers/requirements.js";
@@ -55,6 +55,53 @@ test("zarrita reads our Zarr v3 arrays, plain and sharded, with dimension names 
     assert.deepEqual(got.attrs, { hello: "world" });
     assert.deepEqual(got.values, values(data), name);
   }
+});
+
+test("shards written by inner chunk in the pool: the same bytes as one-task encoding, and zarrita reads them", async () => {
+  // shape 11 x 19 x 13 in shards of 8 x 10 x 6 and chunks of 4 x 5 x 6: edge shards, inner chunks
+  // past the array's end, and padded ones; zeros (the fill value) fill whole inner chunks and a shard
+  const shape = [11, 19, 13];
+  const make = (name: string) =>
+    v3.ArraySpec.create({ shape, data_type: "int16", chunks: [4, 5, 6], shards: [8, 10, 6] }).toZarr(
+      new LocalStore(join(dir, "by-inner.zarr")),
+      name,
+    );
+  const data = randomArray("int16", shape, 5);
+  const d = data.data as Int16Array;
+  for (let z = 0; z < 11; z++)
+    for (let y = 0; y < 19; y++)
+      for (let x = 0; x < 13; x++) if (x < 6 || (z < 4 && y < 5)) d[(z * 19 + y) * 13 + x] = 0;
+  const pooled = await make("pooled");
+  const inline = await make("inline");
+  // a reversed selection: the pool's path cuts inner chunks with negative source steps
+  const reversed = { data: new Int16Array(d.length), shape, dtype: "int16" as const };
+  for (let z = 0; z < 11; z++)
+    for (let y = 0; y < 19; y++)
+      for (let x = 0; x < 13; x++) reversed.data[((10 - z) * 19 + y) * 13 + x] = d[(z * 19 + y) * 13 + x];
+  await pooled.set([slice(10, null, -1)], reversed, { workers: 2 });
+  await inline.set(null, data, { workers: 0 });
+  const store = new LocalStore(join(dir, "by-inner.zarr"));
+  for (const coords of [
+    [0, 0, 0],
+    [0, 1, 1],
+    [1, 1, 2],
+    [1, 0, 1],
+  ]) {
+    const key = coords.join("/");
+    const a = await store.get(`pooled/c/${key}`);
+    const b = await store.get(`inline/c/${key}`);
+    assert.deepEqual(a, b, `shard ${key}`);
+  }
+  // x < 6 is all zeros: the shards with x index 0 are not stored at all
+  assert.equal(await store.get("pooled/c/0/0/0"), undefined);
+  assert.ok(await store.get("pooled/c/0/0/1"));
+  const got = await zarritaRead(join(dir, "by-inner.zarr"), "/pooled");
+  assert.deepEqual(got.values, values(data));
+  // writeChunk of a whole shard takes the same path
+  const shard = await inline.readChunk([1, 1, 1], { workers: 0 });
+  assert.ok(shard);
+  await pooled.writeChunk([1, 1, 1], shard, { workers: 2 });
+  assert.deepEqual(await store.get("pooled/c/1/1/1"), await store.get("inline/c/1/1/1"));
 });
 
 test("we read Zarr v3 arrays written by zarrita", async () => {
