@@ -9,12 +9,15 @@ import type { ThreadReadable } from "./types.js";
 
 const stores = new Map<string, LocalStore>();
 
-/** The bytes at `key` of the store `ref` describes; undefined when the key does not exist. */
-export function readInThread(ref: ThreadReadable, key: string): Uint8Array | undefined {
+/**
+ * The bytes at `key` of the store `ref` describes, read into `reuse` when it is large enough;
+ * undefined when the key does not exist.
+ */
+export function readInThread(ref: ThreadReadable, key: string, reuse?: Uint8Array): Uint8Array | undefined {
   let store = stores.get(ref.root);
   if (!store) {
     store = new LocalStore(ref.root);
     stores.set(ref.root, store);
   }
-  return store.getNow(key);
+  return store.getNow(key, reuse);
 }

@@ -138,6 +138,21 @@ test("reads return plain Uint8Arrays, not Buffers", async (t) => {
   assert.equal(Object.getPrototypeOf(value), Uint8Array.prototype);
 });
 
+test("getNow reads into a given buffer when it is large enough, else into a new one", async (t) => {
+  const store = new LocalStore(await tempDir(t));
+  await store.set("k", encode("abcdef"));
+  const big = new Uint8Array(16).fill(9);
+  const into = store.getNow("k", big);
+  assert.equal(into?.buffer, big.buffer);
+  assert.equal(new TextDecoder().decode(into), "abcdef");
+  assert.equal(big[6], 9); // nothing past the value is touched
+  const small = new Uint8Array(3);
+  const fresh = store.getNow("k", small);
+  assert.notEqual(fresh?.buffer, small.buffer);
+  assert.equal(new TextDecoder().decode(fresh), "abcdef");
+  assert.equal(store.getNow("missing", big), undefined);
+});
+
 test("deletePrefix on the root keeps the root directory", async (t) => {
   const root = await tempDir(t);
   const store = new LocalStore(root);
