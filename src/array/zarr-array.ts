@@ -498,6 +498,12 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
       await store.delete(key);
       return;
     }
+    // the worker writes the chunk itself where the store allows it (LocalStore)
+    const threads = pool.encodesShared ? store.threadWrites : undefined;
+    if (threads) {
+      await pool.encodeToStore(this.layout.pipeline, chunk as NDArray, { store: threads, key });
+      return;
+    }
     const bytes = await pool.encode(this.layout.pipeline, chunk as NDArray);
     await store.set(key, bytes);
   }

@@ -74,6 +74,11 @@ export function guardStore<S extends Store>(store: S): S {
     };
   return new Proxy(store, {
     get(target, prop, receiver) {
+      // Worker threads may read and write the store's chunks themselves (asked of the store, not of
+      // this view, whose `set` is not the store's). Safe for writes: the writers guarded here stop
+      // on interruptSignal and await every chunk task they started, so a worker's write is one in
+      // flight, finished before the clean-up below runs.
+      if (prop === "threadReads" || prop === "threadWrites") return Reflect.get(target, prop, target);
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== "function") return value;
       const bound = value.bind(target);

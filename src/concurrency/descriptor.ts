@@ -7,8 +7,8 @@ import type { ChunkSpec, V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
 import type { ArrayDataType } from "../dtype/index.js";
 import { copyStrided, type StridedView } from "../indexing/copy.js";
 import type { NDArray } from "../ndarray.js";
-import { readInThread } from "../store/thread-reads.js";
-import type { ThreadReadable } from "../store/types.js";
+import { readInThread, writeInThread } from "../store/thread-io.js";
+import type { ThreadStore } from "../store/types.js";
 
 export type PipelineDescriptor =
   | {
@@ -65,7 +65,24 @@ export interface DecodeTarget {
 }
 
 /** A chunk to decode: its bytes, or where the decoding thread reads them itself (a store's `threadReads`). */
-export type ChunkSource = Uint8Array | { store: ThreadReadable; key: string };
+export type ChunkSource = Uint8Array | { store: ThreadStore; key: string };
+
+/** Where an encoding thread stores the chunk itself: a store's `threadWrites` and the chunk's key. */
+export interface ChunkTarget {
+  store: ThreadStore;
+  key: string;
+}
+
+/** Encodes a chunk and stores it where `target` says, on this thread; resolves to its encoded size. */
+export async function encodeToStore(
+  desc: PipelineDescriptor,
+  chunk: NDArray,
+  target: ChunkTarget,
+): Promise<number> {
+  const bytes = await pipelineFor(desc).encode(chunk);
+  writeInThread(target.store, target.key, bytes);
+  return bytes.length;
+}
 
 /**
  * Reads the chunk if `source` says where (see ChunkSource), then `decodeInto`; false when the chunk

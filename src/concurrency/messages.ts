@@ -1,12 +1,13 @@
 /** Messages between the pool and its workers. */
 
 import type { NDArray } from "../ndarray.js";
-import type { ChunkSource, DecodeTarget, PipelineDescriptor } from "./descriptor.js";
+import type { ChunkSource, ChunkTarget, DecodeTarget, PipelineDescriptor } from "./descriptor.js";
 
-export type { ChunkSource, DecodeTarget };
+export type { ChunkSource, ChunkTarget, DecodeTarget };
 
 export type TaskRequest =
   | { id: number; op: "encode"; desc: PipelineDescriptor; chunk: NDArray }
+  | { id: number; op: "encodeStore"; desc: PipelineDescriptor; chunk: NDArray; target: ChunkTarget }
   | { id: number; op: "decode"; desc: PipelineDescriptor; bytes: Uint8Array }
   | ({ id: number; op: "decodeInto"; desc: PipelineDescriptor; source: ChunkSource } & DecodeTarget)
   | { id: number; op: "call"; module: string; fn: string; args: unknown[] };

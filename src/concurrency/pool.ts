@@ -23,8 +23,10 @@ import {
 import type { NDArray } from "../ndarray.js";
 import {
   type ChunkSource,
+  type ChunkTarget,
   type DistributiveOmit,
   decodeSourceInto,
+  encodeToStore,
   type PipelineDescriptor,
   pipelineFor,
 } from "./descriptor.js";
@@ -203,6 +205,7 @@ export class WorkerPool {
       return pipelineFor(task.desc)
         .encode(task.chunk)
         .then((bytes) => detachedFrom(bytes, task.chunk.data));
+    if (task.op === "encodeStore") return encodeToStore(task.desc, task.chunk, task.target);
     if (task.op === "decode") return pipelineFor(task.desc).decode(task.bytes);
     if (task.op === "decodeInto") return decodeSourceInto(task.desc, task.source, task);
     return callExport(task.module, task.fn, task.args);
@@ -221,6 +224,19 @@ export class WorkerPool {
       "encode",
       this.post({ op: "encode", desc, chunk: { ...chunk, data } }, transferablesOf(data)),
     );
+  }
+
+  /**
+   * Encodes a chunk and has the worker store it itself, at `target` (a store's `threadWrites`), so
+   * that the encoded bytes never come back to this thread; resolves to the encoded size. The chunk
+   * is handed over as for `encode`.
+   */
+  encodeToStore(desc: PipelineDescriptor, chunk: NDArray, target: ChunkTarget): Promise<number> {
+    const task = { op: "encodeStore", desc, chunk, target } as const;
+    if (this.size === 0 || this.inlineOnly)
+      return withDirection("encode", this.inline(task) as Promise<number>);
+    const data = compact(chunk.data);
+    return withDirection("encode", this.post({ ...task, chunk: { ...chunk, data } }, transferablesOf(data)));
   }
 
   /**

@@ -5,7 +5,7 @@
  * worker-port.browser.ts (Web Workers).
  */
 import type { NDArray } from "../ndarray.js";
-import { decodeSourceInto, pipelineFor } from "./descriptor.js";
+import { decodeSourceInto, encodeToStore, pipelineFor } from "./descriptor.js";
 import {
   collectTransferables,
   compact,
@@ -24,6 +24,9 @@ async function run(task: TaskRequest): Promise<{ result: unknown; transfer: Arra
     const encoded = await pipelineFor(task.desc).encode(task.chunk);
     const bytes = compact(detachedFrom(encoded, task.chunk.data));
     return { result: bytes, transfer: transferablesOf(bytes) };
+  }
+  if (task.op === "encodeStore") {
+    return { result: await encodeToStore(task.desc, task.chunk, task.target), transfer: [] };
   }
   if (task.op === "decode") {
     const arr = await pipelineFor(task.desc).decode(task.bytes);

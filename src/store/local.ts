@@ -13,11 +13,15 @@ import {
   existsSync,
   constants as fsConstants,
   fstatSync,
+  mkdirSync,
   openSync,
   readlinkSync,
   readSync,
   realpathSync,
+  renameSync,
+  rmSync,
   type Stats,
+  writeSync,
 } from "node:fs";
 import {
   type FileHandle,
@@ -35,11 +39,11 @@ import {
 } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { KeyError, StoreError, ZarrsmithError } from "../errors.js";
-import { escapeError, isInside, realDirFor, realInside } from "./contain.js";
+import { escapeError, isInside, realDirFor, realDirForNow, realInside } from "./contain.js";
 import { normalizePath, validateKey } from "./keys.js";
 import { checkRange, resolveRange } from "./range.js";
 import { Slots } from "./slots.js";
-import type { DeletableStore, ListableStore, RangeQuery, ThreadReadable, WritableStore } from "./types.js";
+import type { DeletableStore, ListableStore, RangeQuery, ThreadStore, WritableStore } from "./types.js";
 
 /** Name prefix of in-flight writes; such files are invisible to listings and never valid keys. */
 export const TEMP_PREFIX = ".zarrsmith-tmp-";
@@ -133,7 +137,8 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
   readonly description: string;
   /** Every `get` reads into a new array. */
   readonly returnsOwnBytes = true;
-  readonly #threadReads: ThreadReadable;
+  /** What worker threads reopen this store from (see threadReads, threadWrites). */
+  readonly #threadReads: ThreadStore;
   readonly #slots: Slots;
   /** The root's real path, once it exists (links in the root's own path are the caller's choice). */
   #realRoot: string | undefined;
@@ -238,8 +243,17 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
    * Worker threads reopen the store from its root and read with `getNow`; not for a subclass or a
    * proxy whose `get` does something else (its reads must go through that `get`).
    */
-  get threadReads(): ThreadReadable | undefined {
+  get threadReads(): ThreadStore | undefined {
     return this.get === LocalStore.prototype.get ? this.#threadReads : undefined;
+  }
+
+  /**
+   * Worker threads reopen the store from its root and write chunks with `setNow`; not for a
+   * subclass or a proxy whose `set` does something else (its writes must go through that `set`:
+   * the CLI's Ctrl-C guard is such a proxy).
+   */
+  get threadWrites(): ThreadStore | undefined {
+    return this.set === LocalStore.prototype.set ? this.#threadReads : undefined;
   }
 
   /**
@@ -356,12 +370,62 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
         tempExists = false;
       } catch (error) {
         if (tempExists) await rm(temp, { force: true }).catch(() => {});
-        const why = errorCode(error) === "EISDIR" ? ` (a directory is in the way)` : "";
-        throw ioError(`cannot write key ${JSON.stringify(key)} to ${file}${why}`, error, {
-          key,
-          store: this.root,
-        });
+        throw this.#writeError(key, file, error);
       }
+    });
+  }
+
+  /**
+   * `set` with blocking calls, for a worker thread that has just encoded the chunk and has nothing
+   * else to do meanwhile: the same temporary file, rename and checks as `set`. Written by the
+   * workers, a 512^3 write's 512 chunk files cost no main-thread time, no trips through libuv's
+   * pool and no moving of the encoded bytes back (1.30 s against 1.43-1.52 s in one A/B).
+   */
+  setNow(key: string, value: Uint8Array): void {
+    let file = this.#file(key);
+    let temp = "";
+    let tempExists = false;
+    try {
+      if (this.#realRoot === undefined) {
+        mkdirSync(this.root, { recursive: true });
+        this.#realRoot = realpathSync(this.root);
+      }
+      const dir = realDirForNow(this.#realRoot, this.root, key, dirname(file));
+      file = join(dir, basename(file));
+      temp = join(dir, `${TEMP_PREFIX}${randomUUID()}`);
+      let fd: number;
+      try {
+        fd = openSync(temp, "wx");
+      } catch (error) {
+        if (errorCode(error) !== "ENOENT") throw error;
+        mkdirSync(dir, { recursive: true });
+        fd = openSync(temp, "wx");
+      }
+      tempExists = true;
+      try {
+        for (let done = 0; done < value.length; ) done += writeSync(fd, value, done, value.length - done);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, file);
+      tempExists = false;
+    } catch (error) {
+      if (tempExists) {
+        try {
+          rmSync(temp, { force: true });
+        } catch {
+          // the write's own error says more; a leftover temporary file is removed by cleanTemporaryFiles
+        }
+      }
+      throw this.#writeError(key, file, error);
+    }
+  }
+
+  #writeError(key: string, file: string, error: unknown): ZarrsmithError {
+    const why = errorCode(error) === "EISDIR" ? ` (a directory is in the way)` : "";
+    return ioError(`cannot write key ${JSON.stringify(key)} to ${file}${why}`, error, {
+      key,
+      store: this.root,
     });
   }
 

@@ -31,11 +31,14 @@ export interface ReadableStore {
    * Set by stores whose chunks a worker thread can read itself, with blocking calls, from this
    * description alone (LocalStore: its root). Reads then never pass through this thread.
    */
-  readonly threadReads?: ThreadReadable;
+  readonly threadReads?: ThreadStore;
 }
 
-/** A store as a worker thread reopens it to read chunks itself (see `ReadableStore.threadReads`). */
-export interface ThreadReadable {
+/**
+ * A store as a worker thread reopens it to read or write chunks itself (see
+ * `ReadableStore.threadReads`, `WritableStore.threadWrites`).
+ */
+export interface ThreadStore {
   kind: "local";
   root: string;
 }
@@ -52,6 +55,12 @@ export interface WritableStore extends ReadableStore {
    * to claim an output (see checkpoint/). Optional: stores without it get a check-then-write.
    */
   setIfAbsent?(key: string, value: Uint8Array): Promise<boolean>;
+  /**
+   * Set by stores that a worker thread can write chunks to itself, with blocking calls, from this
+   * description alone (LocalStore: its root), as atomically as `set`. Chunk writes then never pass
+   * through this thread; a store whose `set` does more (a subclass, a proxy) must not say so.
+   */
+  readonly threadWrites?: ThreadStore;
   /**
    * Removes temporary files left by writes that never finished (a killed process). Only for stores
    * that make them (LocalStore); safe only while nothing writes to the store, or, with `olderThan`,

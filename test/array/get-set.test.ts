@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -13,6 +13,7 @@ import {
   type NDArray,
   open,
   SpecError,
+  StoreError,
   slice,
   ValueError,
   v2,
@@ -157,6 +158,71 @@ describe("reads decoded by worker threads straight into shared memory", () => {
       assert.equal(counting.threadReads, undefined);
       await (await open.array(counting, "a")).get([slice(4, 8)], { workers: pool });
       assert.ok(counting.gets > 0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("to a LocalStore the workers write the chunks themselves: the same files, fill chunks deleted, errors with the key", async (t) => {
+    const root = await mkdtemp(join(tmpdir(), "zarrsmith-thread-writes-"));
+    t.after(() => rm(root, { recursive: true, force: true }));
+    const pool = new WorkerPool(2);
+    try {
+      const shape = [9, 5, 6];
+      const store = new LocalStore(root);
+      assert.deepEqual(store.threadWrites, { kind: "local", root });
+      const make = (name: string) =>
+        v2.ArraySpec.parse({
+          shape,
+          chunks: [4, 2, 4],
+          dtype: "<u2",
+          compressor: { id: "zstd", level: 1 },
+          fill_value: 3,
+        }).toZarr(store, name);
+      const [pooled, inline] = [await make("pooled"), await make("inline")];
+      const model = randomArray("uint16", shape, 4);
+      for (let i = 0; i < 4 * 5 * 6; i++) (model.data as Uint16Array)[i] = 3; // the first four planes: fill
+      await inline.set(null, model, { workers: 0 });
+      await pooled.set(null, randomArray("uint16", shape, 5), { workers: pool }); // to be overwritten
+      await pooled.set(null, model, { workers: pool });
+      const files = async (name: string) =>
+        Promise.all(
+          (await store.list(`${name}/`))
+            .filter((k) => !k.endsWith(".zarray") && !k.endsWith(".zattrs"))
+            .map(async (k) => [k.slice(name.length), await store.get(k)]),
+        );
+      const written = await files("pooled");
+      // 3 x 3 x 2 chunks; the 6 of the first four planes hold only the fill value and are not stored
+      assert.equal(written.filter(([k]) => /^\/\d/.test(k as string)).length, 12);
+      assert.deepEqual(written, await files("inline"));
+      assert.equal(
+        await store.get(pooled.chunkKey([0, 0, 0])),
+        undefined,
+        "a chunk of fill values is deleted",
+      );
+      assert.deepEqual(await pooled.get(null, { workers: 0 }), model);
+      // a directory where a chunk file goes: the worker's write fails with the store's error and the key
+      const inTheWay = join(root, ...pooled.chunkKey([2, 1, 1]).split("/"));
+      await rm(inTheWay);
+      await mkdir(join(inTheWay, "x"), { recursive: true });
+      await assert.rejects(pooled.set(null, model, { workers: pool }), (e: unknown) => {
+        assert.ok(e instanceof StoreError, String(e));
+        assert.equal(e.key, pooled.chunkKey([2, 1, 1]));
+        assert.match(e.message, /a directory is in the way/);
+        return true;
+      });
+      // a subclass that writes differently is written through its own set
+      class Counting extends LocalStore {
+        sets = 0;
+        override async set(...args: Parameters<LocalStore["set"]>) {
+          this.sets++;
+          return super.set(...args);
+        }
+      }
+      const counting = new Counting(root);
+      assert.equal(counting.threadWrites, undefined);
+      await (await open.array(counting, "inline")).set(null, model, { workers: pool });
+      assert.ok(counting.sets > 0);
     } finally {
       await pool.close();
     }

@@ -90,6 +90,42 @@ export const CASES = {
         await pool.close();
       }
     }),
+  // the blocking write worker threads use (LocalStore.setNow), and an array write whose workers
+  // write the chunks themselves into a chunk folder that is a link to outside
+  writeNowThroughDirLink: () =>
+    withLayout((l) =>
+      outsideUntouched(l, async () => l.store.setNow("l/arr/zarr.json", new Uint8Array([1]))),
+    ),
+  overwriteLinkedChunkNow: () =>
+    withLayout(async (l) => {
+      await outsideUntouched(l, async () => l.store.setNow("a/c/0", new Uint8Array([1])));
+      return text(await l.store.get("a/c/0"));
+    }),
+  arrayWriteInWorkersThroughLinkedFolder: () =>
+    withLayout(async (l) => {
+      await mkdir(join(l.root, "b"));
+      await symlink(join(l.outside, "sub"), join(l.root, "b", "c"));
+      await writeFile(
+        join(l.root, "b", "zarr.json"),
+        JSON.stringify({
+          zarr_format: 3,
+          node_type: "array",
+          shape: [6],
+          data_type: "uint8",
+          chunk_grid: { name: "regular", configuration: { chunk_shape: [3] } },
+          chunk_key_encoding: { name: "default", configuration: { separator: "/" } },
+          fill_value: 0,
+          codecs: [{ name: "bytes" }],
+        }),
+      );
+      const pool = new WorkerPool(2);
+      try {
+        const b = await open.array(l.store, "b");
+        await outsideUntouched(l, () => b.set(null, new Uint8Array([1, 2, 3, 4, 5, 6]), { workers: pool }));
+      } finally {
+        await pool.close();
+      }
+    }),
   writeThroughDirLink: () =>
     withLayout((l) => outsideUntouched(l, () => l.store.set("l/arr/zarr.json", new Uint8Array([1])))),
   overwriteLinkedChunk: () =>

@@ -58,6 +58,18 @@ export const ROWS: Array<{ name: string; kind: string; case: string; expect: Exp
     expect: refused,
   },
   { kind: "escape", name: "write through a directory link", case: "writeThroughDirLink", expect: refused },
+  {
+    kind: "escape",
+    name: "a worker thread's blocking write through a directory link",
+    case: "writeNowThroughDirLink",
+    expect: refused,
+  },
+  {
+    kind: "escape",
+    name: "an array write whose workers write into a chunk folder linked to outside",
+    case: "arrayWriteInWorkersThroughLinkedFolder",
+    expect: refused,
+  },
   { kind: "escape", name: "delete through a directory link", case: "deleteThroughDirLink", expect: refused },
   {
     kind: "escape",
@@ -91,6 +103,13 @@ export const ROWS: Array<{ name: string; kind: string; case: string; expect: Exp
     kind: "guard",
     name: "overwriting a linked chunk replaces the link, not its target",
     case: "overwriteLinkedChunk",
+    expect: { peakMiB: PEAK },
+    value: "\u0001",
+  },
+  {
+    kind: "guard",
+    name: "a worker thread's blocking overwrite of a linked chunk replaces the link, not its target",
+    case: "overwriteLinkedChunkNow",
     expect: { peakMiB: PEAK },
     value: "\u0001",
   },

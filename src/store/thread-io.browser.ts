@@ -1,0 +1,11 @@
+/** Browser flavour of thread-io.ts: no store reads or writes in threads here (no LocalStore). */
+import { UnsupportedError } from "../errors.js";
+import type { ThreadStore } from "./types.js";
+
+export function readInThread(ref: ThreadStore, _key: string): Uint8Array | undefined {
+  throw new UnsupportedError(`a ${ref.kind} store cannot be read in a browser`);
+}
+
+export function writeInThread(ref: ThreadStore, _key: string, _value: Uint8Array): void {
+  throw new UnsupportedError(`a ${ref.kind} store cannot be written in a browser`);
+}
