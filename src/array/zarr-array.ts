@@ -484,7 +484,10 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
       await store.delete(key);
       return;
     }
-    await store.set(key, await sharding.assemble(parts));
+    // a worker writes the shard where the store allows it: no copy into one buffer here
+    const threads = store.threadWrites;
+    if (threads) await pool.storeInThread(await sharding.pieces(parts), { store: threads, key });
+    else await store.set(key, await sharding.assemble(parts));
   }
 
   private async storeChunk(

@@ -149,37 +149,38 @@ export class ShardingCodec implements ArrayToBytesCodec {
    * encode the inner chunks elsewhere (in parallel, see ZarrArray) assemble the shard with this.
    */
   async assemble(parts: readonly (Uint8Array | undefined)[]): Promise<Uint8Array> {
+    const pieces = await this.pieces(parts);
+    const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of pieces) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  /** The shard `assemble` makes, as the pieces it concatenates (for a writer that writes them one by one). */
+  async pieces(parts: readonly (Uint8Array | undefined)[]): Promise<Uint8Array[]> {
     const n = product(this.chunksPerShard);
     if (parts.length !== n)
       throw new CodecError(`sharding: a shard has ${n} inner chunks, got ${parts.length}`);
     const index = new BigUint64Array(2 * n).fill(MISSING);
     let offset = this.indexLocation === "start" ? this.indexSize : 0;
+    const stored: Uint8Array[] = [];
     for (let flat = 0; flat < n; flat++) {
       const bytes = parts[flat];
       if (!bytes) continue;
       index[2 * flat] = BigInt(offset);
       index[2 * flat + 1] = BigInt(bytes.length);
       offset += bytes.length;
+      stored.push(bytes);
     }
     const indexBytes = await this.index.encode({
       data: index,
       shape: [...this.chunksPerShard, 2],
       dtype: "uint64",
     });
-    const total = offset + (this.indexLocation === "end" ? this.indexSize : 0);
-    const out = new Uint8Array(total);
-    let at = 0;
-    if (this.indexLocation === "start") {
-      out.set(indexBytes, 0);
-      at = this.indexSize;
-    }
-    for (const p of parts) {
-      if (!p) continue;
-      out.set(p, at);
-      at += p.length;
-    }
-    if (this.indexLocation === "end") out.set(indexBytes, at);
-    return out;
+    return this.indexLocation === "start" ? [indexBytes, ...stored] : [...stored, indexBytes];
   }
 
   /** Every inner chunk at its largest, plus the index. */

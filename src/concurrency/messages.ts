@@ -8,6 +8,7 @@ export type { ChunkSource, ChunkTarget, DecodeTarget };
 export type TaskRequest =
   | { id: number; op: "encode"; desc: PipelineDescriptor; chunk: NDArray }
   | { id: number; op: "encodeStore"; desc: PipelineDescriptor; chunk: NDArray; target: ChunkTarget }
+  | { id: number; op: "store"; pieces: Uint8Array[]; target: ChunkTarget }
   | { id: number; op: "decode"; desc: PipelineDescriptor; bytes: Uint8Array }
   | ({ id: number; op: "decodeInto"; desc: PipelineDescriptor; source: ChunkSource } & DecodeTarget)
   | { id: number; op: "call"; module: string; fn: string; args: unknown[] };

@@ -21,6 +21,7 @@ import {
   ZarrsmithError,
 } from "../errors.js";
 import type { NDArray } from "../ndarray.js";
+import { writeInThread } from "../store/thread-io.js";
 import {
   type ChunkSource,
   type ChunkTarget,
@@ -206,6 +207,8 @@ export class WorkerPool {
         .encode(task.chunk)
         .then((bytes) => detachedFrom(bytes, task.chunk.data));
     if (task.op === "encodeStore") return encodeToStore(task.desc, task.chunk, task.target);
+    if (task.op === "store")
+      return Promise.resolve(writeInThread(task.target.store, task.target.key, task.pieces));
     if (task.op === "decode") return pipelineFor(task.desc).decode(task.bytes);
     if (task.op === "decodeInto") return decodeSourceInto(task.desc, task.source, task);
     return callExport(task.module, task.fn, task.args);
@@ -237,6 +240,18 @@ export class WorkerPool {
       return withDirection("encode", this.inline(task) as Promise<number>);
     const data = compact(chunk.data);
     return withDirection("encode", this.post({ ...task, chunk: { ...chunk, data } }, transferablesOf(data)));
+  }
+
+  /**
+   * Has a worker store `pieces`, back to back, at `target` (a store's `threadWrites`): a shard
+   * whose inner chunks were encoded in the pool is written without being assembled on this thread.
+   * The pieces' buffers are moved to the worker: do not use them afterwards.
+   */
+  storeInThread(pieces: Uint8Array[], target: ChunkTarget): Promise<void> {
+    const task = { op: "store", pieces, target } as const;
+    if (this.size === 0 || this.inlineOnly) return this.inline(task) as Promise<void>;
+    const moved = pieces.map((p) => compact(p));
+    return this.post({ ...task, pieces: moved }, transferablesOf(...moved));
   }
 
   /**

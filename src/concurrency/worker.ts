@@ -5,6 +5,7 @@
  * worker-port.browser.ts (Web Workers).
  */
 import type { NDArray } from "../ndarray.js";
+import { writeInThread } from "../store/thread-io.js";
 import { decodeSourceInto, encodeToStore, pipelineFor } from "./descriptor.js";
 import {
   collectTransferables,
@@ -27,6 +28,10 @@ async function run(task: TaskRequest): Promise<{ result: unknown; transfer: Arra
   }
   if (task.op === "encodeStore") {
     return { result: await encodeToStore(task.desc, task.chunk, task.target), transfer: [] };
+  }
+  if (task.op === "store") {
+    writeInThread(task.target.store, task.target.key, task.pieces);
+    return { result: undefined, transfer: [] };
   }
   if (task.op === "decode") {
     const arr = await pipelineFor(task.desc).decode(task.bytes);

@@ -6,6 +6,10 @@ export function readInThread(ref: ThreadStore, _key: string): Uint8Array | undef
   throw new UnsupportedError(`a ${ref.kind} store cannot be read in a browser`);
 }
 
-export function writeInThread(ref: ThreadStore, _key: string, _value: Uint8Array): void {
+export function writeInThread(
+  ref: ThreadStore,
+  _key: string,
+  _value: Uint8Array | readonly Uint8Array[],
+): void {
   throw new UnsupportedError(`a ${ref.kind} store cannot be written in a browser`);
 }

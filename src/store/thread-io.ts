@@ -26,7 +26,11 @@ export function readInThread(ref: ThreadStore, key: string, reuse?: Uint8Array):
   return storeFor(ref).getNow(key, reuse);
 }
 
-/** Stores `value` at `key` of the store `ref` describes, atomically (as its `set` does). */
-export function writeInThread(ref: ThreadStore, key: string, value: Uint8Array): void {
+/** Stores `value` (or its pieces, back to back) at `key` of the store `ref` describes, atomically (as its `set` does). */
+export function writeInThread(
+  ref: ThreadStore,
+  key: string,
+  value: Uint8Array | readonly Uint8Array[],
+): void {
   storeFor(ref).setNow(key, value);
 }
