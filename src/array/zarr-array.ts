@@ -52,7 +52,7 @@ import type { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
 import { full, isAllFill, type NDArray, product } from "../ndarray.js";
 import { joinKey, normalizePath } from "../store/keys.js";
 import { requireWritable, type Store } from "../store/types.js";
-import { chunkKey } from "./chunk-key.js";
+import { type ChunkKeyEncoding, chunkKey } from "./chunk-key.js";
 import { type ArrayLayout, layoutOf } from "./layout.js";
 import { SharedChunks } from "./shared-chunks.js";
 
@@ -182,6 +182,11 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
   /** The codec pipeline as a worker-transferable description (for bulk writers). */
   get pipelineDescriptor(): PipelineDescriptor {
     return this.layout.pipeline;
+  }
+
+  /** How chunk (shard) keys are spelled (for bulk writers whose workers store chunks themselves). */
+  get keyEncoding(): ChunkKeyEncoding {
+    return this.layout.keyEncoding;
   }
 
   /** The store key of the chunk (shard) at grid coordinates `coords`. */

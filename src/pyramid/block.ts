@@ -1,8 +1,10 @@
 /**
  * One unit of pyramid work, run in a worker thread: take a block of one level, optionally store it
  * as that level's chunks, then downsample it level after level, cutting each result into whole
- * chunks and encoding them. The main thread only reads the source and writes the returned bytes.
+ * chunks and encoding them. The main thread only reads the source and writes the returned bytes,
+ * or, where the store allows it (`writeTo`), not even that: the worker stores the chunks itself.
  */
+import { type ChunkKeyEncoding, chunkKey } from "../array/chunk-key.js";
 import { type PipelineDescriptor, pipelineFor } from "../concurrency/descriptor.js";
 import { compact } from "../concurrency/messages.js";
 import type { Scalar } from "../dtype/index.js";
@@ -10,6 +12,9 @@ import { lanes } from "../dtype/index.js";
 import { copyStrided, stridesOf } from "../indexing/copy.js";
 import type { Region } from "../indexing/region.js";
 import { full, isAllFill, type NDArray } from "../ndarray.js";
+import { joinKey } from "../store/keys.js";
+import { writeInThread } from "../store/thread-io.js";
+import type { ThreadStore } from "../store/types.js";
 import { type DownsampleMethod, downsample, type Halo } from "./downsample/index.js";
 
 export interface BlockLevel {
@@ -22,6 +27,8 @@ export interface BlockLevel {
   pipeline: PipelineDescriptor;
   fillValue: Scalar | null;
   writeEmptyChunks: boolean;
+  /** Where the level's chunks are stored: the array's path and chunk key encoding (see `writeTo`). */
+  keys: { path: string; encoding: ChunkKeyEncoding };
 }
 
 export interface BlockTask {
@@ -47,13 +54,20 @@ export interface BlockTask {
   countValues?: number;
   /** Send the last level's data back (default true; only the tree's parents need it). */
   returnLast?: boolean;
+  /**
+   * A store's `threadWrites`: the worker stores the encoded chunks there itself, so that their
+   * bytes never come back to the main thread (chunks of fill values are still left to it to delete).
+   */
+  writeTo?: ThreadStore;
 }
 
 export interface EncodedChunk {
   level: number;
   coords: number[];
-  /** null: the chunk equals the fill value and is not stored. */
+  /** null: the chunk equals the fill value and is not stored, or it was stored already (`stored`). */
   bytes: Uint8Array | null;
+  /** With the task's `writeTo`: the chunk was stored by the worker; its encoded size. */
+  stored?: number;
 }
 
 export interface BlockResult {
@@ -77,6 +91,7 @@ async function encodeChunks(
   origin: number[],
   level: BlockLevel,
   out: EncodedChunk[],
+  writeTo: ThreadStore | undefined,
   region: Region = origin.map((o, i) => [o, o + data.shape[i]]),
 ): Promise<void> {
   const { grid, shape } = level;
@@ -109,13 +124,16 @@ async function encodeChunks(
     );
     const empty = !level.writeEmptyChunks && level.fillValue !== null && isAllFill(chunk, level.fillValue);
     let bytes: Uint8Array | null = null;
-    if (!empty) {
-      bytes = await pipeline.encode(chunk);
+    if (!empty) bytes = await pipeline.encode(chunk);
+    if (bytes && writeTo) {
+      writeInThread(writeTo, joinKey(level.keys.path, chunkKey(level.keys.encoding, coords)), bytes);
+      out.push({ level: level.level, coords: [...coords], bytes: null, stored: bytes.length });
+    } else {
       // an encoder may return a view of the chunk itself (no compression) or of a larger buffer
       // (zstd's worst-case output): copy to an exact buffer so that it is moved, not cloned, back
-      bytes = bytes.buffer === chunk.data.buffer ? bytes.slice() : compact(bytes);
+      if (bytes) bytes = bytes.buffer === chunk.data.buffer ? bytes.slice() : compact(bytes);
+      out.push({ level: level.level, coords: [...coords], bytes });
     }
-    out.push({ level: level.level, coords: [...coords], bytes });
     let axis = n - 1;
     for (; axis >= 0; axis--) {
       if (++coords[axis] <= last[axis]) break;
@@ -193,7 +211,8 @@ export async function processBlock(task: BlockTask): Promise<BlockResult> {
   const stats = task.stats ? minMax(task.input, task.statsAxis) : {};
   const counts =
     task.stats && task.countValues !== undefined ? { counts: countValues(task.input, task.countValues) } : {};
-  if (task.store) await encodeChunks(task.input, task.origin, task.store, chunks, task.storeRegion);
+  if (task.store)
+    await encodeChunks(task.input, task.origin, task.store, chunks, task.writeTo, task.storeRegion);
   let current = task.input;
   let origin = task.origin;
   for (let k = 0; k < task.levels.length; k++) {
@@ -202,7 +221,7 @@ export async function processBlock(task: BlockTask): Promise<BlockResult> {
     current = downsample(current, level.factors, task.method, halo ? { halo } : {});
     // the output starts where the previous level's core (input minus its halo) starts
     origin = origin.map((o, i) => (o + (halo ? halo[i][0] : 0)) / level.factors[i]);
-    await encodeChunks(current, origin, level, chunks, task.regions?.[k]);
+    await encodeChunks(current, origin, level, chunks, task.writeTo, task.regions?.[k]);
   }
   return { chunks, ...(task.returnLast === false ? {} : { last: current }), ...stats, ...counts };
 }

@@ -56,6 +56,7 @@ export function blockLevels(settings: WriteSettings, arrays: ZarrArray<DataType>
     pipeline: a.pipelineDescriptor,
     fillValue: a.fillValue,
     writeEmptyChunks: false,
+    keys: { path: a.path, encoding: a.keyEncoding },
   }));
 }
 

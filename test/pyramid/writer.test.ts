@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import { after, describe, it } from "node:test";
 import { WorkerPool } from "../../src/concurrency/pool.js";
 import type { DataType } from "../../src/dtype/index.js";
 import { ExistsError, ValueError } from "../../src/errors.js";
+import { open } from "../../src/hierarchy/open.js";
 import type { NDArray } from "../../src/ndarray.js";
 import type { DownsampleMethod } from "../../src/pyramid/downsample/index.js";
 import { planPyramid } from "../../src/pyramid/plan.js";
 import { type PyramidOptions, write } from "../../src/pyramid/writer.js";
+import { LocalStore } from "../../src/store/local.js";
 import { MemoryStore } from "../../src/store/memory.js";
 import { randomArray } from "./helpers.js";
 import {
@@ -303,4 +308,51 @@ it("channel names label the omero channels; a wrong count is an error before any
     /channelNames has 1 names but the image has 3/,
   );
   assert.deepEqual(await empty.list(""), []);
+});
+
+describe("pyramid.write to a LocalStore: the workers store the chunks themselves", () => {
+  /** Every file under `root` (relative path → hex), but for the writer's own bookkeeping files. */
+  const files = (root: string) => {
+    const out = new Map<string, string>();
+    for (const e of readdirSync(root, { recursive: true, withFileTypes: true })) {
+      if (!e.isFile() || e.name.startsWith("zarrsmith-")) continue;
+      const p = join(e.parentPath, e.name);
+      out.set(relative(root, p), readFileSync(p).toString("hex"));
+    }
+    return out;
+  };
+  for (const format of [
+    { omeZarrVersion: "0.4" as const },
+    { omeZarrVersion: "0.5" as const, shards: [8, 16, 16] },
+  ]) {
+    it(`the same files and counts as writes from the main thread (OME-Zarr ${format.omeZarrVersion}${format.shards ? ", sharded" : ""})`, async (t) => {
+      const dir = mkdtempSync(join(tmpdir(), "zarrsmith-pyramid-writes-"));
+      t.after(() => rmSync(dir, { recursive: true, force: true }));
+      const a = randomArray([20, 40, 36], "uint16", 6);
+      (a.data as Uint16Array).fill(0, 0, 8 * 40 * 36); // the first eight planes: fill values, not stored
+      const options = {
+        ...format,
+        chunks: [4, 8, 8],
+        levels: 3,
+        axes: ["z", "y", "x"],
+        memoryTarget: 2 ** 20,
+      };
+      const local = new LocalStore(join(dir, "by-workers.zarr"));
+      assert.ok(local.threadWrites);
+      const byWorkers = await write(memorySource(a), local, { ...options, workers: pool });
+      const byMain = await write(memorySource(a), new LocalStore(join(dir, "by-main.zarr")), {
+        ...options,
+        workers: 0,
+      });
+      const got = files(join(dir, "by-workers.zarr"));
+      assert.deepEqual(got, files(join(dir, "by-main.zarr")));
+      const level0 = await open.array(local, byWorkers.levels[0].path);
+      assert.equal(await local.get(level0.chunkKey([0, 0, 0])), undefined, "no level-0 chunk of fill values");
+      assert.ok(await local.get(level0.chunkKey([2, 1, 1])));
+      assert.equal(byWorkers.chunksWritten, byMain.chunksWritten);
+      assert.equal(byWorkers.bytesWritten, byMain.bytesWritten);
+      const levels = await readLevels(local, { path: "", levels: byWorkers.levels } as never);
+      assertSameValues(levels[0], a, "level 0");
+    });
+  }
 });

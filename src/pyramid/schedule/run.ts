@@ -209,6 +209,13 @@ export class Runner {
     const store = requireWritable(this.ctx.store);
     await Promise.all(
       result.chunks.map(async (c) => {
+        if (c.stored !== undefined) {
+          // the worker stored it (see runBlock)
+          this.counters.bytesWritten += c.stored;
+          this.counters.chunksWritten++;
+          this.report(c.level, 1);
+          return;
+        }
         const key = arrays[c.level].chunkKey(c.coords);
         if (c.bytes) {
           await store.set(key, c.bytes);
@@ -223,10 +230,12 @@ export class Runner {
   /** Downsamples/encodes one block in a worker (its input buffer is moved there) and stores the chunks. */
   private async runBlock(task: BlockTask): Promise<BlockResult> {
     const { pool, channelAxis, stats } = this.ctx;
+    // the worker stores the chunks itself where the store allows it (LocalStore)
+    const writeTo = pool.encodesShared ? requireWritable(this.ctx.store).threadWrites : undefined;
     const result = await pool.call<BlockResult>(
       BLOCK_MODULE,
       "processBlock",
-      [task],
+      [writeTo ? { ...task, writeTo } : task],
       collectTransferables(task.input),
     );
     await this.storeChunks(result);
