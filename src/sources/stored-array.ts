@@ -84,16 +84,20 @@ export async function readStoredRegion(a: StoredArray, region: Region): Promise<
   return permuteAxes(stored, perm);
 }
 
-/** The bytes of a region of a C-order array, in C order. */
+/** The bytes of a region of a C-order array, in C order; into `into` when given (its exact size). */
 export async function readRegionBytes(
   source: ByteSource,
   base: number,
   shape: readonly number[],
   size: number,
   region: Region,
+  into?: Uint8Array,
 ): Promise<Uint8Array> {
   const counts = regionShape(region);
-  const out = new Uint8Array(product(counts) * size);
+  const bytes = product(counts) * size;
+  if (into && into.length !== bytes)
+    throw new RangeError(`a region of ${bytes} bytes, read into ${into.length}`);
+  const out = into ?? new Uint8Array(bytes);
   if (out.length === 0) return out;
   const n = shape.length;
   if (n === 0) return source.read(base, size, out);
