@@ -77,7 +77,7 @@ export function guardStore<S extends Store>(store: S): S {
       // Worker threads may read and write the store's chunks themselves (asked of the store, not of
       // this view, whose `set` is not the store's). Safe for writes: the writers guarded here stop
       // on interruptSignal and await every chunk task they started, so a worker's write is one in
-      // flight, finished before the clean-up below runs.
+      // flight, finished before `interruptible` cleans up.
       if (prop === "threadReads" || prop === "threadWrites") return Reflect.get(target, prop, target);
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== "function") return value;

@@ -138,7 +138,7 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
   /** Every `get` reads into a new array. */
   readonly returnsOwnBytes = true;
   /** What worker threads reopen this store from (see threadReads, threadWrites). */
-  readonly #threadReads: ThreadStore;
+  readonly #threadRef: ThreadStore;
   readonly #slots: Slots;
   /** The root's real path, once it exists (links in the root's own path are the caller's choice). */
   #realRoot: string | undefined;
@@ -146,7 +146,7 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
   constructor(root: string, options: LocalStoreOptions = {}) {
     this.root = resolve(root);
     this.description = this.root;
-    this.#threadReads = { kind: "local", root: this.root };
+    this.#threadRef = { kind: "local", root: this.root };
     this.#slots = new Slots(Math.max(1, options.maxOpenFiles ?? 64));
   }
 
@@ -244,7 +244,7 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
    * proxy whose `get` does something else (its reads must go through that `get`).
    */
   get threadReads(): ThreadStore | undefined {
-    return this.get === LocalStore.prototype.get ? this.#threadReads : undefined;
+    return this.get === LocalStore.prototype.get ? this.#threadRef : undefined;
   }
 
   /**
@@ -253,7 +253,7 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
    * the CLI's Ctrl-C guard is such a proxy).
    */
   get threadWrites(): ThreadStore | undefined {
-    return this.set === LocalStore.prototype.set ? this.#threadReads : undefined;
+    return this.set === LocalStore.prototype.set ? this.#threadRef : undefined;
   }
 
   /**
