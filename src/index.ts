@@ -27,6 +27,7 @@ export {
 export { LocalStore, type LocalStoreOptions, TEMP_PREFIX } from "./store/local.js";
 export { isOzxPath, type OzxCreateOptions, type OzxOpenOptions, OzxWriter, openOzx } from "./store/ozx.js";
 export { bytesSource, fileSource } from "./store/source.js";
+export { passThrough, threadReadsOf, threadWritesOf } from "./store/thread-io.js";
 export { isRemote, isS3URL, type StoreFromURLOptions, storeFromURL } from "./store/url.js";
 export {
   type ZipCreateOptions,

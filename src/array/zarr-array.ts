@@ -36,7 +36,14 @@ import {
   type Values,
   type ValuesFor,
 } from "../dtype/index.js";
-import { CorruptChunkError, KeyError, SelectionError, StoreError, ValueError } from "../errors.js";
+import {
+  CodecError,
+  CorruptChunkError,
+  KeyError,
+  SelectionError,
+  StoreError,
+  ValueError,
+} from "../errors.js";
 import {
   type AxisProjection,
   copyStrided,
@@ -53,6 +60,7 @@ import type { ArraySpec as ArraySpecV2 } from "../metadata/v2.js";
 import type { ArraySpec as ArraySpecV3 } from "../metadata/v3.js";
 import { full, isAllFill, type NDArray, product } from "../ndarray.js";
 import { joinKey, normalizePath } from "../store/keys.js";
+import { threadReadsOf, threadWritesOf } from "../store/thread-io.js";
 import { requireWritable, type Store } from "../store/types.js";
 import { type ChunkKeyEncoding, chunkKey } from "./chunk-key.js";
 import { type ArrayLayout, layoutOf } from "./layout.js";
@@ -202,8 +210,10 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
     const ranges = normalizeSelection(selection, shape);
     const counts = ranges.map((r) => r.count);
     const { pool, owned } = this.poolFor(options);
-    // Workers copy their chunks straight into a shared output, so this thread only reads bytes.
-    const inPlace = pool.decodesInPlace && !this.layout.sharded && product(counts) > 0;
+    // Workers copy their chunks straight into a shared output, so this thread only reads bytes;
+    // for a shard, only its index: its inner chunks are tasks of their own
+    const inPlace =
+      pool.decodesInPlace && product(counts) > 0 && (!this.layout.sharded || this.decodesInnerChunks());
     let out: ValuesFor[D];
     try {
       out = allocate(dataType, product(counts), inPlace) as ValuesFor[D];
@@ -220,8 +230,9 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
     try {
       await forEachLimit(
         projectSelection(ranges, gridShape, shape),
-        // in place, the workers' queues must stay full while this thread waits on reads
-        (inPlace ? 4 : 2) * Math.max(1, pool.size) + 2,
+        // in place, the workers' queues must stay full while this thread waits on reads (a shard
+        // is many tasks: the next one's index is read meanwhile)
+        inPlace && this.layout.sharded ? 2 : (inPlace ? 4 : 2) * Math.max(1, pool.size) + 2,
         async (proj) => {
           const dst: StridedView = {
             data: out,
@@ -233,9 +244,13 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
           };
           const sub = proj.axes.map((a) => a.count);
           const key = this.chunkKey(proj.coords);
+          if (inPlace && this.layout.sharded) {
+            await this.readShardInto(key, proj, dst, pool, slots, options.signal);
+            return;
+          }
           if (inPlace) {
             // the worker reads the chunk itself where the store allows it (LocalStore)
-            const threads = this.store.threadReads;
+            const threads = threadReadsOf(this.store);
             const source = threads ? { store: threads, key } : await this.store.get(key);
             if (!source) return fillStrided(dst, sub, slots);
             const from = {
@@ -437,7 +452,7 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
    * unsharded, one worker idle for a third of it.
    */
   private encodesInnerChunks(pool: WorkerPool): boolean {
-    return pool.encodesShared && this.layout.innerPipeline !== undefined && this.layout.dataType !== "string";
+    return pool.encodesShared && this.decodesInnerChunks();
   }
 
   /**
@@ -492,7 +507,7 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
       return;
     }
     // a worker writes the shard where the store allows it: no copy into one buffer here
-    const threads = store.threadWrites;
+    const threads = threadWritesOf(store);
     if (threads) await pool.storeInThread(await sharding.pieces(parts), { store: threads, key });
     else await store.set(key, await sharding.assemble(parts));
   }
@@ -509,7 +524,7 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
       return;
     }
     // the worker writes the chunk itself where the store allows it (LocalStore)
-    const threads = pool.encodesShared ? store.threadWrites : undefined;
+    const threads = pool.encodesShared ? threadWritesOf(store) : undefined;
     if (threads) {
       await pool.encodeToStore(this.layout.pipeline, chunk as NDArray, { store: threads, key });
       return;
@@ -542,6 +557,99 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
         throw e;
       throw new CorruptChunkError(key, (e as Error).message, { cause: e });
     }
+  }
+
+  /** Whether reads (and writes) can handle a shard as its inner chunks (sharding its only codec). */
+  private decodesInnerChunks(): boolean {
+    return this.layout.innerPipeline !== undefined && this.layout.dataType !== "string";
+  }
+
+  /**
+   * Reads the part `proj` of the shard at `key` into `dst` (the read's shared output at the part's
+   * first element): the shard's index here, then each inner chunk the part touches as a task of its
+   * own, which the worker reads by byte range itself where the store allows it. Decoding whole
+   * shards in the workers and copying them out here made a 512^3 read in 256^3 shards take 1.7x the
+   * time of the same read unsharded.
+   */
+  private async readShardInto(
+    key: string,
+    proj: { coords: number[]; axes: AxisProjection[] },
+    dst: StridedView,
+    pool: WorkerPool,
+    slots: Slot[],
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const { shape, gridShape, chunkShape } = this.layout;
+    const sharding = pipelineFor(this.layout.pipeline).sharding as ShardingCodec;
+    const inner = this.layout.innerPipeline as PipelineDescriptor;
+    const indexBytes = await this.store.get(key, sharding.indexRange);
+    if (!indexBytes) {
+      fillStrided(
+        dst,
+        proj.axes.map((a) => a.count),
+        slots,
+      );
+      return;
+    }
+    const entryOf = await this.decodeChunk(key, () => sharding.locate(indexBytes));
+    const extent = gridShape.map((g, i) => Math.min(g, shape[i] - proj.coords[i] * g));
+    // the part's selection, relative to the shard, projected onto its inner chunks
+    const ranges = proj.axes.map((a) => ({
+      start: a.chunkStart,
+      step: a.chunkStep,
+      count: a.count,
+      squeeze: false,
+    }));
+    const innerStrides = stridesOf(chunkShape);
+    const perShard = stridesOf(sharding.chunksPerShard);
+    const threads = threadReadsOf(this.store);
+    const nl = lanes(this.layout.dataType);
+    await forEachLimit(
+      projectSelection(ranges, chunkShape, extent),
+      4 * Math.max(1, pool.size) + 2,
+      async (part) => {
+        const into: StridedView = {
+          data: dst.data,
+          offset:
+            dst.offset +
+            offsetOf(
+              part.axes.map((a) => a.outStart),
+              dst.strides,
+            ),
+          strides: dst.strides,
+        };
+        const counts = part.axes.map((a) => a.count);
+        const entry = entryOf(offsetOf(part.coords, perShard));
+        const range = entry && { offset: entry.offset, length: entry.nbytes };
+        const source = !range
+          ? undefined
+          : threads
+            ? { store: threads, key, range }
+            : await this.store.get(key, range);
+        if (!source) return fillStrided(into, counts, slots);
+        const from = {
+          offset: offsetOf(
+            part.axes.map((a) => a.chunkStart),
+            innerStrides,
+          ),
+          strides: innerStrides.map((s, i) => s * part.axes[i].chunkStep),
+        };
+        const found = await this.decodeChunk(key, async () => {
+          if (source instanceof Uint8Array && source.length !== range?.length)
+            throw new CodecError(
+              `sharding: shard ended early: wanted ${range?.length} bytes at ${range?.offset}, got ${source.length}`,
+            );
+          return pool.decodeInto(
+            inner,
+            source,
+            { into, from, counts, lanes: nl },
+            { move: this.store.returnsOwnBytes === true },
+          );
+        });
+        if (!found) fillStrided(into, counts, slots);
+      },
+      signal,
+    );
   }
 
   /** Partial shard read: the shard index, then only the inner chunks the region needs. */

@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ExistsError, LocalStore, PROGRESS_FILE, type Store, TEMP_PREFIX } from "../index.js";
+import { ExistsError, LocalStore, PROGRESS_FILE, passThrough, type Store, TEMP_PREFIX } from "../index.js";
 import { CliError, EXIT, exitCodeFor, formatBytes, oneLine } from "./output.js";
 import { directoryUsage } from "./stores.js";
 
@@ -72,19 +72,28 @@ export function guardStore<S extends Store>(store: S): S {
         if (inFlight === 0) settled?.();
       }
     };
+  // One function per property, so that `get` and `set` can be marked as passed through: worker
+  // threads may read and write the store's chunks themselves (threadReadsOf / threadWritesOf). Safe
+  // for writes: the writers guarded here stop on interruptSignal and await every chunk task they
+  // started, so a worker's write is one in flight, finished before `interruptible` cleans up.
+  const made = new Map<PropertyKey, unknown>();
   return new Proxy(store, {
     get(target, prop, receiver) {
-      // Worker threads may read and write the store's chunks themselves (asked of the store, not of
-      // this view, whose `set` is not the store's). Safe for writes: the writers guarded here stop
-      // on interruptSignal and await every chunk task they started, so a worker's write is one in
-      // flight, finished before `interruptible` cleans up.
       if (prop === "threadReads" || prop === "threadWrites") return Reflect.get(target, prop, target);
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== "function") return value;
-      const bound = value.bind(target);
-      if (prop === "set") return guard(bound, (key: string) => key.endsWith(PROGRESS_FILE));
-      if (prop === "delete" || prop === "deletePrefix") return guard(bound, () => false);
-      return bound;
+      if (!made.has(prop)) {
+        const bound = value.bind(target);
+        if (prop === "set")
+          made.set(prop, passThrough(guard(bound, (key: string) => key.endsWith(PROGRESS_FILE))));
+        else if (prop === "delete" || prop === "deletePrefix")
+          made.set(
+            prop,
+            guard(bound, () => false),
+          );
+        else made.set(prop, prop === "get" ? passThrough(bound) : bound);
+      }
+      return made.get(prop);
     },
   });
 }

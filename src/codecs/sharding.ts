@@ -8,6 +8,7 @@ import { allocate, type DataType, type Scalar } from "../dtype/index.js";
 import { CodecError, type Issue, SelectionError, SpecError } from "../errors.js";
 import type { Region } from "../indexing/region.js";
 import { full, isAllFill, type NDArray, product } from "../ndarray.js";
+import type { RangeQuery } from "../store/types.js";
 import { plain } from "./backends.js";
 import { type Config, checkEnum, isObject } from "./config.js";
 import { copyBox, forEachIndex } from "./region.js";
@@ -227,17 +228,9 @@ export class ShardingCodec implements ArrayToBytesCodec {
    */
   async decodeRegion(read: RangeReader, spec: ChunkSpec, region: Region): Promise<NDArray | undefined> {
     this.checkRegion(region, spec.shape);
-    const range =
-      this.indexLocation === "start"
-        ? { offset: 0, length: this.indexSize }
-        : { suffixLength: this.indexSize };
-    const got = await read(range);
+    const got = await read(this.indexRange);
     if (got === undefined) return undefined;
-    const indexBytes = plain(got);
-    if (indexBytes.length !== this.indexSize) {
-      throw new CodecError(`sharding: read ${indexBytes.length} index bytes, expected ${this.indexSize}`);
-    }
-    const index = await this.readIndex(indexBytes);
+    const entryOf = await this.locate(got);
     const regionShape = region.map(([a, b]) => b - a);
     const out = full(regionShape, spec.dataType as DataType, spec.fillValue as Scalar | null);
     const L = out.data.length / Math.max(product(regionShape), 1);
@@ -251,8 +244,8 @@ export class ShardingCodec implements ArrayToBytesCodec {
       const idx = rel.map((r, k) => r + lo[k]);
       let flat = 0;
       for (let k = 0; k < idx.length; k++) flat = flat * this.chunksPerShard[k] + idx[k];
-      // The shard's length is not known here; reads past its end are caught below.
-      const entry = this.entry(index, flat, Number.MAX_SAFE_INTEGER);
+      // reads past the shard's end are caught below
+      const entry = entryOf(flat);
       if (entry) wanted.push({ index: idx, ...entry });
     });
     const spans = coalesce(wanted);
@@ -281,6 +274,29 @@ export class ShardingCodec implements ArrayToBytesCodec {
       }),
     );
     return out;
+  }
+
+  /** Where a shard keeps its index: the range to read for it. */
+  get indexRange(): RangeQuery {
+    return this.indexLocation === "start"
+      ? { offset: 0, length: this.indexSize }
+      : { suffixLength: this.indexSize };
+  }
+
+  /**
+   * The shard's index, read from `indexBytes` (what `indexRange` names), as a lookup of each inner
+   * chunk by its C-order number: its byte range in the shard, or undefined when it is not stored.
+   * For readers that fetch and decode inner chunks themselves (in parallel, see ZarrArray.get).
+   */
+  async locate(
+    indexBytes: Uint8Array,
+  ): Promise<(flat: number) => { offset: number; nbytes: number } | undefined> {
+    if (indexBytes.length !== this.indexSize) {
+      throw new CodecError(`sharding: read ${indexBytes.length} index bytes, expected ${this.indexSize}`);
+    }
+    const index = await this.readIndex(plain(indexBytes));
+    // (the shard's length is not known here: a range past its end reads short, which the reader checks)
+    return (flat) => this.entry(index, flat, Number.MAX_SAFE_INTEGER);
   }
 
   private checkRegion(region: Region, shape: readonly number[]): void {

@@ -5,6 +5,7 @@
 import { CodecPipeline } from "../codecs/pipeline.js";
 import type { ChunkSpec, V2CodecJSON, V3CodecJSON } from "../codecs/types.js";
 import type { ArrayDataType } from "../dtype/index.js";
+import { CodecError } from "../errors.js";
 import { copyStrided, type StridedView } from "../indexing/copy.js";
 import type { NDArray } from "../ndarray.js";
 import { readInThread, writeInThread } from "../store/thread-io.js";
@@ -64,8 +65,13 @@ export interface DecodeTarget {
   lanes: number;
 }
 
-/** A chunk to decode: its bytes, or where the decoding thread reads them itself (a store's `threadReads`). */
-export type ChunkSource = Uint8Array | { store: ThreadStore; key: string };
+/**
+ * A chunk to decode: its bytes, or where the decoding thread reads them itself (a store's
+ * `threadReads`, the key, and for an inner chunk of a shard its byte range).
+ */
+export type ChunkSource =
+  | Uint8Array
+  | { store: ThreadStore; key: string; range?: { offset: number; length: number } };
 
 /** Where an encoding thread stores the chunk itself: a store's `threadWrites` and the chunk's key. */
 export interface ChunkTarget {
@@ -100,12 +106,17 @@ export async function decodeSourceInto(
   // read into a reused buffer: a new one per chunk was a zero-filled allocation (and its page
   // faults) that cost the reading thread a tenth of a 128^3 box read
   const held = readBuffers.pop();
-  const bytes = readInThread(source.store, source.key, held);
+  const bytes = readInThread(source.store, source.key, held, source.range);
   if (!bytes) {
     if (held) keep(readBuffers, held);
     return false;
   }
   try {
+    if (source.range && bytes.length !== source.range.length) {
+      throw new CodecError(
+        `sharding: shard ended early: wanted ${source.range.length} bytes at ${source.range.offset}, got ${bytes.length}`,
+      );
+    }
     await decodeInto(desc, bytes, t);
   } finally {
     keep(readBuffers, held && bytes.buffer === held.buffer ? held : new Uint8Array(bytes.buffer));

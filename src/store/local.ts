@@ -262,9 +262,14 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
    * thread pool and back (open, readlink, fstat, read, close: about 350 µs of the calling thread per
    * chunk measured on a 2-core VM), which made the main thread the bottleneck of reads of a few
    * dozen chunks. The same checks as `get`: the opened file must lie inside the root. The bytes are
-   * read into `reuse` when it is large enough (a view of it is returned).
+   * read into `reuse` when it is large enough (a view of it is returned); with `range`, only those
+   * bytes (fewer where the file ends first).
    */
-  getNow(key: string, reuse?: Uint8Array): Uint8Array | undefined {
+  getNow(
+    key: string,
+    reuse?: Uint8Array,
+    range?: { offset: number; length: number },
+  ): Uint8Array | undefined {
     const path = this.#file(key);
     let file = path;
     try {
@@ -292,11 +297,12 @@ export class LocalStore implements WritableStore, ListableStore, DeletableStore 
         const info = fstatSync(fd);
         if (info.isDirectory()) return undefined;
         if (!info.isFile()) throw new KeyError(key, "is not a regular file");
-        const out =
-          reuse && reuse.length >= info.size ? reuse.subarray(0, info.size) : new Uint8Array(info.size);
+        const start = range ? Math.min(range.offset, info.size) : 0;
+        const size = range ? Math.min(range.length, info.size - start) : info.size;
+        const out = reuse && reuse.length >= size ? reuse.subarray(0, size) : new Uint8Array(size);
         let done = 0;
         while (done < out.length) {
-          const n = readSync(fd, out, done, out.length - done, done);
+          const n = readSync(fd, out, done, out.length - done, start + done);
           if (n === 0) break;
           done += n;
         }

@@ -228,6 +228,81 @@ describe("reads decoded by worker threads straight into shared memory", () => {
     }
   });
 
+  test("a sharded array is read by inner chunk in the workers: same values, fill, a short shard names its key", async (t) => {
+    const root = await mkdtemp(join(tmpdir(), "zarrsmith-shard-reads-"));
+    t.after(() => rm(root, { recursive: true, force: true }));
+    const pool = new WorkerPool(2);
+    try {
+      const shape = [11, 19, 13];
+      for (const store of [new LocalStore(root), new MemoryStore()]) {
+        const arr = await v3.ArraySpec.create({
+          shape,
+          data_type: "int16",
+          chunks: [4, 5, 6],
+          shards: [8, 10, 6],
+          fill_value: 7,
+        }).toZarr(store, "s", { overwrite: true });
+        const model = randomArray("int16", shape, 3);
+        const d = model.data as Int16Array;
+        for (let i = 0; i < 4 * 19 * 13; i++) d[i] = 7; // inner chunks of fill values: not stored
+        await arr.set([slice(0, 8)], refGet(model, [slice(0, 8)]), { workers: 0 }); // the last shards stay missing
+        const expected = await arr.get(null, { workers: 0 });
+        assert.equal(expected.data[expected.data.length - 1], 7);
+        for (const sel of [null, ...selectionsFor(shape), [slice(null, null, -1), 3, slice(2, 11, 4)]])
+          assertSame(await arr.get(sel, { workers: pool }), refGet(expected, sel), JSON.stringify(sel));
+        // a shard cut short: its last inner chunk's range reads past the end
+        const key = arr.chunkKey([0, 1, 0]);
+        const bytes = (await store.get(key)) as Uint8Array;
+        const index = bytes.subarray(bytes.length - (16 * 2 * 2 * 1 + 4));
+        await store.set(key, new Uint8Array([...bytes.subarray(0, 10), ...index]));
+        await assert.rejects(arr.get(null, { workers: pool }), (e: unknown) => {
+          assert.ok(e instanceof CorruptChunkError, String(e));
+          assert.equal(e.key, key);
+          return true;
+        });
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("a Proxy that changes a LocalStore's set or get keeps them: workers do not write or read around it", async (t) => {
+    const root = await mkdtemp(join(tmpdir(), "zarrsmith-thread-proxy-"));
+    t.after(() => rm(root, { recursive: true, force: true }));
+    const pool = new WorkerPool(2);
+    try {
+      const local = new LocalStore(root);
+      let sets = 0;
+      let gets = 0;
+      const counting = new Proxy(local, {
+        get(target, prop) {
+          const v = Reflect.get(target, prop) as unknown;
+          if (prop === "set")
+            return (key: string, value: Uint8Array) => {
+              sets++;
+              return target.set(key, value);
+            };
+          if (prop === "get")
+            return (...args: Parameters<LocalStore["get"]>) => {
+              gets++;
+              return target.get(...args);
+            };
+          return typeof v === "function" ? v.bind(target) : v;
+        },
+      });
+      assert.ok(counting.threadWrites, "the flag itself comes through the Proxy");
+      const arr = await specFor(2, "uint16", [8, 8], [4, 4]).toZarr(counting, "a");
+      const before = sets;
+      await arr.set(null, randomArray("uint16", [8, 8], 1), { workers: pool });
+      assert.equal(sets - before, 4, "every chunk through the Proxy's set");
+      const read = gets;
+      await arr.get(null, { workers: pool });
+      assert.equal(gets - read, 4, "every chunk through the Proxy's get");
+    } finally {
+      await pool.close();
+    }
+  });
+
   test("a corrupt chunk fails the read with its key", async () => {
     const pool = new WorkerPool(2);
     try {

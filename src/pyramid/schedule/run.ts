@@ -26,6 +26,7 @@ import { gridCoords } from "../../indexing/grid.js";
 import { slice } from "../../indexing/selection.js";
 import { type NDArray, product } from "../../ndarray.js";
 import { Slots } from "../../store/slots.js";
+import { threadWritesOf } from "../../store/thread-io.js";
 import { requireWritable, type Store } from "../../store/types.js";
 import type { BlockLevel, BlockResult, BlockTask } from "../block.js";
 import type { DownsampleMethod, Halo } from "../downsample/index.js";
@@ -231,7 +232,7 @@ export class Runner {
   private async runBlock(task: BlockTask): Promise<BlockResult> {
     const { pool, channelAxis, stats } = this.ctx;
     // the worker stores the chunks itself where the store allows it (LocalStore)
-    const writeTo = pool.encodesShared ? requireWritable(this.ctx.store).threadWrites : undefined;
+    const writeTo = pool.encodesShared ? threadWritesOf(requireWritable(this.ctx.store)) : undefined;
     const result = await pool.call<BlockResult>(
       BLOCK_MODULE,
       "processBlock",
