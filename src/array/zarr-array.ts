@@ -17,7 +17,7 @@
  */
 import { forEachIndex } from "../codecs/region.js";
 import type { ShardingCodec } from "../codecs/sharding.js";
-import { type PipelineDescriptor, pipelineFor } from "../concurrency/descriptor.js";
+import { checkRangeRead, type PipelineDescriptor, pipelineFor } from "../concurrency/descriptor.js";
 import { forEachLimit } from "../concurrency/limit.js";
 import { resolvePool, WorkerPool } from "../concurrency/pool.js";
 import {
@@ -36,14 +36,7 @@ import {
   type Values,
   type ValuesFor,
 } from "../dtype/index.js";
-import {
-  CodecError,
-  CorruptChunkError,
-  KeyError,
-  SelectionError,
-  StoreError,
-  ValueError,
-} from "../errors.js";
+import { CorruptChunkError, KeyError, SelectionError, StoreError, ValueError } from "../errors.js";
 import {
   type AxisProjection,
   copyStrided,
@@ -249,26 +242,16 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
             return;
           }
           if (inPlace) {
-            // the worker reads the chunk itself where the store allows it (LocalStore)
-            const threads = threadReadsOf(this.store);
-            const source = threads ? { store: threads, key } : await this.store.get(key);
-            if (!source) return fillStrided(dst, sub, slots);
-            const from = {
-              offset: offsetOf(
-                proj.axes.map((a) => a.chunkStart),
-                gridStrides,
-              ),
-              strides: gridStrides.map((s, i) => s * proj.axes[i].chunkStep),
-            };
-            const found = await this.decodeChunk(key, () =>
-              pool.decodeInto(
-                this.layout.pipeline,
-                source,
-                { into: dst, from, counts: sub, lanes: nl },
-                { move: this.store.returnsOwnBytes === true },
-              ),
+            await this.decodeIntoOutput(
+              key,
+              this.layout.pipeline,
+              undefined,
+              proj.axes,
+              gridStrides,
+              dst,
+              pool,
+              slots,
             );
-            if (!found) fillStrided(dst, sub, slots);
             return;
           }
           const region = this.layout.sharded && !proj.complete ? boundingRegion(proj.axes) : undefined;
@@ -602,8 +585,6 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
     }));
     const innerStrides = stridesOf(chunkShape);
     const perShard = stridesOf(sharding.chunksPerShard);
-    const threads = threadReadsOf(this.store);
-    const nl = lanes(this.layout.dataType);
     await forEachLimit(
       projectSelection(ranges, chunkShape, extent),
       4 * Math.max(1, pool.size) + 2,
@@ -618,38 +599,57 @@ export class ZarrArray<D extends ArrayDataType = ArrayDataType> {
             ),
           strides: dst.strides,
         };
-        const counts = part.axes.map((a) => a.count);
         const entry = entryOf(offsetOf(part.coords, perShard));
-        const range = entry && { offset: entry.offset, length: entry.nbytes };
-        const source = !range
-          ? undefined
-          : threads
-            ? { store: threads, key, range }
-            : await this.store.get(key, range);
-        if (!source) return fillStrided(into, counts, slots);
-        const from = {
-          offset: offsetOf(
-            part.axes.map((a) => a.chunkStart),
-            innerStrides,
-          ),
-          strides: innerStrides.map((s, i) => s * part.axes[i].chunkStep),
-        };
-        const found = await this.decodeChunk(key, async () => {
-          if (source instanceof Uint8Array && source.length !== range?.length)
-            throw new CodecError(
-              `sharding: shard ended early: wanted ${range?.length} bytes at ${range?.offset}, got ${source.length}`,
-            );
-          return pool.decodeInto(
-            inner,
-            source,
-            { into, from, counts, lanes: nl },
-            { move: this.store.returnsOwnBytes === true },
+        if (!entry)
+          return fillStrided(
+            into,
+            part.axes.map((a) => a.count),
+            slots,
           );
-        });
-        if (!found) fillStrided(into, counts, slots);
+        const range = { offset: entry.offset, length: entry.nbytes };
+        await this.decodeIntoOutput(key, inner, range, part.axes, innerStrides, into, pool, slots);
       },
       signal,
     );
+  }
+
+  /**
+   * Decodes the chunk at `key` (or, with `range`, the inner chunk of a shard there) in a worker,
+   * which copies the part `axes` select (chunk strides `chunkStrides`) straight into `into`, the
+   * read's shared output; the worker reads the bytes itself where the store allows it (LocalStore).
+   * A chunk that is not stored reads as the fill value.
+   */
+  private async decodeIntoOutput(
+    key: string,
+    desc: PipelineDescriptor,
+    range: { offset: number; length: number } | undefined,
+    axes: readonly AxisProjection[],
+    chunkStrides: readonly number[],
+    into: StridedView,
+    pool: WorkerPool,
+    slots: Slot[],
+  ): Promise<void> {
+    const counts = axes.map((a) => a.count);
+    const threads = threadReadsOf(this.store);
+    const source = threads ? { store: threads, key, range } : await this.store.get(key, range);
+    if (!source) return fillStrided(into, counts, slots);
+    const from = {
+      offset: offsetOf(
+        axes.map((a) => a.chunkStart),
+        chunkStrides,
+      ),
+      strides: chunkStrides.map((s, i) => s * axes[i].chunkStep),
+    };
+    const found = await this.decodeChunk(key, async () => {
+      if (source instanceof Uint8Array) checkRangeRead(source, range);
+      return pool.decodeInto(
+        desc,
+        source,
+        { into, from, counts, lanes: lanes(this.layout.dataType) },
+        { move: this.store.returnsOwnBytes === true },
+      );
+    });
+    if (!found) fillStrided(into, counts, slots);
   }
 
   /** Partial shard read: the shard index, then only the inner chunks the region needs. */

@@ -112,16 +112,24 @@ export async function decodeSourceInto(
     return false;
   }
   try {
-    if (source.range && bytes.length !== source.range.length) {
-      throw new CodecError(
-        `sharding: shard ended early: wanted ${source.range.length} bytes at ${source.range.offset}, got ${bytes.length}`,
-      );
-    }
+    checkRangeRead(bytes, source.range);
     await decodeInto(desc, bytes, t);
   } finally {
     keep(readBuffers, held && bytes.buffer === held.buffer ? held : new Uint8Array(bytes.buffer));
   }
   return true;
+}
+
+/** Checks that a read of `range` (an inner chunk of a shard) got all of it: a short one means the shard ended early. */
+export function checkRangeRead(
+  bytes: Uint8Array,
+  range: { offset: number; length: number } | undefined,
+): void {
+  if (range && bytes.length !== range.length) {
+    throw new CodecError(
+      `sharding: shard ended early: wanted ${range.length} bytes at ${range.offset}, got ${bytes.length}`,
+    );
+  }
 }
 
 /** Buffers a worker reads chunks into, and decodes them into before their part is copied out. */
