@@ -55,6 +55,23 @@ async function outsideUntouched<T>(l: Layout, op: () => Promise<T>): Promise<T> 
   return result;
 }
 
+/** The metadata of a v3 uint8 array of 6 values in chunks of `chunk`, uncompressed, at `dir`. */
+function writeUint8Array(dir: string, chunk: number): Promise<void> {
+  return writeFile(
+    join(dir, "zarr.json"),
+    JSON.stringify({
+      zarr_format: 3,
+      node_type: "array",
+      shape: [6],
+      data_type: "uint8",
+      chunk_grid: { name: "regular", configuration: { chunk_shape: [chunk] } },
+      chunk_key_encoding: { name: "default", configuration: { separator: "/" } },
+      fill_value: 0,
+      codecs: [{ name: "bytes" }],
+    }),
+  );
+}
+
 const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : new TextDecoder().decode(b));
 
 export const CASES = {
@@ -69,19 +86,7 @@ export const CASES = {
   chunkFileLinksToSecretNow: () => withLayout(async (l) => text(l.store.getNow("a/c/0"))),
   arrayReadInWorkersOfLinkedChunk: () =>
     withLayout(async (l) => {
-      await writeFile(
-        join(l.root, "a", "zarr.json"),
-        JSON.stringify({
-          zarr_format: 3,
-          node_type: "array",
-          shape: [6],
-          data_type: "uint8",
-          chunk_grid: { name: "regular", configuration: { chunk_shape: [6] } },
-          chunk_key_encoding: { name: "default", configuration: { separator: "/" } },
-          fill_value: 0,
-          codecs: [{ name: "bytes" }],
-        }),
-      );
+      await writeUint8Array(join(l.root, "a"), 6);
       const pool = new WorkerPool(2);
       try {
         const a = await open.array(l.store, "a");
@@ -105,19 +110,7 @@ export const CASES = {
     withLayout(async (l) => {
       await mkdir(join(l.root, "b"));
       await symlink(join(l.outside, "sub"), join(l.root, "b", "c"));
-      await writeFile(
-        join(l.root, "b", "zarr.json"),
-        JSON.stringify({
-          zarr_format: 3,
-          node_type: "array",
-          shape: [6],
-          data_type: "uint8",
-          chunk_grid: { name: "regular", configuration: { chunk_shape: [3] } },
-          chunk_key_encoding: { name: "default", configuration: { separator: "/" } },
-          fill_value: 0,
-          codecs: [{ name: "bytes" }],
-        }),
-      );
+      await writeUint8Array(join(l.root, "b"), 3);
       const pool = new WorkerPool(2);
       try {
         const b = await open.array(l.store, "b");

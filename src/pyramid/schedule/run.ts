@@ -210,19 +210,15 @@ export class Runner {
     const store = requireWritable(this.ctx.store);
     await Promise.all(
       result.chunks.map(async (c) => {
-        if (c.stored !== undefined) {
-          // the worker stored it (see runBlock)
-          this.counters.bytesWritten += c.stored;
-          this.counters.chunksWritten++;
-          this.report(c.level, 1);
-          return;
-        }
+        // (a chunk with `stored` was written by the worker: see runBlock)
         const key = arrays[c.level].chunkKey(c.coords);
-        if (c.bytes) {
-          await store.set(key, c.bytes);
-          this.counters.bytesWritten += c.bytes.length;
+        if (c.bytes) await store.set(key, c.bytes);
+        else if (c.stored === undefined) await store.delete(key);
+        const written = c.stored ?? c.bytes?.length;
+        if (written !== undefined) {
+          this.counters.bytesWritten += written;
           this.counters.chunksWritten++;
-        } else await store.delete(key);
+        }
         this.report(c.level, 1);
       }),
     );
