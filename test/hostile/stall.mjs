@@ -7,6 +7,7 @@
 // fs[op + "Sync"]) whose destination path matches `match` stalls forever, either before doing its
 // work (a write left as a temporary file) or after it, and so does every rename or link after it,
 // in any thread; "\0stalled" is written to stderr at that moment. Calls are counted per thread.
+import { randomUUID } from "node:crypto";
 import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import { syncBuiltinESMExports } from "node:module";
@@ -17,8 +18,12 @@ import { isMainThread } from "node:worker_threads";
 const spec = JSON.parse(process.env.ZARRSMITH_TEST_STALL ?? "null");
 if (spec) {
   const re = new RegExp(spec.match);
-  // the process's threads share "stalled" through a file named after the process
-  const marker = join(tmpdir(), `zarrsmith-test-stalled-${process.pid}`);
+  // the process's threads share "stalled" through a file only this process names: the main thread
+  // picks it before any worker starts, and workers get it in their copy of the environment (a name
+  // from the pid alone was reused by later children, whose killed predecessors left it behind)
+  if (isMainThread)
+    process.env.ZARRSMITH_TEST_STALL_MARKER = join(tmpdir(), `zarrsmith-test-stalled-${randomUUID()}`);
+  const marker = process.env.ZARRSMITH_TEST_STALL_MARKER;
   let seen = 0;
   const stalled = () => fsSync.existsSync(marker);
   const markStalled = () => {
